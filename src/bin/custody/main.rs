@@ -1,0 +1,150 @@
+//! The `custody` command line: a thin layer over the engine. Each subcommand unpacks its
+//! arguments, calls one engine use case, prints the result, and maps it to an exit code:
+//! 0 clean, 1 findings that indicate tampering, loss or contradiction, 2 bad usage or
+//! unreadable input (the message names the file and the problem).
+
+mod output;
+mod terminal;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use custody::case::Case;
+use custody::sources::SourceKind;
+use custody::workflow::{self, DigestCache};
+
+#[derive(Parser)]
+#[command(name = "custody", version, about = "Offline forensic workbench for ML lineage: rebuild, re-verify, explain.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Discover every source under DIR, acquire it into a case, build the lineage, verify, summarise.
+    Investigate {
+        /// The evidence folder (never written to).
+        dir: PathBuf,
+        /// The case file to create or extend (default: DIR's name with `.custody`, outside DIR).
+        #[arg(long)]
+        case: Option<PathBuf>,
+        /// Print one JSON object instead of the human summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Case files.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Acquire a source (a folder or a file) into a case; the kind is detected when omitted.
+    Add {
+        /// The case file.
+        file: PathBuf,
+        /// The evidence folder or file.
+        path: PathBuf,
+        /// The kind of source: mlflow-sqlite, git, dvc, dataset.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<SourceKind>,
+    },
+    /// Re-verify everything in a case; exit 1 if anything fails.
+    Verify {
+        /// The case file.
+        file: PathBuf,
+        /// Print one JSON object instead of the human summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the case log and check its hash chain; exit 1 if it was tampered with.
+    Log {
+        /// The case file.
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Create an empty case file.
+    New {
+        file: PathBuf,
+        #[arg(long, default_value = "Untitled investigation")]
+        title: String,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<SourceKind, String> {
+    SourceKind::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = SourceKind::ALL.iter().map(|k| k.name()).collect();
+        format!("unknown source kind `{s}`; one of: {}", names.join(", "))
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("custody: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
+    match cli.command {
+        Command::Investigate { dir, case, json } => {
+            let progress = terminal::Progress::new(!json);
+            let result = workflow::investigate(&dir, case.as_deref(), &progress)?;
+            progress.clear();
+            if json {
+                output::print_json(&output::investigation_json(&result));
+            } else {
+                output::print_investigation(&result);
+            }
+            Ok(exit_for(result.verification.has_failures()))
+        }
+        Command::Case(CaseCommand::New { file, title }) => {
+            let case = workflow::new_case(&file, &title)?;
+            println!("created case {}", case.path().display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Add { file, path, kind } => {
+            let progress = terminal::Progress::new(true);
+            let mut case = Case::open(&file)?;
+            let acquired = workflow::add_evidence(&mut case, &path, kind, &progress, &mut DigestCache::new())?;
+            progress.clear();
+            output::print_acquired(&acquired);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { file, json } => {
+            let progress = terminal::Progress::new(!json);
+            let mut case = Case::open(&file)?;
+            let result = workflow::verify(&mut case, &progress, &mut DigestCache::new())?;
+            progress.clear();
+            if json {
+                output::print_json(&output::verification_json(&file, &result));
+            } else {
+                println!("Case: {}", file.display());
+                output::print_verification(&result);
+            }
+            Ok(exit_for(result.has_failures()))
+        }
+        Command::Log { file, json } => {
+            let case = Case::open(&file)?;
+            let entries = case.log()?;
+            let check = case.check_log()?;
+            if json {
+                output::print_json(&serde_json::json!({ "entries": entries, "check": check }));
+            } else {
+                output::print_log(&entries, &check);
+            }
+            Ok(exit_for(!check.intact))
+        }
+    }
+}
+
+fn exit_for(failures: bool) -> ExitCode {
+    if failures { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}

@@ -1,0 +1,696 @@
+//! The checks themselves: what each source claims and how the claim is tested.
+//!
+//! Planning ([`plan`]) turns DVC's digest claims and the evidence register into file claims;
+//! [`cross_check`] compares sources with each other (run ↔ commit, run params ↔ `dvc.lock`,
+//! model version ↔ logged model ↔ run, alias ↔ version, recorded locations ↔ evidence);
+//! [`evaluate_dirs`] finishes directory outputs once their files are hashed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Algorithm, Check, DigestTable, FileClaim, Finding, NodeRef, Plan, Status, node_ref};
+use crate::evidence::{EntryKind, RelPath};
+use crate::hashing;
+use crate::lineage::build::{self, id};
+use crate::lineage::resolve::{Links, git_display};
+use crate::lineage::{Lineage, NodeKind, Witness};
+use crate::sources::Evidence;
+use crate::sources::dvc::{self, DvcDigest, DvcProject, Entry, HashKind, Location, ManifestEntry};
+use crate::sources::mlflow::{GIT_COMMIT_TAG, ModelSource, TrackingStore};
+
+/// A directory output to check once the files under it are hashed.
+#[derive(Debug, Clone)]
+pub struct DirClaim {
+    pub node: NodeRef,
+    /// The directory, root-relative.
+    pub dir: RelPath,
+    pub digest: DvcDigest,
+    /// The manifest from the cache, when it could be read.
+    pub manifest: Option<Vec<ManifestEntry>>,
+    /// Every file now under the directory in the work tree (relative to the directory).
+    pub files: Vec<RelPath>,
+    pub source: Witness,
+}
+
+fn algorithm_of(kind: HashKind) -> Algorithm {
+    match kind {
+        HashKind::Md5 => Algorithm::Md5,
+        HashKind::Md5Dos2unix => Algorithm::Md5Dos2unix,
+    }
+}
+
+fn finding(status: Status, check: Check, node: NodeRef, detail: impl Into<String>) -> Finding {
+    Finding { status, check, node, path: None, source: None, expected: None, observed: None, detail: detail.into() }
+}
+
+impl Finding {
+    fn at(mut self, path: &RelPath) -> Finding {
+        self.path = Some(path.as_str().to_string());
+        self
+    }
+    fn by(mut self, w: Witness) -> Finding {
+        self.source = Some(w);
+        self
+    }
+    fn expect(mut self, expected: impl Into<String>, observed: Option<String>) -> Finding {
+        self.expected = Some(expected.into());
+        self.observed = observed;
+        self
+    }
+}
+
+/// Plans the digest claims of every DVC project, and the findings that need no hashing
+/// (manifests that cannot be read, git-held dependencies).
+pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (p, project) in ev.dvc.iter().enumerate() {
+        for (file, stage) in project.workspace_stages() {
+            let display = project.to_root(&file.file);
+            for (entry, is_out) in stage.deps.iter().map(|e| (e, false)).chain(stage.outs.iter().map(|e| (e, true))) {
+                plan_entry(ev, lineage, project, entry, is_out, true, Witness::new(display.as_str(), entry.record.clone()), plan, &mut findings);
+            }
+        }
+        let prefix = links.project_repo[p].as_ref().map(|l| l.prefix.clone()).unwrap_or_default();
+        for cl in links.commit_locks.iter().filter(|c| c.project == p) {
+            let repo = &ev.git[cl.repo];
+            for f in &cl.files {
+                let display = git_display(repo, &cl.commit, &format!("{prefix}{}", f.file));
+                for stage in &f.stages {
+                    for entry in &stage.outs {
+                        plan_entry(ev, lineage, project, entry, true, false, Witness::new(&display, entry.record.clone()), plan, &mut findings);
+                    }
+                    for entry in &stage.deps {
+                        check_git_dependency(ev, lineage, project, repo, &cl.commit, &prefix, entry, Witness::new(&display, entry.record.clone()), &mut findings);
+                    }
+                }
+            }
+        }
+    }
+    for (display, err) in &links.unreadable {
+        let node = NodeRef { kind: NodeKind::Commit, id: String::new(), label: display.clone() };
+        findings.push(finding(Status::Unverifiable, Check::SourceRecord, node, format!("lock file in git history could not be read: {err}")));
+    }
+    findings
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_entry(
+    ev: &Evidence,
+    lineage: &Lineage,
+    project: &DvcProject,
+    entry: &Entry,
+    is_out: bool,
+    in_workspace: bool,
+    witness: Witness,
+    plan: &mut Plan,
+    findings: &mut Vec<Finding>,
+) {
+    let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
+    let nid = id::data_version(&project.rel, path, digest);
+    let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
+    let algorithm = algorithm_of(digest.kind);
+    let root_path = project.to_root(path);
+    let cache_obj = project.cache_object(digest);
+
+    // The cache object: for outputs DVC caches.
+    let mut manifest = None;
+    if is_out && entry.cached {
+        if let Some(obj) = &cache_obj {
+            plan.claim(FileClaim {
+                node: node.clone(),
+                check: Check::DvcCache,
+                path: obj.clone(),
+                algorithm: Algorithm::Md5,
+                expected: digest.hex.clone(),
+                source: witness.clone(),
+                role: if digest.is_dir { "cache manifest object".into() } else { "cache object".into() },
+            });
+            if digest.is_dir {
+                match std::fs::read(obj.to_local(&ev.root)) {
+                    Ok(bytes) => match dvc::parse_manifest(&bytes, obj.as_str()) {
+                        Ok(entries) => {
+                            for e in &entries {
+                                let Ok(d) = DvcDigest::parse_entry(&e.md5, digest.kind) else { continue };
+                                if let Some(member) = project.cache_object(&d) {
+                                    plan.claim(FileClaim {
+                                        node: node.clone(),
+                                        check: Check::DvcCache,
+                                        path: member,
+                                        algorithm: Algorithm::Md5,
+                                        expected: d.hex.clone(),
+                                        source: Witness::new(obj.as_str(), format!("relpath={}", e.relpath)),
+                                        role: format!("cache object of `{}`", e.relpath),
+                                    });
+                                }
+                            }
+                            manifest = Some(entries);
+                        }
+                        Err(e) => findings.push(
+                            finding(Status::Mismatch, Check::DvcCache, node.clone(), e.to_string()).at(obj).by(witness.clone()),
+                        ),
+                    },
+                    // Absence is reported by the claim on the object itself.
+                    Err(_) => {}
+                }
+            }
+        }
+    }
+
+    if !in_workspace {
+        return;
+    }
+    // The work-tree copy.
+    if digest.is_dir {
+        let files: Vec<RelPath> = build::files_under(ev, &root_path).filter_map(|f| f.strip_prefix(&root_path)).collect();
+        for f in &files {
+            plan.want(&root_path.join_rel(f), algorithm);
+        }
+        if files.is_empty() && !root_path.to_local(&ev.root).is_dir() {
+            findings.push(
+                finding(Status::Missing, Check::DvcWorkspace, node, "the work-tree directory is absent")
+                    .at(&root_path)
+                    .by(witness)
+                    .expect(digest.value(), None),
+            );
+            return;
+        }
+        plan.dirs.push(DirClaim { node, dir: root_path, digest: digest.clone(), manifest, files, source: witness });
+    } else {
+        plan.claim(FileClaim {
+            node,
+            check: Check::DvcWorkspace,
+            path: root_path,
+            algorithm,
+            expected: digest.hex.clone(),
+            source: witness,
+            role: "work-tree copy".into(),
+        });
+    }
+}
+
+impl DvcDigest {
+    /// A manifest entry's md5 (never `.dir`), of the same hash kind as its directory.
+    pub fn parse_entry(hex: &str, kind: HashKind) -> Result<DvcDigest, ()> {
+        let ok = hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        if ok { Ok(DvcDigest { kind, hex: hex.to_ascii_lowercase(), is_dir: false }) } else { Err(()) }
+    }
+}
+
+/// A dependency that git tracks at the lock's commit (code, params) must have the claimed
+/// digest in that commit's tree.
+#[allow(clippy::too_many_arguments)]
+fn check_git_dependency(
+    ev: &Evidence,
+    lineage: &Lineage,
+    project: &DvcProject,
+    repo: &crate::sources::git::GitRepo,
+    commit: &str,
+    prefix: &str,
+    entry: &Entry,
+    witness: Witness,
+    findings: &mut Vec<Finding>,
+) {
+    let _ = ev;
+    let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
+    if digest.is_dir {
+        return;
+    }
+    let in_repo = format!("{prefix}{path}");
+    let Some(bytes) = repo.blob_at(commit, &in_repo) else { return };
+    let observed = match digest.kind {
+        HashKind::Md5 => hashing::md5_hex(&bytes),
+        HashKind::Md5Dos2unix => hashing::md5_dos2unix_hex(&bytes),
+    };
+    let nid = id::data_version(&project.rel, path, digest);
+    let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
+    let display = git_display(repo, commit, &in_repo);
+    let (status, detail) = if observed == digest.hex {
+        (Status::Verified, format!("`{path}` in git at this commit matches the lock's {}", digest.kind.name()))
+    } else {
+        (Status::Mismatch, format!("`{path}` in git at this commit differs from what the lock file recorded for it"))
+    };
+    let mut f = finding(status, Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), Some(observed));
+    f.path = Some(display);
+    findings.push(f);
+}
+
+/// Evaluates directory outputs: each file against the manifest, and the whole directory's
+/// digest recomputed the way DVC computes it.
+pub fn evaluate_dirs(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &plan.dirs {
+        let algorithm = algorithm_of(d.digest.kind);
+        let mut entries = Vec::new();
+        let mut unreadable = Vec::new();
+        for f in &d.files {
+            match table.get(&d.dir.join_rel(f), algorithm) {
+                Ok(h) => entries.push(ManifestEntry { relpath: f.as_str().to_string(), md5: h.to_string() }),
+                Err(e) => unreadable.push(format!("{f}: {e}")),
+            }
+        }
+        if let Some(manifest) = &d.manifest {
+            let recorded: BTreeMap<&str, &str> = manifest.iter().map(|e| (e.relpath.as_str(), e.md5.as_str())).collect();
+            let present: BTreeMap<&str, &str> = entries.iter().map(|e| (e.relpath.as_str(), e.md5.as_str())).collect();
+            for (rel, want) in &recorded {
+                let path = d.dir.join(rel).unwrap_or_else(|_| d.dir.clone());
+                let f = match present.get(rel) {
+                    Some(have) if have == want => continue,
+                    Some(have) => finding(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` in the work-tree directory differs from the directory's recorded manifest"))
+                        .expect(*want, Some(have.to_string())),
+                    None => finding(Status::Missing, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is listed in the directory's manifest but absent from the work tree"))
+                        .expect(*want, None),
+                };
+                out.push(f.at(&path).by(d.source.clone()));
+            }
+            for (rel, have) in &present {
+                if !recorded.contains_key(rel) {
+                    let path = d.dir.join(rel).unwrap_or_else(|_| d.dir.clone());
+                    out.push(
+                        finding(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is in the work-tree directory but not in its recorded manifest"))
+                            .at(&path)
+                            .by(d.source.clone())
+                            .expect("(absent)", Some(have.to_string())),
+                    );
+                }
+            }
+        }
+        let observed = hashing::md5_hex(&dvc::manifest_json(&entries));
+        let (status, detail) = if !unreadable.is_empty() {
+            (Status::Missing, format!("files of the work-tree directory could not be read: {}", unreadable.join("; ")))
+        } else if observed == d.digest.hex {
+            (Status::Verified, format!("work-tree directory ({} files) matches its recorded manifest digest", entries.len()))
+        } else {
+            (Status::Mismatch, format!("work-tree directory ({} files) no longer hashes to its recorded manifest digest", entries.len()))
+        };
+        out.push(
+            finding(status, Check::DvcWorkspace, d.node.clone(), detail)
+                .at(&d.dir)
+                .by(d.source.clone())
+                .expect(d.digest.value(), Some(format!("{observed}.dir"))),
+        );
+    }
+    out
+}
+
+/// Compares sources with each other; needs no file digests.
+pub fn cross_check(ev: &Evidence, links: &Links, lineage: &Lineage) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (s, store) in ev.mlflow.iter().enumerate() {
+        check_runs(ev, links, lineage, s, store, &mut out);
+        check_registry(ev, lineage, store, &mut out);
+    }
+    check_symlinks(ev, &mut out);
+    out
+}
+
+fn is_object_id(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: &TrackingStore, out: &mut Vec<Finding>) {
+    let db = store.rel.as_str();
+    let mut integrity_done = BTreeSet::new();
+    for (r, run) in store.runs.iter().enumerate() {
+        let rid = id::run(run.id.as_str());
+        let node = node_ref(lineage, &rid, NodeKind::Run, run.id.as_str());
+        let witness = Witness::new(db, format!("tags[run_uuid={}, key={GIT_COMMIT_TAG}]", run.id.as_str()));
+        check_model_commit_tags(store, run, &node, out);
+        let Some(sha) = run.git_commit() else {
+            out.push(finding(Status::Unverifiable, Check::RunCommit, node, "the run records no git commit (`mlflow.source.git.commit`)"));
+            continue;
+        };
+        if !is_object_id(sha) {
+            out.push(
+                finding(Status::Conflict, Check::RunCommit, node, "the recorded commit is not a git object id")
+                    .by(witness)
+                    .expect("40 or 64 hexadecimal digits", Some(sha.to_string())),
+            );
+            continue;
+        }
+        let Some(&repo_idx) = links.run_repo.get(&(s, r)) else {
+            let (status, detail) = if ev.git.is_empty() {
+                (Status::Unverifiable, "no git repository in the evidence to check the run's commit against".to_string())
+            } else {
+                let repos: Vec<&str> = ev.git.iter().map(|g| g.rel.as_str()).collect();
+                (Status::Missing, format!("the run's commit is in none of the repositories of the evidence ({})", repos.join(", ")))
+            };
+            out.push(finding(status, Check::RunCommit, node, detail).by(witness).expect(sha.to_string(), None));
+            continue;
+        };
+        let repo = &ev.git[repo_idx];
+        let reachable = repo.commit(sha).is_some();
+        out.push(
+            finding(
+                Status::Verified,
+                Check::RunCommit,
+                node.clone(),
+                if reachable {
+                    format!("commit found in {}", repo.rel)
+                } else {
+                    format!("commit found in {} but no branch or tag reaches it", repo.rel)
+                },
+            )
+            .by(witness)
+            .expect(sha.to_string(), Some(sha.to_string())),
+        );
+        if integrity_done.insert(sha.to_ascii_lowercase()) {
+            out.push(check_commit_objects(lineage, repo, sha));
+        }
+        check_params(ev, links, r, store, node, repo_idx, sha, out);
+    }
+}
+
+/// MLflow 3 copies the run's source tags onto each model the run logs; the two copies of the
+/// commit must agree.
+fn check_model_commit_tags(store: &TrackingStore, run: &crate::sources::mlflow::Run, node: &NodeRef, out: &mut Vec<Finding>) {
+    for lm in store.logged_models.iter().filter(|m| m.source_run_id.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(run.id.as_str()))) {
+        let Some(model_commit) = lm.git_commit() else { continue };
+        let witness = Witness::new(store.rel.as_str(), format!("logged_model_tags[model_id={}, tag_key={GIT_COMMIT_TAG}]", lm.id));
+        match run.git_commit() {
+            Some(run_commit) if run_commit.eq_ignore_ascii_case(model_commit) => out.push(
+                finding(Status::Verified, Check::RunCommit, node.clone(), format!("the run's logged model {} records the same commit", lm.id)).by(witness),
+            ),
+            run_commit => out.push(
+                finding(
+                    Status::Conflict,
+                    Check::RunCommit,
+                    node.clone(),
+                    format!("the run's logged model {} records commit {model_commit}, but the run's own tag says {}", lm.id, run_commit.unwrap_or("nothing")),
+                )
+                .by(witness)
+                .expect(model_commit.to_string(), run_commit.map(str::to_string)),
+            ),
+        }
+    }
+}
+
+/// Re-hashes the objects of a commit the case uses.
+fn check_commit_objects(lineage: &Lineage, repo: &crate::sources::git::GitRepo, sha: &str) -> Finding {
+    let node = node_ref(lineage, &id::commit(sha), NodeKind::Commit, sha);
+    let report = repo.verify_commit(sha);
+    let mut f = if !report.corrupt.is_empty() {
+        let list: Vec<String> = report.corrupt.iter().map(|(o, k, seen)| format!("{k} {o} (re-hashes to {seen})")).collect();
+        finding(Status::Mismatch, Check::GitObjects, node, format!("corrupt git objects: {}", list.join(", ")))
+    } else if !report.missing.is_empty() {
+        finding(Status::Missing, Check::GitObjects, node, format!("git objects absent from the repository: {}", report.missing.join(", ")))
+    } else {
+        finding(Status::Verified, Check::GitObjects, node, format!("commit, trees and blobs re-hash to their ids ({} objects newly checked)", report.checked))
+    };
+    f.path = Some(repo.rel.as_str().to_string());
+    f
+}
+
+/// Python's `str()` of a YAML scalar, which is what MLflow stores for a logged param.
+fn python_str(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Bool(true) => "True".into(),
+        serde_json::Value::Bool(false) => "False".into(),
+        serde_json::Value::Null => "None".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether an MLflow param string and a DVC param value say the same thing.
+pub fn params_agree(mlflow: &str, dvc: &serde_json::Value) -> bool {
+    let text = python_str(dvc);
+    if text == mlflow {
+        return true;
+    }
+    if let (Ok(a), Some(b)) = (mlflow.trim().parse::<f64>(), dvc.as_f64()) {
+        return a == b;
+    }
+    if let Some(b) = dvc.as_bool() {
+        return mlflow.eq_ignore_ascii_case(if b { "true" } else { "false" });
+    }
+    false
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_params(
+    ev: &Evidence,
+    links: &Links,
+    r: usize,
+    store: &TrackingStore,
+    node: NodeRef,
+    repo_idx: usize,
+    sha: &str,
+    out: &mut Vec<Finding>,
+) {
+    let run = &store.runs[r];
+    let Some((p, link)) = links.project_of_repo(repo_idx) else { return };
+    let Some(cl) = links.locks_at(p, &sha.to_ascii_lowercase()) else { return };
+    let repo = &ev.git[repo_idx];
+    // Every parameter the locks at this commit record: key → (value, witness).
+    let mut locked: BTreeMap<String, Vec<(serde_json::Value, Witness)>> = BTreeMap::new();
+    for f in &cl.files {
+        let display = git_display(repo, &cl.commit, &format!("{}{}", link.prefix, f.file));
+        for stage in &f.stages {
+            for (pfile, values) in &stage.params {
+                for (k, v) in values {
+                    locked.entry(k.clone()).or_default().push((v.clone(), Witness::new(&display, format!("stages.{}.params.{pfile}.{k}", stage.name))));
+                }
+            }
+        }
+    }
+    if locked.is_empty() {
+        return;
+    }
+    let mut agreed = Vec::new();
+    for (key, value) in &run.params {
+        // The same dotted key, or a unique leaf name (`max_depth` for `train.max_depth`).
+        let exact = locked.get(key);
+        let candidates: Vec<&(serde_json::Value, Witness)> = match exact {
+            Some(v) => v.iter().collect(),
+            None => {
+                let leaf: Vec<(&String, &Vec<_>)> = locked.iter().filter(|(k, _)| k.rsplit('.').next() == Some(key.as_str())).collect();
+                if leaf.len() != 1 {
+                    continue;
+                }
+                leaf[0].1.iter().collect()
+            }
+        };
+        let witness = Witness::new(store.rel.as_str(), format!("params[run_uuid={}, key={key}]", run.id.as_str()));
+        let mut conflicting = candidates.iter().filter(|(v, _)| !params_agree(value, v)).peekable();
+        if conflicting.peek().is_none() {
+            agreed.push(key.as_str());
+            continue;
+        }
+        for (v, w) in conflicting {
+            let mut f = finding(
+                Status::Conflict,
+                Check::RunParams,
+                node.clone(),
+                format!("param `{key}`: MLflow records `{value}` but the lock file at the run's commit records `{}` ({w})", python_str(v)),
+            )
+            .by(witness.clone())
+            .expect(python_str(v), Some(value.clone()));
+            f.path = Some(w.file.clone());
+            out.push(f);
+        }
+    }
+    if !agreed.is_empty() {
+        out.push(
+            finding(
+                Status::Verified,
+                Check::RunParams,
+                node,
+                format!("{} params agree with dvc.lock at the run's commit: {}", agreed.len(), agreed.join(", ")),
+            )
+            .by(Witness::new(store.rel.as_str(), format!("params[run_uuid={}]", run.id.as_str()))),
+        );
+    }
+}
+
+fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: &mut Vec<Finding>) {
+    let db = store.rel.as_str();
+    for v in &store.model_versions {
+        let vid = id::model_version(&v.name, v.version);
+        let node = node_ref(lineage, &vid, NodeKind::ModelVersion, &vid);
+        let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
+        if let Some(run) = &v.run_id {
+            if store.run(run).is_none() {
+                out.push(finding(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
+            }
+        }
+        let Some(source) = v.parsed_source() else {
+            out.push(finding(Status::Unverifiable, Check::ModelVersionSource, node, "the version records no source").by(witness));
+            continue;
+        };
+        let src = v.source.clone().unwrap_or_default();
+        match source {
+            ModelSource::LoggedModel { model_id } => match store.logged_model(&model_id) {
+                None => out.push(finding(Status::Missing, Check::ModelVersionSource, node, format!("source names logged model {model_id}, which the store does not hold")).by(witness).expect(src, None)),
+                Some(lm) => {
+                    match (&lm.source_run_id, &v.run_id) {
+                        (Some(made_by), Some(claimed)) if !made_by.eq_ignore_ascii_case(claimed) => out.push(
+                            finding(
+                                Status::Conflict,
+                                Check::ModelVersionSource,
+                                node.clone(),
+                                format!("the version says it comes from run {claimed}, but its source {src} is a model logged by run {made_by}"),
+                            )
+                            .by(witness.clone())
+                            .expect(claimed.clone(), Some(made_by.clone())),
+                        ),
+                        _ => out.push(finding(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source {src} is a model logged by the version's run")).by(witness.clone())),
+                    }
+                    let as_path = |s: &str| crate::evidence::file_uri_to_path(s).map(|p| p.trim_end_matches('/').to_string());
+                    if let (Some(stored), Some(logged)) = (v.storage_location.as_deref().and_then(as_path), lm.artifact_location.as_deref().and_then(as_path)) {
+                        if stored != logged {
+                            out.push(
+                                finding(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version's storage_location is not the artifact folder of its source {src}"))
+                                    .by(witness.clone())
+                                    .expect(logged, Some(stored)),
+                            );
+                        }
+                    }
+                    check_location(ev, lineage, &id::logged_model(&lm.id), NodeKind::LoggedModel, lm.artifact_location.as_deref(), Witness::new(db, format!("logged_models[model_id={}]", lm.id)), out);
+                    check_mlmodel(ev, lineage, &id::logged_model(&lm.id), lm.artifact_location.as_deref(), lm.source_run_id.as_deref(), Some(&lm.id), out);
+                }
+            },
+            ModelSource::Location { uri } => match build::run_artifact_of(store, &uri) {
+                Some((run, path)) => {
+                    let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run));
+                    if consistent {
+                        out.push(finding(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source is `{path}` in the artifacts of the version's run")).by(witness.clone()));
+                    } else {
+                        out.push(
+                            finding(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version says it comes from run {}, but its source lies in the artifacts of run {run}", v.run_id.clone().unwrap_or_default()))
+                                .by(witness.clone())
+                                .expect(v.run_id.clone().unwrap_or_default(), Some(run.clone())),
+                        );
+                    }
+                    let mid = id::run_model(&run, &path);
+                    check_location(ev, lineage, &mid, NodeKind::LoggedModel, Some(&uri), witness.clone(), out);
+                    check_mlmodel(ev, lineage, &mid, Some(&uri), Some(&run), None, out);
+                }
+                None => check_location(ev, lineage, &vid, NodeKind::ModelVersion, Some(&uri), witness, out),
+            },
+            ModelSource::RunArtifact { run_id, path } => {
+                let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run_id));
+                let status = if store.run(&run_id).is_none() { Status::Missing } else if consistent { Status::Verified } else { Status::Conflict };
+                out.push(finding(status, Check::ModelVersionSource, node, format!("source is `{path}` of run {run_id}")).by(witness).expect(v.run_id.clone().unwrap_or_default(), Some(run_id)));
+            }
+            ModelSource::Registry { name, version } => {
+                let exists = version.parse().ok().and_then(|n| store.model_version(&name, n)).is_some();
+                let status = if exists { Status::Verified } else { Status::Missing };
+                out.push(finding(status, Check::ModelVersionSource, node, format!("source is registry entry {name}/{version}")).by(witness));
+            }
+            ModelSource::Remote { uri } => out.push(finding(Status::Unverifiable, Check::ModelVersionSource, node, format!("source {uri} is outside the evidence")).by(witness)),
+        }
+    }
+    for a in &store.aliases {
+        let aid = id::alias(&a.model, &a.alias);
+        let node = node_ref(lineage, &aid, NodeKind::Alias, &aid);
+        let witness = Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias));
+        let status = if store.model_version(&a.model, a.version).is_some() { Status::Verified } else { Status::Missing };
+        out.push(finding(status, Check::AliasTarget, node, format!("alias points at version {}", a.version)).by(witness).expect(a.version.to_string(), None));
+    }
+    for run in &store.runs {
+        if let Some(uri) = &run.artifact_uri {
+            let rid = id::run(run.id.as_str());
+            let w = Witness::new(db, format!("runs[run_uuid={}].artifact_uri", run.id.as_str()));
+            check_location(ev, lineage, &rid, NodeKind::Run, Some(uri), w, out);
+        }
+    }
+}
+
+/// A recorded artifact location must be found in the evidence; the finding says when it was
+/// re-rooted from the machine that recorded it.
+fn check_location(ev: &Evidence, lineage: &Lineage, nid: &str, kind: NodeKind, location: Option<&str>, witness: Witness, out: &mut Vec<Finding>) {
+    let Some(loc) = location else { return };
+    let node = node_ref(lineage, nid, kind, nid);
+    if crate::evidence::file_uri_to_path(loc).is_none() {
+        out.push(finding(Status::Unverifiable, Check::ArtifactLocation, node, format!("artifact location {loc} is remote; not part of the evidence")).by(witness));
+        return;
+    }
+    match ev.rerooter.locate(loc, &RelPath::root()) {
+        Some(found) => {
+            let exists = found.rel.to_local(&ev.root).exists();
+            let reroot = found.rerooted_from.as_ref().map(|p| format!(" (recorded under {p} on the machine that wrote it; re-rooted onto the evidence folder)")).unwrap_or_default();
+            let (status, detail) = if exists {
+                (Status::Verified, format!("artifact location found at {}{reroot}", found.rel))
+            } else {
+                (Status::Missing, format!("artifact location should be at {}{reroot} but is absent", found.rel))
+            };
+            out.push(finding(status, Check::ArtifactLocation, node, detail).at(&found.rel).by(witness).expect(loc.to_string(), exists.then(|| found.rel.as_str().to_string())));
+        }
+        None => out.push(finding(Status::Missing, Check::ArtifactLocation, node, format!("artifact location {loc} matches nothing in the evidence")).by(witness).expect(loc.to_string(), None)),
+    }
+}
+
+/// The `MLmodel` file written with a model names the run (and, in 3.x, the model id) that
+/// logged it; both must agree with the registry's records.
+fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&str>, run_id: Option<&str>, model_id: Option<&str>, out: &mut Vec<Finding>) {
+    let Some(found) = location.and_then(|l| ev.rerooter.locate(l, &RelPath::root())) else { return };
+    let Ok(mlmodel) = found.rel.join("MLmodel") else { return };
+    let Ok(bytes) = std::fs::read(mlmodel.to_local(&ev.root)) else { return };
+    let node = node_ref(lineage, nid, NodeKind::LoggedModel, nid);
+    let doc: serde_json::Value = match serde_norway::from_slice(&bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            out.push(finding(Status::Mismatch, Check::ModelMetadata, node, format!("MLmodel is not valid YAML: {e}")).at(&mlmodel));
+            return;
+        }
+    };
+    let mut problems = Vec::new();
+    let mut agreed = Vec::new();
+    if let (Some(want), Some(have)) = (run_id, doc.get("run_id").and_then(|v| v.as_str())) {
+        if want.eq_ignore_ascii_case(have) { agreed.push("run_id") } else { problems.push(("run_id", want.to_string(), have.to_string())) }
+    }
+    if let (Some(want), Some(have)) = (model_id, doc.get("model_id").and_then(|v| v.as_str())) {
+        if want == have { agreed.push("model_id") } else { problems.push(("model_id", want.to_string(), have.to_string())) }
+    }
+    for (key, want, have) in problems {
+        out.push(
+            finding(Status::Conflict, Check::ModelMetadata, node.clone(), format!("MLmodel's `{key}` disagrees with the tracking store"))
+                .at(&mlmodel)
+                .by(Witness::at(&mlmodel, key))
+                .expect(want, Some(have)),
+        );
+    }
+    if !agreed.is_empty() {
+        out.push(finding(Status::Verified, Check::ModelMetadata, node, format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
+    }
+}
+
+fn check_symlinks(ev: &Evidence, out: &mut Vec<Finding>) {
+    for e in &ev.entries {
+        if let EntryKind::Symlink { target, escapes: true } = &e.kind {
+            let node = NodeRef { kind: NodeKind::File, id: id::file(&e.rel), label: e.rel.as_str().to_string() };
+            out.push(finding(Status::Unverifiable, Check::EvidenceFile, node, format!("symbolic link to {target}, outside the evidence; not followed")).at(&e.rel));
+        }
+    }
+}
+
+/// Dataset inputs: MLflow's digest cannot be recomputed from bytes (it hashes pandas'
+/// in-memory representation), so the best evidence is the recorded source found in the
+/// evidence and tied to a DVC data version.
+pub fn check_datasets(ev: &Evidence, lineage: &Lineage) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for store in &ev.mlflow {
+        let used: BTreeSet<&str> = store.runs.iter().flat_map(|r| r.dataset_inputs.iter().map(|i| i.dataset_uuid.as_str())).collect();
+        for ds in store.datasets.iter().filter(|d| used.contains(d.uuid.as_str())) {
+            let did = id::dataset(&ds.uuid);
+            let node = node_ref(lineage, &did, NodeKind::Dataset, &ds.name);
+            let witness = Witness::new(store.rel.as_str(), format!("datasets[dataset_uuid={}].dataset_source", ds.uuid));
+            let Some(uri) = ds.source_uri() else {
+                out.push(finding(Status::Unverifiable, Check::DatasetSource, node, "the dataset records no source location").by(witness));
+                continue;
+            };
+            let tied = lineage.outgoing(&did).iter().any(|e| e.to.starts_with("data:"));
+            match build::locate_dataset_source(ev, uri) {
+                Some(local) if local.to_local(&ev.root).exists() => {
+                    let detail = if tied {
+                        format!("source found at {local} and tied to the DVC data version locked at the run's commit; MLflow's digest {} hashes pandas' in-memory form and cannot be recomputed from the file", ds.digest)
+                    } else {
+                        format!("source found at {local}; MLflow's digest {} hashes pandas' in-memory form and cannot be recomputed from the file", ds.digest)
+                    };
+                    out.push(finding(Status::Unverifiable, Check::DatasetSource, node, detail).at(&local).by(witness).expect(uri.to_string(), Some(local.as_str().to_string())));
+                }
+                _ => out.push(finding(Status::Unverifiable, Check::DatasetSource, node, format!("source {uri} is not part of the evidence")).by(witness).expect(uri.to_string(), None)),
+            }
+        }
+    }
+    out
+}

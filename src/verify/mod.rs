@@ -1,0 +1,307 @@
+//! Verification: every claim a source makes is checked against the bytes or against what
+//! another source claims, and each check yields a [`Finding`].
+//!
+//! Why: an investigator needs, for each thing in the lineage, a status with its evidence: the
+//! claim, the record that made it, and what was observed. A check never stops at the first
+//! problem; it reports every one and keeps going.
+//!
+//! How: checks first *plan* which files they need digests of ([`Plan`]); all those files are
+//! hashed in one parallel pass ([`crate::hashing`]); then the planned file claims and the
+//! cross-source checks are evaluated. No file is hashed twice in one verification.
+
+pub mod checks;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::evidence::RelPath;
+use crate::hashing::{Algorithms, Digests};
+use crate::lineage::{Lineage, NodeKind, Witness};
+
+/// The verification status of a check, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The claim holds against the bytes or the other source.
+    Verified,
+    /// Nothing to check the claim against.
+    Unverifiable,
+    /// Something the claim needs is absent.
+    Missing,
+    /// Two sources claim different things.
+    Conflict,
+    /// The bytes contradict the claim.
+    Mismatch,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [Status::Verified, Status::Unverifiable, Status::Missing, Status::Conflict, Status::Mismatch];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Unverifiable => "unverifiable",
+            Status::Missing => "missing",
+            Status::Conflict => "conflict",
+            Status::Mismatch => "mismatch",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.name() == s)
+    }
+
+    /// Higher is worse.
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::Verified => 0,
+            Status::Unverifiable => 1,
+            Status::Missing => 2,
+            Status::Conflict => 3,
+            Status::Mismatch => 4,
+        }
+    }
+
+    /// Whether this status indicates tampering, loss or contradiction (exit code 1).
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Missing | Status::Conflict | Status::Mismatch)
+    }
+}
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// An evidence file still has the SHA-256 it had when acquired.
+    EvidenceRegister,
+    /// A DVC-tracked file in the work tree has the digest its lock or `.dvc` file claims.
+    DvcWorkspace,
+    /// A DVC cache object is present and its bytes hash to its name.
+    DvcCache,
+    /// A lock file's dependency that git tracks has the claimed digest at that commit.
+    DvcGitDependency,
+    /// Git objects of a commit the case uses re-hash to their names.
+    GitObjects,
+    /// A run's recorded commit exists in a repository of the evidence.
+    RunCommit,
+    /// A run's parameters agree with `dvc.lock` at the run's commit.
+    RunParams,
+    /// A model version's source resolves and agrees with its run.
+    ModelVersionSource,
+    /// A registry alias points at an existing version.
+    AliasTarget,
+    /// An artifact location recorded by MLflow exists in the evidence.
+    ArtifactLocation,
+    /// A model's own `MLmodel` file agrees with the registry about its run and id.
+    ModelMetadata,
+    /// A dataset input's recorded source can be found in the evidence.
+    DatasetSource,
+    /// A file or link in the evidence is unusual (a link leaving the evidence, say).
+    EvidenceFile,
+    /// A record inside a source could not be read.
+    SourceRecord,
+}
+
+impl Check {
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+/// The node a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeRef {
+    pub kind: NodeKind,
+    pub id: String,
+    pub label: String,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    pub status: Status,
+    pub check: Check,
+    pub node: NodeRef,
+    /// The evidence file involved, relative to the evidence root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The record that made the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Witness>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<String>,
+    pub detail: String,
+}
+
+/// Counts of findings by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    pub verified: usize,
+    pub unverifiable: usize,
+    pub missing: usize,
+    pub conflict: usize,
+    pub mismatch: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            *s.slot(f.status) += 1;
+        }
+        s
+    }
+
+    fn slot(&mut self, status: Status) -> &mut usize {
+        match status {
+            Status::Verified => &mut self.verified,
+            Status::Unverifiable => &mut self.unverifiable,
+            Status::Missing => &mut self.missing,
+            Status::Conflict => &mut self.conflict,
+            Status::Mismatch => &mut self.mismatch,
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Verified => self.verified,
+            Status::Unverifiable => self.unverifiable,
+            Status::Missing => self.missing,
+            Status::Conflict => self.conflict,
+            Status::Mismatch => self.mismatch,
+        }
+    }
+
+    /// Whether anything indicates tampering, loss or contradiction.
+    pub fn has_failures(&self) -> bool {
+        self.missing + self.conflict + self.mismatch > 0
+    }
+}
+
+/// Which digest a file claim is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Algorithm {
+    Md5,
+    Md5Dos2unix,
+    Sha256,
+}
+
+impl Algorithm {
+    fn wants(self) -> Algorithms {
+        match self {
+            Algorithm::Md5 => Algorithms::MD5,
+            Algorithm::Md5Dos2unix => Algorithms::MD5_DOS2UNIX,
+            Algorithm::Sha256 => Algorithms::SHA256,
+        }
+    }
+
+    fn pick(self, d: &Digests) -> Option<&str> {
+        match self {
+            Algorithm::Md5 => d.md5.as_deref(),
+            Algorithm::Md5Dos2unix => d.md5_dos2unix.as_deref(),
+            Algorithm::Sha256 => d.sha256.as_deref(),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Md5 => "md5",
+            Algorithm::Md5Dos2unix => "md5-dos2unix",
+            Algorithm::Sha256 => "sha256",
+        }
+    }
+}
+
+/// "This file's bytes hash to this value", to be checked after hashing.
+#[derive(Debug, Clone)]
+pub struct FileClaim {
+    pub node: NodeRef,
+    pub check: Check,
+    pub path: RelPath,
+    pub algorithm: Algorithm,
+    pub expected: String,
+    pub source: Witness,
+    /// What the file is, for the finding's text ("work-tree copy", "cache object").
+    pub role: String,
+}
+
+/// What the checks need hashed, and the claims to evaluate afterwards.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub wanted: BTreeMap<RelPath, Algorithms>,
+    pub claims: Vec<FileClaim>,
+    /// Deferred checks that need digests of several files (directory outputs).
+    pub dirs: Vec<checks::DirClaim>,
+}
+
+impl Plan {
+    pub fn want(&mut self, path: &RelPath, algorithm: Algorithm) {
+        let entry = self.wanted.entry(path.clone()).or_default();
+        *entry = entry.union(algorithm.wants());
+    }
+
+    pub fn claim(&mut self, claim: FileClaim) {
+        let dup = self.claims.iter().any(|c| c.node.id == claim.node.id && c.path == claim.path && c.algorithm == claim.algorithm);
+        if !dup {
+            self.want(&claim.path, claim.algorithm);
+            self.claims.push(claim);
+        }
+    }
+}
+
+/// Digests of the evidence files, by root-relative path, plus what could not be hashed.
+#[derive(Debug, Default)]
+pub struct DigestTable {
+    pub digests: HashMap<RelPath, Digests>,
+    pub errors: HashMap<RelPath, String>,
+}
+
+impl DigestTable {
+    /// The digest of `path` under `algorithm`: `Ok(hex)`, or `Err(reason)` when absent or
+    /// unreadable.
+    pub fn get(&self, path: &RelPath, algorithm: Algorithm) -> Result<&str, String> {
+        if let Some(e) = self.errors.get(path) {
+            return Err(e.clone());
+        }
+        self.digests
+            .get(path)
+            .and_then(|d| algorithm.pick(d))
+            .ok_or_else(|| "file not found in the evidence".to_string())
+    }
+}
+
+/// A reference to a lineage node for a finding.
+pub fn node_ref(lineage: &Lineage, id: &str, kind: NodeKind, fallback_label: &str) -> NodeRef {
+    match lineage.node(id) {
+        Some(n) => NodeRef { kind: n.kind, id: n.id.clone(), label: n.label.clone() },
+        None => NodeRef { kind, id: id.to_string(), label: fallback_label.to_string() },
+    }
+}
+
+/// Evaluates planned file claims against hashed digests.
+pub fn evaluate_claims(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in &plan.claims {
+        let (status, observed, detail) = match table.get(&c.path, c.algorithm) {
+            Ok(actual) if actual == c.expected => (Status::Verified, Some(actual.to_string()), format!("{} matches its recorded {}", c.role, c.algorithm.name())),
+            Ok(actual) => (
+                Status::Mismatch,
+                Some(actual.to_string()),
+                format!("{} does not match its recorded {}: the bytes were changed after the claim was made", c.role, c.algorithm.name()),
+            ),
+            Err(reason) => (Status::Missing, None, format!("{} is absent: {reason}", c.role)),
+        };
+        out.push(Finding {
+            status,
+            check: c.check,
+            node: c.node.clone(),
+            path: Some(c.path.as_str().to_string()),
+            source: Some(c.source.clone()),
+            expected: Some(c.expected.clone()),
+            observed,
+            detail,
+        });
+    }
+    out
+}

@@ -1,0 +1,402 @@
+//! The use cases, one function each, that the CLI and the desktop shell call.
+//!
+//! A use case composes the engine's parts (walk, discover, read, resolve, build, plan, hash,
+//! check, record) and returns plain data; it never prints. Errors are [`Error`], whose
+//! [`ErrorKind`] tells a caller how to present them (the CLI maps every kind to exit code 2).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::case::{Case, CaseError, LogCheck, RegisterEntry, now};
+use crate::evidence::{self, EntryKind, RelPath, WalkError, WalkedEntry};
+use crate::hashing::{self, Algorithms, Digests};
+use crate::lineage::{self, Lineage, NodeKind};
+use crate::progress::{Phase, Progress};
+use crate::sources::{self, Evidence, SourceError, SourceKind, SourceRef};
+use crate::verify::{self, Check, DigestTable, Finding, NodeRef, Plan, Status, Summary, checks};
+
+/// What went wrong, for presentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The caller asked for something impossible (a bad path, an unknown kind).
+    Usage,
+    /// Evidence could not be read (malformed, truncated, unreadable).
+    Input,
+    /// The case file could not be used.
+    Case,
+    /// The user cancelled.
+    Cancelled,
+}
+
+/// An error from a use case. Every message names the file and the problem.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    #[error("{path}: {problem}")]
+    Usage { path: PathBuf, problem: String },
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Case(_) => ErrorKind::Case,
+            Error::Source(SourceError::Cancelled) | Error::Walk(WalkError::Cancelled) | Error::Cancelled => ErrorKind::Cancelled,
+            Error::Source(_) | Error::Walk(_) => ErrorKind::Input,
+            Error::Usage { .. } => ErrorKind::Usage,
+        }
+    }
+}
+
+/// Digests computed earlier in this process, per evidence root, so an acquisition followed by a
+/// verification reads every file once.
+pub type DigestCache = HashMap<PathBuf, HashMap<RelPath, Digests>>;
+
+/// The result of acquiring one evidence folder.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Acquired {
+    pub root: PathBuf,
+    pub sources: Vec<SourceRef>,
+    pub files: usize,
+    pub bytes: u64,
+    pub register_sha256: String,
+}
+
+/// The result of a verification.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Verification {
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub nodes: usize,
+    pub edges: usize,
+    /// The case log's chain check, run after recording this verification.
+    pub log: LogCheck,
+}
+
+impl Verification {
+    /// Whether anything indicates tampering, loss or contradiction (CLI exit code 1).
+    pub fn has_failures(&self) -> bool {
+        self.summary.has_failures() || !self.log.intact
+    }
+}
+
+/// The result of `investigate`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Investigation {
+    pub case: PathBuf,
+    pub acquired: Acquired,
+    pub verification: Verification,
+}
+
+/// Creates an empty case file.
+pub fn new_case(path: &Path, title: &str) -> Result<Case, Error> {
+    Ok(Case::create(path, title)?)
+}
+
+fn canonical(path: &Path) -> Result<PathBuf, Error> {
+    path.canonicalize().map_err(|e| Error::Usage { path: path.to_path_buf(), problem: format!("cannot open evidence: {e}") })
+}
+
+/// Acquires an evidence folder (or a single file) into the case: finds its sources (or takes
+/// `kind` for the folder itself), fingerprints every file into the register.
+pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, progress: &dyn Progress, cache: &mut DigestCache) -> Result<Acquired, Error> {
+    let target = canonical(path)?;
+    let (root, entries) = if target.is_file() {
+        let root = target.parent().map(Path::to_path_buf).unwrap_or_else(|| target.clone());
+        (root, evidence::walk(&target, progress)?)
+    } else {
+        (target.clone(), evidence::walk(&target, progress)?)
+    };
+    let target_rel = RelPath::from_local(&root, &target).unwrap_or_else(RelPath::root);
+    let sources = match kind {
+        Some(kind) => vec![SourceRef { kind, rel: target_rel }],
+        None if target.is_file() => match sources::detect(&target) {
+            Some(kind) => vec![SourceRef { kind, rel: target_rel }],
+            None => return Err(Error::Usage { path: target, problem: "not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset); give --kind".into() }),
+        },
+        None => sources::discover(&root, &entries, progress),
+    };
+    if sources.is_empty() {
+        return Err(Error::Usage {
+            path: target,
+            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files)".into(),
+        });
+    }
+    // Sources must read before anything is recorded, so bad input leaves the case unchanged.
+    Evidence::load(&root, &sources, entries.clone(), progress)?;
+
+    let digests = hash_all(&root, &entries, &HashMap::new(), &BTreeWanted::register_only(&entries), progress)?;
+    let at = now();
+    let register: Vec<RegisterEntry> = entries
+        .iter()
+        .map(|e| RegisterEntry {
+            rel: e.rel.clone(),
+            kind: e.kind.clone(),
+            size: e.size,
+            sha256: digests.digests.get(&e.rel).and_then(|d| d.sha256.clone()),
+            modified: e.modified.clone(),
+            acquired_at: at.clone(),
+        })
+        .collect();
+    if let Some((rel, err)) = digests.errors.iter().next() {
+        return Err(Error::Usage { path: rel.to_local(&root), problem: format!("cannot fingerprint evidence file: {err}") });
+    }
+    case.record_acquisition(&root, &sources, &register)?;
+    cache.insert(root.clone(), digests.digests);
+    Ok(Acquired {
+        files: register.len(),
+        bytes: register.iter().map(|e| e.size).sum(),
+        register_sha256: crate::case::register_digest(&register),
+        root,
+        sources,
+    })
+}
+
+/// Which files need which digests.
+struct BTreeWanted(std::collections::BTreeMap<RelPath, Algorithms>);
+
+impl BTreeWanted {
+    fn register_only(entries: &[WalkedEntry]) -> BTreeWanted {
+        BTreeWanted(entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| (e.rel.clone(), Algorithms::SHA256)).collect())
+    }
+}
+
+/// Hashes what is wanted and not already known, in parallel, and returns the full table.
+fn hash_all(root: &Path, entries: &[WalkedEntry], known: &HashMap<RelPath, Digests>, wanted: &BTreeWanted, progress: &dyn Progress) -> Result<DigestTable, Error> {
+    let sizes: HashMap<&RelPath, u64> = entries.iter().map(|e| (&e.rel, e.size)).collect();
+    let mut table = DigestTable::default();
+    let mut jobs = Vec::new();
+    let mut job_paths = Vec::new();
+    for (rel, algos) in &wanted.0 {
+        let have = known.get(rel).cloned().unwrap_or_default();
+        let missing = algos.missing_from(&have);
+        if known.contains_key(rel) {
+            table.digests.insert(rel.clone(), have);
+        }
+        if !missing.is_empty() {
+            jobs.push((rel.to_local(root), missing));
+            job_paths.push(rel.clone());
+        }
+    }
+    let total: u64 = job_paths.iter().map(|p| sizes.get(p).copied().unwrap_or(0)).sum();
+    progress.start(Phase::Hash, total);
+    let results = hashing::hash_files(&jobs, progress);
+    progress.finish();
+    for (rel, result) in job_paths.into_iter().zip(results) {
+        match result {
+            Ok(d) => table.digests.entry(rel).or_default().merge(d),
+            Err(hashing::HashError::Cancelled) => return Err(Error::Cancelled),
+            Err(e) if e.is_not_found() => {
+                table.errors.insert(rel, "file not found in the evidence".into());
+            }
+            Err(e) => {
+                table.errors.insert(rel, e.to_string());
+            }
+        }
+    }
+    Ok(table)
+}
+
+/// Re-verifies everything in the case: re-reads every source, rebuilds the graph, re-hashes
+/// every file, re-runs every check, and records the result.
+pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache) -> Result<Verification, Error> {
+    let started = now();
+    let mut lineage = Lineage::new();
+    let mut findings = Vec::new();
+    let roots = case.roots()?;
+    if roots.is_empty() {
+        return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case holds no evidence yet; add some with `custody add`".into() });
+    }
+    for root in &roots {
+        let sources = case.sources(root.id)?;
+        let register = case.register(root.id)?;
+        let (root_lineage, root_findings) = verify_root(&root.path, &root.label, &sources, &register, progress, cache.entry(root.path.clone()).or_default())?;
+        lineage.absorb(root_lineage);
+        findings.extend(root_findings);
+    }
+    findings.sort_by(|a, b| b.status.severity().cmp(&a.status.severity()).then_with(|| a.node.id.cmp(&b.node.id)).then_with(|| a.check.cmp(&b.check)).then_with(|| a.path.cmp(&b.path)));
+    lineage.apply_statuses(&findings);
+    progress.start(Phase::Store, 0);
+    case.record_verification(&lineage, &findings, &started)?;
+    progress.finish();
+    let log = case.check_log()?;
+    Ok(Verification { summary: Summary::of(&findings), nodes: lineage.node_count(), edges: lineage.edge_count(), findings, log })
+}
+
+fn verify_root(
+    root: &Path,
+    label: &str,
+    sources: &[SourceRef],
+    register: &[RegisterEntry],
+    progress: &dyn Progress,
+    known: &mut HashMap<RelPath, Digests>,
+) -> Result<(Lineage, Vec<Finding>), Error> {
+    if !root.is_dir() {
+        return Err(Error::Usage { path: root.to_path_buf(), problem: "evidence folder recorded in the case is no longer there".into() });
+    }
+    // A root acquired as a single file walks only that file.
+    let single = sources.len() == 1 && register.len() == 1 && sources[0].rel == register[0].rel;
+    let entries = if single { evidence::walk(&sources[0].rel.to_local(root), progress)? } else { evidence::walk(root, progress)? };
+    let ev = Evidence::load(root, sources, entries, progress)?;
+    let links = lineage::resolve::resolve(&ev);
+    let lineage = lineage::build::build(&ev, &links);
+
+    progress.start(Phase::Check, 0);
+    let mut plan = Plan::default();
+    let mut findings = checks::plan(&ev, &links, &lineage, &mut plan);
+    for e in &ev.entries {
+        if e.kind == EntryKind::File {
+            plan.want(&e.rel, verify::Algorithm::Sha256);
+        }
+    }
+    progress.finish();
+
+    let table = hash_all(root, &ev.entries, known, &BTreeWanted(plan.wanted.clone()), progress)?;
+    for (rel, d) in &table.digests {
+        known.insert(rel.clone(), d.clone());
+    }
+
+    progress.start(Phase::Check, 0);
+    findings.extend(verify::evaluate_claims(&plan, &table));
+    findings.extend(checks::evaluate_dirs(&plan, &table));
+    findings.extend(checks::cross_check(&ev, &links, &lineage));
+    findings.extend(checks::check_datasets(&ev, &lineage));
+    findings.extend(check_register(label, root, &ev, register, &table));
+    progress.finish();
+    Ok((lineage, findings))
+}
+
+/// Every evidence file must still have the SHA-256 it had when acquired.
+fn check_register(label: &str, root: &Path, ev: &Evidence, register: &[RegisterEntry], table: &DigestTable) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let file_node = |rel: &RelPath| NodeRef { kind: NodeKind::File, id: crate::lineage::build::id::file(rel), label: rel.as_str().to_string() };
+    let present: HashMap<&RelPath, &WalkedEntry> = ev.entries.iter().map(|e| (&e.rel, e)).collect();
+    let mut unchanged = 0usize;
+    for reg in register {
+        let Some(sha) = &reg.sha256 else { continue };
+        let f = match table.get(&reg.rel, verify::Algorithm::Sha256) {
+            Ok(now) if now == sha => {
+                unchanged += 1;
+                continue;
+            }
+            Ok(now) => Finding {
+                status: Status::Mismatch,
+                check: Check::EvidenceRegister,
+                node: file_node(&reg.rel),
+                path: Some(reg.rel.as_str().to_string()),
+                source: Some(crate::lineage::Witness::new("evidence register", format!("acquired {}", reg.acquired_at))),
+                expected: Some(sha.clone()),
+                observed: Some(now.to_string()),
+                detail: "the file changed after it was acquired".into(),
+            },
+            Err(reason) => Finding {
+                status: Status::Missing,
+                check: Check::EvidenceRegister,
+                node: file_node(&reg.rel),
+                path: Some(reg.rel.as_str().to_string()),
+                source: Some(crate::lineage::Witness::new("evidence register", format!("acquired {}", reg.acquired_at))),
+                expected: Some(sha.clone()),
+                observed: None,
+                detail: format!("the file was acquired but is gone: {reason}"),
+            },
+        };
+        out.push(f);
+    }
+    let registered: std::collections::HashSet<&RelPath> = register.iter().map(|r| &r.rel).collect();
+    for (rel, e) in &present {
+        if e.kind == EntryKind::File && !registered.contains(rel) {
+            out.push(Finding {
+                status: Status::Unverifiable,
+                check: Check::EvidenceRegister,
+                node: file_node(rel),
+                path: Some(rel.as_str().to_string()),
+                source: None,
+                expected: None,
+                observed: table.get(rel, verify::Algorithm::Sha256).ok().map(str::to_string),
+                detail: "the file appeared after the evidence was acquired".into(),
+            });
+        }
+    }
+    if unchanged > 0 {
+        out.push(Finding {
+            status: Status::Verified,
+            check: Check::EvidenceRegister,
+            node: NodeRef { kind: NodeKind::File, id: format!("evidence:{label}"), label: root.display().to_string() },
+            path: None,
+            source: Some(crate::lineage::Witness::new("evidence register", "")),
+            expected: None,
+            observed: None,
+            detail: format!("{unchanged} evidence files still have the SHA-256 recorded when they were acquired"),
+        });
+    }
+    out
+}
+
+/// Chooses a case file name for `investigate DIR` when none is given: `<dir name>.custody` in
+/// the current folder, unless that lies inside the evidence, then in the user's data folder.
+pub fn default_case_path(dir: &Path) -> Result<PathBuf, Error> {
+    let dir = canonical(dir)?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "evidence".into());
+    let cwd = std::env::current_dir().map_err(|e| Error::Usage { path: dir.clone(), problem: format!("no current folder: {e}") })?;
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let base = if cwd.starts_with(&dir) {
+        let data = std::env::var_os("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .unwrap_or_else(std::env::temp_dir);
+        let folder = data.join("custody").join("cases");
+        std::fs::create_dir_all(&folder).map_err(|e| Error::Usage { path: folder.clone(), problem: format!("cannot create case folder: {e}") })?;
+        folder
+    } else {
+        cwd
+    };
+    let mut candidate = base.join(format!("{name}.custody"));
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = base.join(format!("{name}-{n}.custody"));
+        n += 1;
+    }
+    Ok(candidate)
+}
+
+/// Discovers every source under `dir`, acquires them into a new case, builds, verifies.
+pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress) -> Result<Investigation, Error> {
+    let evidence_root = canonical(dir)?;
+    if !evidence_root.is_dir() {
+        return Err(Error::Usage { path: evidence_root, problem: "investigate needs a folder".into() });
+    }
+    let case_path = match case_path {
+        Some(p) => p.to_path_buf(),
+        None => default_case_path(&evidence_root)?,
+    };
+    let absolute_case = std::path::absolute(&case_path).unwrap_or(case_path.clone());
+    if absolute_case.starts_with(&evidence_root) {
+        return Err(Error::Usage { path: case_path, problem: "the case file must not be inside the evidence folder (evidence is never written)".into() });
+    }
+    let title = format!("Investigation of {}", evidence_root.display());
+    let mut case = if case_path.exists() { Case::open(&case_path)? } else { Case::create(&case_path, &title)? };
+    let mut cache = DigestCache::new();
+    let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
+    let verification = verify(&mut case, progress, &mut cache)?;
+    Ok(Investigation { case: case_path, acquired, verification })
+}
+
+impl Lineage {
+    /// Adds every node and edge of `other` (nodes with the same id merge).
+    pub fn absorb(&mut self, other: Lineage) {
+        let edges = other.edges();
+        for n in other.nodes() {
+            self.add(n.clone());
+        }
+        for e in edges {
+            self.link(&e.from, e.relation, &e.to, e.role.as_deref());
+        }
+    }
+}

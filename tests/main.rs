@@ -1,0 +1,13 @@
+//! The integration tests: one binary (one link step), one module per area, over `fixtures/`
+//! and the shared samples made by the real tools.
+
+// Helpers: materialising fixture cases, fingerprinting trees, running the CLI.
+mod support;
+// Format readers against real MLflow, DVC and git output.
+mod sources;
+// The case file: register, migrations, the hash-chained log.
+mod case_file;
+// The demo case end to end: clean verifies, every tampered variant is caught.
+mod investigate;
+// The command line: exit codes, JSON, error messages.
+mod cli;
