@@ -266,6 +266,7 @@ fn verify_root(
     progress.start(Phase::Check, 0);
     findings.extend(verify::evaluate_claims(&plan, &table));
     findings.extend(checks::evaluate_dirs(&plan, &table));
+    checks::explain_table_changes(&ev, &mut findings);
     findings.extend(checks::cross_check(&ev, &links, &lineage));
     findings.extend(checks::check_datasets(&ev, &lineage));
     findings.extend(check_register(label, root, &ev, register, &table));
@@ -281,60 +282,31 @@ fn check_register(label: &str, root: &Path, ev: &Evidence, register: &[RegisterE
     let mut unchanged = 0usize;
     for reg in register {
         let Some(sha) = &reg.sha256 else { continue };
+        let witness = crate::lineage::Witness::new("evidence register", format!("acquired {}", reg.acquired_at));
         let f = match table.get(&reg.rel, verify::Algorithm::Sha256) {
             Ok(now) if now == sha => {
                 unchanged += 1;
                 continue;
             }
-            Ok(now) => Finding {
-                status: Status::Mismatch,
-                check: Check::EvidenceRegister,
-                node: file_node(&reg.rel),
-                path: Some(reg.rel.as_str().to_string()),
-                source: Some(crate::lineage::Witness::new("evidence register", format!("acquired {}", reg.acquired_at))),
-                expected: Some(sha.clone()),
-                observed: Some(now.to_string()),
-                detail: "the file changed after it was acquired".into(),
-            },
-            Err(reason) => Finding {
-                status: Status::Missing,
-                check: Check::EvidenceRegister,
-                node: file_node(&reg.rel),
-                path: Some(reg.rel.as_str().to_string()),
-                source: Some(crate::lineage::Witness::new("evidence register", format!("acquired {}", reg.acquired_at))),
-                expected: Some(sha.clone()),
-                observed: None,
-                detail: format!("the file was acquired but is gone: {reason}"),
-            },
+            Ok(now) => Finding::new(Status::Mismatch, Check::EvidenceRegister, file_node(&reg.rel), "the file changed after it was acquired")
+                .expect(sha.clone(), Some(now.to_string())),
+            Err(reason) => Finding::new(Status::Missing, Check::EvidenceRegister, file_node(&reg.rel), format!("the file was acquired but is gone: {reason}"))
+                .expect(sha.clone(), None),
         };
-        out.push(f);
+        out.push(f.at(&reg.rel).by(witness));
     }
     let registered: std::collections::HashSet<&RelPath> = register.iter().map(|r| &r.rel).collect();
     for (rel, e) in &present {
         if e.kind == EntryKind::File && !registered.contains(rel) {
-            out.push(Finding {
-                status: Status::Unverifiable,
-                check: Check::EvidenceRegister,
-                node: file_node(rel),
-                path: Some(rel.as_str().to_string()),
-                source: None,
-                expected: None,
-                observed: table.get(rel, verify::Algorithm::Sha256).ok().map(str::to_string),
-                detail: "the file appeared after the evidence was acquired".into(),
-            });
+            let mut f = Finding::new(Status::Unverifiable, Check::EvidenceRegister, file_node(rel), "the file appeared after the evidence was acquired").at(rel);
+            f.observed = table.get(rel, verify::Algorithm::Sha256).ok().map(str::to_string);
+            out.push(f);
         }
     }
     if unchanged > 0 {
-        out.push(Finding {
-            status: Status::Verified,
-            check: Check::EvidenceRegister,
-            node: NodeRef { kind: NodeKind::File, id: format!("evidence:{label}"), label: root.display().to_string() },
-            path: None,
-            source: Some(crate::lineage::Witness::new("evidence register", "")),
-            expected: None,
-            observed: None,
-            detail: format!("{unchanged} evidence files still have the SHA-256 recorded when they were acquired"),
-        });
+        let node = NodeRef { kind: NodeKind::File, id: format!("evidence:{label}"), label: root.display().to_string() };
+        let detail = format!("{unchanged} evidence files still have the SHA-256 recorded when they were acquired");
+        out.push(Finding::new(Status::Verified, Check::EvidenceRegister, node, detail).by(crate::lineage::Witness::new("evidence register", "")));
     }
     out
 }

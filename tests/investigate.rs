@@ -99,6 +99,10 @@ fn a_flipped_byte_in_a_raw_file_is_a_mismatch_on_that_file() {
     // The cache still holds the original: its object verifies.
     let cache = r.verification.findings.iter().find(|f| f.check == Check::DvcCache && f.node.id == hit.node.id).unwrap();
     assert_eq!(cache.status, Status::Verified);
+    // Compared with that original: one value in the edited column changed.
+    let diff = &hit.explanation.as_ref().expect("a table diff")["table_diff"];
+    assert_eq!(diff["changed_rows"].as_array().unwrap().len(), 1);
+    assert_eq!(diff["changed_columns"], serde_json::json!({ what["column"].as_str().unwrap(): 1 }));
     // Nothing else fails.
     for f in failures(&r) {
         assert_eq!(f.path.as_deref(), Some(path), "unexpected failure: {}", describe(&[f]));
@@ -116,6 +120,13 @@ fn three_edited_parquet_rows_are_a_mismatch_on_that_file() {
     assert_eq!(hit.expected.as_deref(), changed["what"]["md5_before"].as_str());
     assert_eq!(hit.observed.as_deref(), changed["what"]["md5_after"].as_str());
     assert_eq!(hit.node.kind, NodeKind::DataVersion);
+    // Compared with the original still in the DVC cache: exactly the edited rows and column.
+    let diff = &hit.explanation.as_ref().expect("a table diff")["table_diff"];
+    assert_eq!(diff["changed_rows"], changed["what"]["row_indices"]);
+    let column = changed["what"]["column"].as_str().unwrap();
+    let columns: Vec<&String> = diff["changed_columns"].as_object().unwrap().keys().collect();
+    assert_eq!(columns, [column]);
+    assert!(hit.detail.contains(&format!("`{column}`")), "{}", hit.detail);
 }
 
 #[test]

@@ -142,7 +142,7 @@ fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &st
     let is_dvc_file = file.file_name().ends_with(".dvc");
     let sid = (!is_dvc_file).then(|| stage_id(project, file, stage));
     if let Some(sid) = &sid {
-        let mut node = Node::new(sid, NodeKind::Stage, format!("stage {}", stage.name))
+        let mut node = Node::new(sid, NodeKind::Stage, format!("{} ({})", stage.name, project.to_root(file)))
             .attr("stage", stage.name.as_str())
             .attr("lockfile", project.to_root(file).as_str())
             .attr("params", json!(stage.params));
@@ -265,8 +265,11 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
     for (r, run) in store.runs.iter().enumerate() {
         let rid = id::run(run.id.as_str());
         let exp = store.experiment(&run.experiment_id);
-        let label = run.name.clone().unwrap_or_else(|| run.id.as_str().to_string());
-        let mut node = Node::new(&rid, NodeKind::Run, format!("run {label}"))
+        let label = match &run.name {
+            Some(name) => format!("{name} ({})", short(run.id.as_str())),
+            None => run.id.as_str().to_string(),
+        };
+        let mut node = Node::new(&rid, NodeKind::Run, label.clone())
             .attr("run_id", run.id.as_str())
             .attr("experiment", exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()))
             .attr("params", json!(run.params))
@@ -334,7 +337,7 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
                         continue;
                     }
                     let mid = id::run_model(run.id.as_str(), path);
-                    let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("model {path} of run {label}")).attr("artifact_path", path);
+                    let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("{path} of run {label}")).attr("artifact_path", path);
                     if let Some(u) = e.get("model_uuid").and_then(|v| v.as_str()) {
                         n = n.attr("model_uuid", u);
                     }

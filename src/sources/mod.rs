@@ -6,6 +6,7 @@
 //! directory's `HEAD`/`objects`/`refs`, a `.dvc/` folder, a Parquet magic number), never from
 //! names alone.
 
+pub mod dataset;
 pub mod dvc;
 pub mod git;
 pub mod mlflow;

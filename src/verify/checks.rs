@@ -38,26 +38,6 @@ fn algorithm_of(kind: HashKind) -> Algorithm {
     }
 }
 
-fn finding(status: Status, check: Check, node: NodeRef, detail: impl Into<String>) -> Finding {
-    Finding { status, check, node, path: None, source: None, expected: None, observed: None, detail: detail.into() }
-}
-
-impl Finding {
-    fn at(mut self, path: &RelPath) -> Finding {
-        self.path = Some(path.as_str().to_string());
-        self
-    }
-    fn by(mut self, w: Witness) -> Finding {
-        self.source = Some(w);
-        self
-    }
-    fn expect(mut self, expected: impl Into<String>, observed: Option<String>) -> Finding {
-        self.expected = Some(expected.into());
-        self.observed = observed;
-        self
-    }
-}
-
 /// Plans the digest claims of every DVC project, and the findings that need no hashing
 /// (manifests that cannot be read, git-held dependencies).
 pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) -> Vec<Finding> {
@@ -65,7 +45,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
     for (p, project) in ev.dvc.iter().enumerate() {
         for (file, stage) in project.workspace_stages() {
             let display = project.to_root(&file.file);
-            for (entry, is_out) in stage.deps.iter().map(|e| (e, false)).chain(stage.outs.iter().map(|e| (e, true))) {
+            for (entry, is_out) in stage.outs.iter().map(|e| (e, true)).chain(stage.deps.iter().map(|e| (e, false))) {
                 plan_entry(ev, lineage, project, entry, is_out, true, Witness::new(display.as_str(), entry.record.clone()), plan, &mut findings);
             }
         }
@@ -87,7 +67,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
     }
     for (display, err) in &links.unreadable {
         let node = NodeRef { kind: NodeKind::Commit, id: String::new(), label: display.clone() };
-        findings.push(finding(Status::Unverifiable, Check::SourceRecord, node, format!("lock file in git history could not be read: {err}")));
+        findings.push(Finding::new(Status::Unverifiable, Check::SourceRecord, node, format!("lock file in git history could not be read: {err}")));
     }
     findings
 }
@@ -145,7 +125,7 @@ fn plan_entry(
                             manifest = Some(entries);
                         }
                         Err(e) => findings.push(
-                            finding(Status::Mismatch, Check::DvcCache, node.clone(), e.to_string()).at(obj).by(witness.clone()),
+                            Finding::new(Status::Mismatch, Check::DvcCache, node.clone(), e.to_string()).at(obj).by(witness.clone()),
                         ),
                     },
                     // Absence is reported by the claim on the object itself.
@@ -166,14 +146,17 @@ fn plan_entry(
         }
         if files.is_empty() && !root_path.to_local(&ev.root).is_dir() {
             findings.push(
-                finding(Status::Missing, Check::DvcWorkspace, node, "the work-tree directory is absent")
+                Finding::new(Status::Missing, Check::DvcWorkspace, node, "the work-tree directory is absent")
                     .at(&root_path)
                     .by(witness)
                     .expect(digest.value(), None),
             );
             return;
         }
-        plan.dirs.push(DirClaim { node, dir: root_path, digest: digest.clone(), manifest, files, source: witness });
+        // The same directory version is often both one stage's output and another's input.
+        if !plan.dirs.iter().any(|d| d.node.id == node.id && d.dir == root_path) {
+            plan.dirs.push(DirClaim { node, dir: root_path, digest: digest.clone(), manifest, files, source: witness });
+        }
     } else {
         plan.claim(FileClaim {
             node,
@@ -228,7 +211,7 @@ fn check_git_dependency(
     } else {
         (Status::Mismatch, format!("`{path}` in git at this commit differs from what the lock file recorded for it"))
     };
-    let mut f = finding(status, Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), Some(observed));
+    let mut f = Finding::new(status, Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), Some(observed));
     f.path = Some(display);
     findings.push(f);
 }
@@ -254,9 +237,9 @@ pub fn evaluate_dirs(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
                 let path = d.dir.join(rel).unwrap_or_else(|_| d.dir.clone());
                 let f = match present.get(rel) {
                     Some(have) if have == want => continue,
-                    Some(have) => finding(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` in the work-tree directory differs from the directory's recorded manifest"))
+                    Some(have) => Finding::new(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` in the work-tree directory differs from the directory's recorded manifest"))
                         .expect(*want, Some(have.to_string())),
-                    None => finding(Status::Missing, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is listed in the directory's manifest but absent from the work tree"))
+                    None => Finding::new(Status::Missing, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is listed in the directory's manifest but absent from the work tree"))
                         .expect(*want, None),
                 };
                 out.push(f.at(&path).by(d.source.clone()));
@@ -265,7 +248,7 @@ pub fn evaluate_dirs(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
                 if !recorded.contains_key(rel) {
                     let path = d.dir.join(rel).unwrap_or_else(|_| d.dir.clone());
                     out.push(
-                        finding(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is in the work-tree directory but not in its recorded manifest"))
+                        Finding::new(Status::Mismatch, Check::DvcWorkspace, d.node.clone(), format!("`{rel}` is in the work-tree directory but not in its recorded manifest"))
                             .at(&path)
                             .by(d.source.clone())
                             .expect("(absent)", Some(have.to_string())),
@@ -282,7 +265,7 @@ pub fn evaluate_dirs(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
             (Status::Mismatch, format!("work-tree directory ({} files) no longer hashes to its recorded manifest digest", entries.len()))
         };
         out.push(
-            finding(status, Check::DvcWorkspace, d.node.clone(), detail)
+            Finding::new(status, Check::DvcWorkspace, d.node.clone(), detail)
                 .at(&d.dir)
                 .by(d.source.clone())
                 .expect(d.digest.value(), Some(format!("{observed}.dir"))),
@@ -315,12 +298,12 @@ fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: 
         let witness = Witness::new(db, format!("tags[run_uuid={}, key={GIT_COMMIT_TAG}]", run.id.as_str()));
         check_model_commit_tags(store, run, &node, out);
         let Some(sha) = run.git_commit() else {
-            out.push(finding(Status::Unverifiable, Check::RunCommit, node, "the run records no git commit (`mlflow.source.git.commit`)"));
+            out.push(Finding::new(Status::Unverifiable, Check::RunCommit, node, "the run records no git commit (`mlflow.source.git.commit`)"));
             continue;
         };
         if !is_object_id(sha) {
             out.push(
-                finding(Status::Conflict, Check::RunCommit, node, "the recorded commit is not a git object id")
+                Finding::new(Status::Conflict, Check::RunCommit, node, "the recorded commit is not a git object id")
                     .by(witness)
                     .expect("40 or 64 hexadecimal digits", Some(sha.to_string())),
             );
@@ -333,13 +316,13 @@ fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: 
                 let repos: Vec<&str> = ev.git.iter().map(|g| g.rel.as_str()).collect();
                 (Status::Missing, format!("the run's commit is in none of the repositories of the evidence ({})", repos.join(", ")))
             };
-            out.push(finding(status, Check::RunCommit, node, detail).by(witness).expect(sha.to_string(), None));
+            out.push(Finding::new(status, Check::RunCommit, node, detail).by(witness).expect(sha.to_string(), None));
             continue;
         };
         let repo = &ev.git[repo_idx];
         let reachable = repo.commit(sha).is_some();
         out.push(
-            finding(
+            Finding::new(
                 Status::Verified,
                 Check::RunCommit,
                 node.clone(),
@@ -367,10 +350,10 @@ fn check_model_commit_tags(store: &TrackingStore, run: &crate::sources::mlflow::
         let witness = Witness::new(store.rel.as_str(), format!("logged_model_tags[model_id={}, tag_key={GIT_COMMIT_TAG}]", lm.id));
         match run.git_commit() {
             Some(run_commit) if run_commit.eq_ignore_ascii_case(model_commit) => out.push(
-                finding(Status::Verified, Check::RunCommit, node.clone(), format!("the run's logged model {} records the same commit", lm.id)).by(witness),
+                Finding::new(Status::Verified, Check::RunCommit, node.clone(), format!("the run's logged model {} records the same commit", lm.id)).by(witness),
             ),
             run_commit => out.push(
-                finding(
+                Finding::new(
                     Status::Conflict,
                     Check::RunCommit,
                     node.clone(),
@@ -389,11 +372,11 @@ fn check_commit_objects(lineage: &Lineage, repo: &crate::sources::git::GitRepo, 
     let report = repo.verify_commit(sha);
     let mut f = if !report.corrupt.is_empty() {
         let list: Vec<String> = report.corrupt.iter().map(|(o, k, seen)| format!("{k} {o} (re-hashes to {seen})")).collect();
-        finding(Status::Mismatch, Check::GitObjects, node, format!("corrupt git objects: {}", list.join(", ")))
+        Finding::new(Status::Mismatch, Check::GitObjects, node, format!("corrupt git objects: {}", list.join(", ")))
     } else if !report.missing.is_empty() {
-        finding(Status::Missing, Check::GitObjects, node, format!("git objects absent from the repository: {}", report.missing.join(", ")))
+        Finding::new(Status::Missing, Check::GitObjects, node, format!("git objects absent from the repository: {}", report.missing.join(", ")))
     } else {
-        finding(Status::Verified, Check::GitObjects, node, format!("commit, trees and blobs re-hash to their ids ({} objects newly checked)", report.checked))
+        Finding::new(Status::Verified, Check::GitObjects, node, format!("commit, trees and blobs re-hash to their ids ({} objects newly checked)", report.checked))
     };
     f.path = Some(repo.rel.as_str().to_string());
     f
@@ -476,7 +459,7 @@ fn check_params(
             continue;
         }
         for (v, w) in conflicting {
-            let mut f = finding(
+            let mut f = Finding::new(
                 Status::Conflict,
                 Check::RunParams,
                 node.clone(),
@@ -490,7 +473,7 @@ fn check_params(
     }
     if !agreed.is_empty() {
         out.push(
-            finding(
+            Finding::new(
                 Status::Verified,
                 Check::RunParams,
                 node,
@@ -509,21 +492,21 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
         let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
         if let Some(run) = &v.run_id {
             if store.run(run).is_none() {
-                out.push(finding(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
+                out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
             }
         }
         let Some(source) = v.parsed_source() else {
-            out.push(finding(Status::Unverifiable, Check::ModelVersionSource, node, "the version records no source").by(witness));
+            out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, node, "the version records no source").by(witness));
             continue;
         };
         let src = v.source.clone().unwrap_or_default();
         match source {
             ModelSource::LoggedModel { model_id } => match store.logged_model(&model_id) {
-                None => out.push(finding(Status::Missing, Check::ModelVersionSource, node, format!("source names logged model {model_id}, which the store does not hold")).by(witness).expect(src, None)),
+                None => out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node, format!("source names logged model {model_id}, which the store does not hold")).by(witness).expect(src, None)),
                 Some(lm) => {
                     match (&lm.source_run_id, &v.run_id) {
                         (Some(made_by), Some(claimed)) if !made_by.eq_ignore_ascii_case(claimed) => out.push(
-                            finding(
+                            Finding::new(
                                 Status::Conflict,
                                 Check::ModelVersionSource,
                                 node.clone(),
@@ -532,13 +515,13 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
                             .by(witness.clone())
                             .expect(claimed.clone(), Some(made_by.clone())),
                         ),
-                        _ => out.push(finding(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source {src} is a model logged by the version's run")).by(witness.clone())),
+                        _ => out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source {src} is a model logged by the version's run")).by(witness.clone())),
                     }
                     let as_path = |s: &str| crate::evidence::file_uri_to_path(s).map(|p| p.trim_end_matches('/').to_string());
                     if let (Some(stored), Some(logged)) = (v.storage_location.as_deref().and_then(as_path), lm.artifact_location.as_deref().and_then(as_path)) {
                         if stored != logged {
                             out.push(
-                                finding(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version's storage_location is not the artifact folder of its source {src}"))
+                                Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version's storage_location is not the artifact folder of its source {src}"))
                                     .by(witness.clone())
                                     .expect(logged, Some(stored)),
                             );
@@ -552,10 +535,10 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
                 Some((run, path)) => {
                     let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run));
                     if consistent {
-                        out.push(finding(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source is `{path}` in the artifacts of the version's run")).by(witness.clone()));
+                        out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source is `{path}` in the artifacts of the version's run")).by(witness.clone()));
                     } else {
                         out.push(
-                            finding(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version says it comes from run {}, but its source lies in the artifacts of run {run}", v.run_id.clone().unwrap_or_default()))
+                            Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version says it comes from run {}, but its source lies in the artifacts of run {run}", v.run_id.clone().unwrap_or_default()))
                                 .by(witness.clone())
                                 .expect(v.run_id.clone().unwrap_or_default(), Some(run.clone())),
                         );
@@ -569,14 +552,14 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
             ModelSource::RunArtifact { run_id, path } => {
                 let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run_id));
                 let status = if store.run(&run_id).is_none() { Status::Missing } else if consistent { Status::Verified } else { Status::Conflict };
-                out.push(finding(status, Check::ModelVersionSource, node, format!("source is `{path}` of run {run_id}")).by(witness).expect(v.run_id.clone().unwrap_or_default(), Some(run_id)));
+                out.push(Finding::new(status, Check::ModelVersionSource, node, format!("source is `{path}` of run {run_id}")).by(witness).expect(v.run_id.clone().unwrap_or_default(), Some(run_id)));
             }
             ModelSource::Registry { name, version } => {
                 let exists = version.parse().ok().and_then(|n| store.model_version(&name, n)).is_some();
                 let status = if exists { Status::Verified } else { Status::Missing };
-                out.push(finding(status, Check::ModelVersionSource, node, format!("source is registry entry {name}/{version}")).by(witness));
+                out.push(Finding::new(status, Check::ModelVersionSource, node, format!("source is registry entry {name}/{version}")).by(witness));
             }
-            ModelSource::Remote { uri } => out.push(finding(Status::Unverifiable, Check::ModelVersionSource, node, format!("source {uri} is outside the evidence")).by(witness)),
+            ModelSource::Remote { uri } => out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, node, format!("source {uri} is outside the evidence")).by(witness)),
         }
     }
     for a in &store.aliases {
@@ -584,7 +567,7 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
         let node = node_ref(lineage, &aid, NodeKind::Alias, &aid);
         let witness = Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias));
         let status = if store.model_version(&a.model, a.version).is_some() { Status::Verified } else { Status::Missing };
-        out.push(finding(status, Check::AliasTarget, node, format!("alias points at version {}", a.version)).by(witness).expect(a.version.to_string(), None));
+        out.push(Finding::new(status, Check::AliasTarget, node, format!("alias points at version {}", a.version)).by(witness).expect(a.version.to_string(), None));
     }
     for run in &store.runs {
         if let Some(uri) = &run.artifact_uri {
@@ -601,7 +584,7 @@ fn check_location(ev: &Evidence, lineage: &Lineage, nid: &str, kind: NodeKind, l
     let Some(loc) = location else { return };
     let node = node_ref(lineage, nid, kind, nid);
     if crate::evidence::file_uri_to_path(loc).is_none() {
-        out.push(finding(Status::Unverifiable, Check::ArtifactLocation, node, format!("artifact location {loc} is remote; not part of the evidence")).by(witness));
+        out.push(Finding::new(Status::Unverifiable, Check::ArtifactLocation, node, format!("artifact location {loc} is remote; not part of the evidence")).by(witness));
         return;
     }
     match ev.rerooter.locate(loc, &RelPath::root()) {
@@ -613,9 +596,9 @@ fn check_location(ev: &Evidence, lineage: &Lineage, nid: &str, kind: NodeKind, l
             } else {
                 (Status::Missing, format!("artifact location should be at {}{reroot} but is absent", found.rel))
             };
-            out.push(finding(status, Check::ArtifactLocation, node, detail).at(&found.rel).by(witness).expect(loc.to_string(), exists.then(|| found.rel.as_str().to_string())));
+            out.push(Finding::new(status, Check::ArtifactLocation, node, detail).at(&found.rel).by(witness).expect(loc.to_string(), exists.then(|| found.rel.as_str().to_string())));
         }
-        None => out.push(finding(Status::Missing, Check::ArtifactLocation, node, format!("artifact location {loc} matches nothing in the evidence")).by(witness).expect(loc.to_string(), None)),
+        None => out.push(Finding::new(Status::Missing, Check::ArtifactLocation, node, format!("artifact location {loc} matches nothing in the evidence")).by(witness).expect(loc.to_string(), None)),
     }
 }
 
@@ -629,7 +612,7 @@ fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&
     let doc: serde_json::Value = match serde_norway::from_slice(&bytes) {
         Ok(d) => d,
         Err(e) => {
-            out.push(finding(Status::Mismatch, Check::ModelMetadata, node, format!("MLmodel is not valid YAML: {e}")).at(&mlmodel));
+            out.push(Finding::new(Status::Mismatch, Check::ModelMetadata, node, format!("MLmodel is not valid YAML: {e}")).at(&mlmodel));
             return;
         }
     };
@@ -643,14 +626,14 @@ fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&
     }
     for (key, want, have) in problems {
         out.push(
-            finding(Status::Conflict, Check::ModelMetadata, node.clone(), format!("MLmodel's `{key}` disagrees with the tracking store"))
+            Finding::new(Status::Conflict, Check::ModelMetadata, node.clone(), format!("MLmodel's `{key}` disagrees with the tracking store"))
                 .at(&mlmodel)
                 .by(Witness::at(&mlmodel, key))
                 .expect(want, Some(have)),
         );
     }
     if !agreed.is_empty() {
-        out.push(finding(Status::Verified, Check::ModelMetadata, node, format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
+        out.push(Finding::new(Status::Verified, Check::ModelMetadata, node, format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
     }
 }
 
@@ -658,7 +641,7 @@ fn check_symlinks(ev: &Evidence, out: &mut Vec<Finding>) {
     for e in &ev.entries {
         if let EntryKind::Symlink { target, escapes: true } = &e.kind {
             let node = NodeRef { kind: NodeKind::File, id: id::file(&e.rel), label: e.rel.as_str().to_string() };
-            out.push(finding(Status::Unverifiable, Check::EvidenceFile, node, format!("symbolic link to {target}, outside the evidence; not followed")).at(&e.rel));
+            out.push(Finding::new(Status::Unverifiable, Check::EvidenceFile, node, format!("symbolic link to {target}, outside the evidence; not followed")).at(&e.rel));
         }
     }
 }
@@ -675,7 +658,7 @@ pub fn check_datasets(ev: &Evidence, lineage: &Lineage) -> Vec<Finding> {
             let node = node_ref(lineage, &did, NodeKind::Dataset, &ds.name);
             let witness = Witness::new(store.rel.as_str(), format!("datasets[dataset_uuid={}].dataset_source", ds.uuid));
             let Some(uri) = ds.source_uri() else {
-                out.push(finding(Status::Unverifiable, Check::DatasetSource, node, "the dataset records no source location").by(witness));
+                out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, "the dataset records no source location").by(witness));
                 continue;
             };
             let tied = lineage.outgoing(&did).iter().any(|e| e.to.starts_with("data:"));
@@ -686,11 +669,45 @@ pub fn check_datasets(ev: &Evidence, lineage: &Lineage) -> Vec<Finding> {
                     } else {
                         format!("source found at {local}; MLflow's digest {} hashes pandas' in-memory form and cannot be recomputed from the file", ds.digest)
                     };
-                    out.push(finding(Status::Unverifiable, Check::DatasetSource, node, detail).at(&local).by(witness).expect(uri.to_string(), Some(local.as_str().to_string())));
+                    out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, detail).at(&local).by(witness).expect(uri.to_string(), Some(local.as_str().to_string())));
                 }
-                _ => out.push(finding(Status::Unverifiable, Check::DatasetSource, node, format!("source {uri} is not part of the evidence")).by(witness).expect(uri.to_string(), None)),
+                _ => out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, format!("source {uri} is not part of the evidence")).by(witness).expect(uri.to_string(), None)),
             }
         }
     }
     out
+}
+
+/// Tables larger than this are not compared row by row (the digest finding stands alone).
+const TABLE_DIFF_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// For every changed CSV or Parquet file whose original bytes survive in a DVC cache, says
+/// which rows and columns changed.
+pub fn explain_table_changes(ev: &Evidence, findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        if f.status != Status::Mismatch || f.check != Check::DvcWorkspace {
+            continue;
+        }
+        let (Some(path), Some(expected)) = (f.path.as_deref(), f.expected.as_deref()) else { continue };
+        let Some(format) = crate::sources::dataset::Format::of(path) else { continue };
+        let Ok(current) = RelPath::new(path) else { continue };
+        let Some(project) = ev.dvc.iter().find(|p| current.strip_prefix(&p.rel).is_some()) else { continue };
+        let original = [HashKind::Md5, HashKind::Md5Dos2unix]
+            .into_iter()
+            .filter_map(|kind| DvcDigest::parse_entry(expected, kind).ok())
+            .filter_map(|d| project.cache_object(&d))
+            .find(|p| p.to_local(&ev.root).is_file());
+        let Some(original) = original else { continue };
+        let too_big = [&original, &current].iter().any(|p| std::fs::metadata(p.to_local(&ev.root)).map(|m| m.len() > TABLE_DIFF_LIMIT).unwrap_or(true));
+        if too_big {
+            continue;
+        }
+        match crate::sources::dataset::diff_files(&original.to_local(&ev.root), &current.to_local(&ev.root), format) {
+            Ok(diff) => {
+                f.detail = format!("{}; compared with the original in the DVC cache ({original}): {}", f.detail, diff.describe());
+                f.explanation = serde_json::to_value(&diff).ok().map(|d| serde_json::json!({ "table_diff": d, "original": original.as_str() }));
+            }
+            Err(e) => f.detail = format!("{}; the table could not be compared with the cached original: {e}", f.detail),
+        }
+    }
 }

@@ -132,6 +132,31 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<String>,
     pub detail: String,
+    /// Structured detail for a user interface (a table diff, say), when there is any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<serde_json::Value>,
+}
+
+impl Finding {
+    pub fn new(status: Status, check: Check, node: NodeRef, detail: impl Into<String>) -> Finding {
+        Finding { status, check, node, path: None, source: None, expected: None, observed: None, detail: detail.into(), explanation: None }
+    }
+    /// The evidence file involved.
+    pub fn at(mut self, path: &RelPath) -> Finding {
+        self.path = Some(path.as_str().to_string());
+        self
+    }
+    /// The record that made the claim.
+    pub fn by(mut self, w: Witness) -> Finding {
+        self.source = Some(w);
+        self
+    }
+    /// What was claimed and what was observed.
+    pub fn expect(mut self, expected: impl Into<String>, observed: Option<String>) -> Finding {
+        self.expected = Some(expected.into());
+        self.observed = observed;
+        self
+    }
 }
 
 /// Counts of findings by status.
@@ -292,16 +317,7 @@ pub fn evaluate_claims(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
             ),
             Err(reason) => (Status::Missing, None, format!("{} is absent: {reason}", c.role)),
         };
-        out.push(Finding {
-            status,
-            check: c.check,
-            node: c.node.clone(),
-            path: Some(c.path.as_str().to_string()),
-            source: Some(c.source.clone()),
-            expected: Some(c.expected.clone()),
-            observed,
-            detail,
-        });
+        out.push(Finding::new(status, c.check, c.node.clone(), detail).at(&c.path).by(c.source.clone()).expect(c.expected.clone(), observed));
     }
     out
 }
