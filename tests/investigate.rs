@@ -49,7 +49,9 @@ fn the_clean_case_verifies_in_place_and_is_not_modified() {
 #[test]
 fn the_clean_case_verifies_with_git_inside_the_work_tree() {
     let m = materialise(None, GitLayout::WorkTree);
+    let before = tree_digest(&m.root);
     let r = investigate(&m);
+    assert_eq!(tree_digest(&m.root), before, "investigating changed the evidence (work-tree layout)");
     let bad = failures(&r);
     assert!(bad.is_empty(), "clean case (work-tree layout) has failures:\n{}", describe(&bad));
     assert!(r.verification.findings.iter().any(|f| f.check == Check::RunParams && f.status == Status::Verified));
