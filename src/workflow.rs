@@ -116,9 +116,9 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
     };
     let target_rel = RelPath::from_local(&root, &target).unwrap_or_else(RelPath::root);
     let sources = match kind {
-        Some(kind) => vec![SourceRef { kind, rel: target_rel }],
+        Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
         None if target.is_file() => match sources::detect(&target) {
-            Some(kind) => vec![SourceRef { kind, rel: target_rel }],
+            Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
             None => return Err(Error::Usage { path: target, problem: "not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset); give --kind".into() }),
         },
         None => sources::discover(&root, &entries, progress),
@@ -132,7 +132,7 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
     // Sources must read before anything is recorded, so bad input leaves the case unchanged.
     Evidence::load(&root, &sources, entries.clone(), progress)?;
 
-    let digests = hash_all(&root, &entries, &HashMap::new(), &BTreeWanted::register_only(&entries), progress)?;
+    let digests = hash_all(&root, &entries, &HashMap::new(), &register_only(&entries), progress)?;
     let at = now();
     let register: Vec<RegisterEntry> = entries
         .iter()
@@ -148,7 +148,8 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
     if let Some((rel, err)) = digests.errors.iter().next() {
         return Err(Error::Usage { path: rel.to_local(&root), problem: format!("cannot fingerprint evidence file: {err}") });
     }
-    case.record_acquisition(&root, &sources, &register)?;
+    let scope = target.is_file().then_some(&target_rel);
+    case.record_acquisition(&root, scope, &sources, &register)?;
     cache.insert(root.clone(), digests.digests);
     Ok(Acquired {
         files: register.len(),
@@ -160,21 +161,19 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
 }
 
 /// Which files need which digests.
-struct BTreeWanted(std::collections::BTreeMap<RelPath, Algorithms>);
+type Wanted = std::collections::BTreeMap<RelPath, Algorithms>;
 
-impl BTreeWanted {
-    fn register_only(entries: &[WalkedEntry]) -> BTreeWanted {
-        BTreeWanted(entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| (e.rel.clone(), Algorithms::SHA256)).collect())
-    }
+fn register_only(entries: &[WalkedEntry]) -> Wanted {
+    entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| (e.rel.clone(), Algorithms::SHA256)).collect()
 }
 
 /// Hashes what is wanted and not already known, in parallel, and returns the full table.
-fn hash_all(root: &Path, entries: &[WalkedEntry], known: &HashMap<RelPath, Digests>, wanted: &BTreeWanted, progress: &dyn Progress) -> Result<DigestTable, Error> {
+fn hash_all(root: &Path, entries: &[WalkedEntry], known: &HashMap<RelPath, Digests>, wanted: &Wanted, progress: &dyn Progress) -> Result<DigestTable, Error> {
     let sizes: HashMap<&RelPath, u64> = entries.iter().map(|e| (&e.rel, e.size)).collect();
     let mut table = DigestTable::default();
     let mut jobs = Vec::new();
     let mut job_paths = Vec::new();
-    for (rel, algos) in &wanted.0 {
+    for (rel, algos) in wanted {
         let have = known.get(rel).cloned().unwrap_or_default();
         let missing = algos.missing_from(&have);
         if known.contains_key(rel) {
@@ -217,7 +216,7 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
     for root in &roots {
         let sources = case.sources(root.id)?;
         let register = case.register(root.id)?;
-        let (root_lineage, root_findings) = verify_root(&root.path, &root.label, &sources, &register, progress, cache.entry(root.path.clone()).or_default())?;
+        let (root_lineage, root_findings) = verify_root(root, &sources, &register, progress, cache.entry(root.path.clone()).or_default())?;
         lineage.absorb(root_lineage);
         findings.extend(root_findings);
     }
@@ -231,19 +230,21 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
 }
 
 fn verify_root(
-    root: &Path,
-    label: &str,
+    acquired: &crate::case::Root,
     sources: &[SourceRef],
     register: &[RegisterEntry],
     progress: &dyn Progress,
     known: &mut HashMap<RelPath, Digests>,
 ) -> Result<(Lineage, Vec<Finding>), Error> {
+    let root = acquired.path.as_path();
     if !root.is_dir() {
         return Err(Error::Usage { path: root.to_path_buf(), problem: "evidence folder recorded in the case is no longer there".into() });
     }
     // A root acquired as a single file walks only that file.
-    let single = sources.len() == 1 && register.len() == 1 && sources[0].rel == register[0].rel;
-    let entries = if single { evidence::walk(&sources[0].rel.to_local(root), progress)? } else { evidence::walk(root, progress)? };
+    let entries = match &acquired.scope {
+        Some(file) => evidence::walk(&file.to_local(root), progress)?,
+        None => evidence::walk(root, progress)?,
+    };
     let ev = Evidence::load(root, sources, entries, progress)?;
     let links = lineage::resolve::resolve(&ev);
     let lineage = lineage::build::build(&ev, &links);
@@ -258,7 +259,7 @@ fn verify_root(
     }
     progress.finish();
 
-    let table = hash_all(root, &ev.entries, known, &BTreeWanted(plan.wanted.clone()), progress)?;
+    let table = hash_all(root, &ev.entries, known, &plan.wanted, progress)?;
     for (rel, d) in &table.digests {
         known.insert(rel.clone(), d.clone());
     }
@@ -269,7 +270,7 @@ fn verify_root(
     checks::explain_table_changes(&ev, &mut findings);
     findings.extend(checks::cross_check(&ev, &links, &lineage));
     findings.extend(checks::check_datasets(&ev, &lineage));
-    findings.extend(check_register(label, root, &ev, register, &table));
+    findings.extend(check_register(&acquired.label, root, &ev, register, &table));
     progress.finish();
     Ok((lineage, findings))
 }
@@ -358,17 +359,4 @@ pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress
     let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
     let verification = verify(&mut case, progress, &mut cache)?;
     Ok(Investigation { case: case_path, acquired, verification })
-}
-
-impl Lineage {
-    /// Adds every node and edge of `other` (nodes with the same id merge).
-    pub fn absorb(&mut self, other: Lineage) {
-        let edges = other.edges();
-        for n in other.nodes() {
-            self.add(n.clone());
-        }
-        for e in edges {
-            self.link(&e.from, e.relation, &e.to, e.role.as_deref());
-        }
-    }
 }

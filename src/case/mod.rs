@@ -56,6 +56,8 @@ pub struct Root {
     pub id: i64,
     pub path: PathBuf,
     pub label: String,
+    /// When a single file was acquired: that file (the root is its folder).
+    pub scope: Option<RelPath>,
     pub added_at: String,
 }
 
@@ -181,11 +183,20 @@ impl Case {
 
     /// The evidence folders of the case.
     pub fn roots(&self) -> Result<Vec<Root>, CaseError> {
-        let mut stmt = self.conn.prepare("SELECT id, path, label, added_at FROM evidence_roots ORDER BY id").map_err(self.sql())?;
-        let rows = stmt
-            .query_map([], |r| Ok(Root { id: r.get(0)?, path: PathBuf::from(r.get::<_, String>(1)?), label: r.get(2)?, added_at: r.get(3)? }))
+        let mut stmt = self.conn.prepare("SELECT id, path, label, scope, added_at FROM evidence_roots ORDER BY id").map_err(self.sql())?;
+        let rows: Vec<(i64, String, String, Option<String>, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .map_err(self.sql())?
+            .collect::<Result<_, _>>()
             .map_err(self.sql())?;
-        rows.collect::<Result<_, _>>().map_err(self.sql())
+        rows.into_iter()
+            .map(|(id, path, label, scope, added_at)| {
+                let scope = scope
+                    .map(|s| RelPath::new(&s).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: e.to_string() }))
+                    .transpose()?;
+                Ok(Root { id, path: PathBuf::from(path), label, scope, added_at })
+            })
+            .collect()
     }
 
     /// The sources found under a root when it was acquired.
@@ -237,7 +248,8 @@ impl Case {
 
     /// Records an acquired evidence folder: the root, its sources and its register, in one
     /// transaction with its log row. Re-acquiring a root replaces its sources and register.
-    pub fn record_acquisition(&mut self, root: &Path, sources: &[SourceRef], register: &[RegisterEntry]) -> Result<i64, CaseError> {
+    /// `scope` is the single file acquired, when not a whole folder.
+    pub fn record_acquisition(&mut self, root: &Path, scope: Option<&RelPath>, sources: &[SourceRef], register: &[RegisterEntry]) -> Result<i64, CaseError> {
         let path = self.path.clone();
         let sql = |source| CaseError::Sql { path: path.clone(), source };
         let root_str = root.to_string_lossy().into_owned();
@@ -245,6 +257,7 @@ impl Case {
         let existing: Option<i64> = tx.query_row("SELECT id FROM evidence_roots WHERE path = ?1", [&root_str], |r| r.get(0)).optional().map_err(sql)?;
         let root_id = match existing {
             Some(id) => {
+                tx.execute("UPDATE evidence_roots SET scope = ?2 WHERE id = ?1", params![id, scope.map(RelPath::as_str)]).map_err(sql)?;
                 tx.execute("DELETE FROM sources WHERE root_id = ?1", [id]).map_err(sql)?;
                 tx.execute("DELETE FROM evidence_files WHERE root_id = ?1", [id]).map_err(sql)?;
                 id
@@ -253,7 +266,11 @@ impl Case {
                 let base = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "evidence".into());
                 let taken: i64 = tx.query_row("SELECT count(*) FROM evidence_roots WHERE label = ?1 OR label LIKE ?1 || '-%'", [&base], |r| r.get(0)).map_err(sql)?;
                 let label = if taken == 0 { base } else { format!("{base}-{}", taken + 1) };
-                tx.execute("INSERT INTO evidence_roots (path, label, added_at) VALUES (?1, ?2, ?3)", params![root_str, label, now()]).map_err(sql)?;
+                tx.execute(
+                    "INSERT INTO evidence_roots (path, label, scope, added_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![root_str, label, scope.map(RelPath::as_str), now()],
+                )
+                .map_err(sql)?;
                 tx.last_insert_rowid()
             }
         };

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         path TEXT NOT NULL UNIQUE,
         label TEXT NOT NULL UNIQUE,
+        scope TEXT,
         added_at TEXT NOT NULL
     );
     CREATE TABLE sources (

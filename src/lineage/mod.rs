@@ -334,6 +334,17 @@ impl Lineage {
         out
     }
 
+    /// Adds every node and edge of `other` (nodes with the same id merge).
+    pub fn absorb(&mut self, other: Lineage) {
+        let edges = other.edges();
+        for n in other.nodes() {
+            self.add(n.clone());
+        }
+        for e in edges {
+            self.link(&e.from, e.relation, &e.to, e.role.as_deref());
+        }
+    }
+
     /// Sets each node's status to the worst status among `findings` about it.
     pub fn apply_statuses(&mut self, findings: &[crate::verify::Finding]) {
         for f in findings {

@@ -71,6 +71,12 @@ impl DvcDigest {
         ok.then(|| DvcDigest { kind, hex: hex.to_ascii_lowercase(), is_dir })
     }
 
+    /// A manifest entry's md5 (never `.dir`), of the same hash kind as its directory.
+    pub fn parse_entry(hex: &str, kind: HashKind) -> Result<DvcDigest, ()> {
+        let ok = hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+        if ok { Ok(DvcDigest { kind, hex: hex.to_ascii_lowercase(), is_dir: false }) } else { Err(()) }
+    }
+
     /// As written in lock files: `hex` or `hex.dir`.
     pub fn value(&self) -> String {
         if self.is_dir { format!("{}.dir", self.hex) } else { self.hex.clone() }

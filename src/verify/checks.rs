@@ -170,14 +170,6 @@ fn plan_entry(
     }
 }
 
-impl DvcDigest {
-    /// A manifest entry's md5 (never `.dir`), of the same hash kind as its directory.
-    pub fn parse_entry(hex: &str, kind: HashKind) -> Result<DvcDigest, ()> {
-        let ok = hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        if ok { Ok(DvcDigest { kind, hex: hex.to_ascii_lowercase(), is_dir: false }) } else { Err(()) }
-    }
-}
-
 /// A dependency that git tracks at the lock's commit (code, params) must have the claimed
 /// digest in that commit's tree.
 #[allow(clippy::too_many_arguments)]

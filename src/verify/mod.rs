@@ -258,6 +258,7 @@ pub struct Plan {
     pub claims: Vec<FileClaim>,
     /// Deferred checks that need digests of several files (directory outputs).
     pub dirs: Vec<checks::DirClaim>,
+    claimed: std::collections::HashSet<(String, RelPath, Algorithm)>,
 }
 
 impl Plan {
@@ -267,8 +268,7 @@ impl Plan {
     }
 
     pub fn claim(&mut self, claim: FileClaim) {
-        let dup = self.claims.iter().any(|c| c.node.id == claim.node.id && c.path == claim.path && c.algorithm == claim.algorithm);
-        if !dup {
+        if self.claimed.insert((claim.node.id.clone(), claim.path.clone(), claim.algorithm)) {
             self.want(&claim.path, claim.algorithm);
             self.claims.push(claim);
         }
