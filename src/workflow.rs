@@ -40,6 +40,8 @@ pub enum Error {
     Walk(#[from] WalkError),
     #[error("{path}: {problem}")]
     Usage { path: PathBuf, problem: String },
+    #[error("{0}")]
+    Reference(#[from] lineage::query::RefError),
     #[error("cancelled")]
     Cancelled,
 }
@@ -50,7 +52,7 @@ impl Error {
             Error::Case(_) => ErrorKind::Case,
             Error::Source(SourceError::Cancelled) | Error::Walk(WalkError::Cancelled) | Error::Cancelled => ErrorKind::Cancelled,
             Error::Source(_) | Error::Walk(_) => ErrorKind::Input,
-            Error::Usage { .. } => ErrorKind::Usage,
+            Error::Usage { .. } | Error::Reference(_) => ErrorKind::Usage,
         }
     }
 }
@@ -247,7 +249,7 @@ fn verify_root(
     };
     let ev = Evidence::load(root, sources, entries, progress)?;
     let links = lineage::resolve::resolve(&ev);
-    let lineage = lineage::build::build(&ev, &links);
+    let mut lineage = lineage::build::build(&ev, &links);
 
     progress.start(Phase::Check, 0);
     let mut plan = Plan::default();
@@ -262,6 +264,12 @@ fn verify_root(
     let table = hash_all(root, &ev.entries, known, &plan.wanted, progress)?;
     for (rel, d) in &table.digests {
         known.insert(rel.clone(), d.clone());
+        if let Some(node) = lineage.node_mut(&lineage::build::id::file(rel)) {
+            node.attrs.insert("size".into(), d.size.into());
+            if let Some(sha) = &d.sha256 {
+                node.attrs.insert("sha256".into(), sha.as_str().into());
+            }
+        }
     }
 
     progress.start(Phase::Check, 0);
@@ -359,4 +367,39 @@ pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress
     let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
     let verification = verify(&mut case, progress, &mut cache)?;
     Ok(Investigation { case: case_path, acquired, verification })
+}
+
+/// The stored lineage of a case, or the part of it around one reference.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GraphSelection {
+    /// The node the reference resolved to, when one was given.
+    pub focus: Option<String>,
+    pub nodes: Vec<lineage::Node>,
+    pub edges: Vec<lineage::Edge>,
+}
+
+/// Loads the case's lineage as last verified.
+pub fn load_lineage(case: &Case) -> Result<Lineage, Error> {
+    let (nodes, edges) = case.graph()?;
+    if nodes.is_empty() {
+        return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case has no lineage yet; run `custody verify` first".into() });
+    }
+    Ok(Lineage::from_parts(nodes, edges))
+}
+
+/// The whole graph, or the nodes within `depth` steps of `reference` (both directions).
+pub fn graph(case: &Case, reference: Option<&str>, depth: usize) -> Result<GraphSelection, Error> {
+    let lineage = load_lineage(case)?;
+    let Some(reference) = reference else {
+        return Ok(GraphSelection { focus: None, nodes: lineage.nodes().into_iter().cloned().collect(), edges: lineage.edges() });
+    };
+    let focus = lineage::query::resolve(&lineage, reference)?;
+    let view = lineage::query::neighbourhood(&lineage, &focus, depth, usize::MAX, &[]).expect("resolved node exists");
+    let nodes = view.nodes.iter().filter_map(|n| lineage.node(&n.id)).cloned().collect();
+    let edges = view
+        .edges
+        .iter()
+        .flat_map(|e| lineage.outgoing(&e.from).into_iter().filter(move |x| x.to == e.to && x.relation == e.relation))
+        .collect();
+    Ok(GraphSelection { focus: Some(focus), nodes, edges })
 }

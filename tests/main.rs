@@ -11,3 +11,5 @@ mod case_file;
 mod investigate;
 // The command line: exit codes, JSON, error messages.
 mod cli;
+// References, neighbourhoods, clustering and graph renders over the demo case.
+mod lineage_queries;

@@ -120,7 +120,9 @@ fn stage_id(project: &DvcProject, file: &RelPath, stage: &Stage) -> String {
     format!("stage:{}:{}@{}", project.rel.join_rel(file), stage.name, &key[..12])
 }
 
-fn data_node(g: &mut Lineage, project: &DvcProject, entry: &Entry, digest: &DvcDigest, witness: Witness) -> Option<String> {
+/// The data version an entry names; `place` is the commit whose lock claims it, or the work
+/// tree.
+fn data_node(g: &mut Lineage, project: &DvcProject, entry: &Entry, digest: &DvcDigest, witness: Witness, place: Option<&str>) -> Option<String> {
     let Location::Local(path) = &entry.location else { return None };
     let nid = id::data_version(&project.rel, path, digest);
     let mut node = Node::new(&nid, NodeKind::DataVersion, format!("{} @ {}", path, short(&digest.hex)))
@@ -134,7 +136,13 @@ fn data_node(g: &mut Lineage, project: &DvcProject, entry: &Entry, digest: &DvcD
     if let Some(n) = entry.nfiles {
         node = node.attr("nfiles", n);
     }
-    g.add(node);
+    let n = g.add(node);
+    let place = json!(place.unwrap_or("work tree"));
+    if let Some(list) = n.attrs.entry("claimed_at".into()).or_insert_with(|| json!([])).as_array_mut() {
+        if !list.contains(&place) {
+            list.push(place);
+        }
+    }
     Some(nid)
 }
 
@@ -163,7 +171,7 @@ fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &st
     }
     for dep in &stage.deps {
         let Some(d) = &dep.digest else { continue };
-        if let Some(dv) = data_node(g, project, dep, d, Witness::new(display, dep.record.clone())) {
+        if let Some(dv) = data_node(g, project, dep, d, Witness::new(display, dep.record.clone()), commit) {
             if let Some(sid) = &sid {
                 g.link(sid, Relation::Used, &dv, Some("dep"));
             }
@@ -171,7 +179,7 @@ fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &st
     }
     for out in &stage.outs {
         let Some(d) = &out.digest else { continue };
-        if let Some(dv) = data_node(g, project, out, d, Witness::new(display, out.record.clone())) {
+        if let Some(dv) = data_node(g, project, out, d, Witness::new(display, out.record.clone()), commit) {
             match &sid {
                 Some(sid) => g.link(&dv, Relation::WasGeneratedBy, sid, None),
                 None => {

@@ -12,6 +12,8 @@
 //! so "upstream" is always "follow outgoing edges".
 
 pub mod build;
+pub mod export;
+pub mod query;
 pub mod resolve;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
@@ -332,6 +334,18 @@ impl Lineage {
             }
         }
         out
+    }
+
+    /// Rebuilds a lineage from stored nodes and edges (as a case file keeps them).
+    pub fn from_parts(nodes: Vec<Node>, edges: Vec<Edge>) -> Lineage {
+        let mut g = Lineage::new();
+        for n in nodes {
+            g.add(n);
+        }
+        for e in edges {
+            g.link(&e.from, e.relation, &e.to, e.role.as_deref());
+        }
+        g
     }
 
     /// Adds every node and edge of `other` (nodes with the same id merge).

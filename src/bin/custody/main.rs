@@ -55,6 +55,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the lineage (or the part of it around REF) as DOT, JSON or W3C PROV-JSON.
+    Graph {
+        /// The case file.
+        file: PathBuf,
+        /// A reference: models:/NAME@ALIAS, models:/NAME/VERSION, a run id, sha256:HEX, md5:HEX,
+        /// a commit or tag, an evidence path (with @REV), or a node id.
+        reference: Option<String>,
+        /// Steps to follow from REF in both directions.
+        #[arg(long, default_value_t = 2)]
+        depth: usize,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+    },
     /// Show the case log and check its hash chain; exit 1 if it was tampered with.
     Log {
         /// The case file.
@@ -62,6 +75,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Json,
+    Prov,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +150,17 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
                 output::print_verification(&result);
             }
             Ok(exit_for(result.has_failures()))
+        }
+        Command::Graph { file, reference, depth, format } => {
+            let case = Case::open(&file)?;
+            let g = workflow::graph(&case, reference.as_deref(), depth)?;
+            let nodes: Vec<&custody::lineage::Node> = g.nodes.iter().collect();
+            match format {
+                GraphFormat::Dot => print!("{}", custody::lineage::export::to_dot(&nodes, &g.edges)),
+                GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
+                GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Log { file, json } => {
             let case = Case::open(&file)?;
