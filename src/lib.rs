@@ -25,6 +25,7 @@ pub mod evidence;
 pub mod hashing;
 pub mod lineage;
 pub mod progress;
+pub mod session;
 pub mod sources;
 pub mod verify;
 pub mod workflow;

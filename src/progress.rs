@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The phases a workflow goes through, in order. `total` units are given when a phase starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Phase {
     /// Walking an evidence folder to find sources; units are files.
     Discover,

@@ -93,6 +93,7 @@ pub struct LogEntry {
 
 /// Case metadata.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CaseInfo {
     pub title: String,
     pub created_at: String,

@@ -28,6 +28,7 @@ use crate::verify::Status;
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum NodeKind {
     /// A git commit (entity: the code at that point).
     Commit,
@@ -88,6 +89,7 @@ impl NodeKind {
 /// A PROV relation, from the dependent node to what it depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Relation {
     /// activity used entity
     Used,
@@ -121,6 +123,7 @@ impl Relation {
 
 /// The source record that made a claim: a file and a place in it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Witness {
     /// The file, relative to the evidence root (for git: `repo@commit:path`).
     pub file: String,
@@ -145,6 +148,7 @@ impl std::fmt::Display for Witness {
 
 /// One thing a source says about a node.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Claim {
     pub key: String,
     pub value: String,
@@ -153,6 +157,7 @@ pub struct Claim {
 
 /// A node of the lineage graph.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Node {
     pub id: String,
     pub kind: NodeKind,
@@ -162,6 +167,7 @@ pub struct Node {
     pub claims: Vec<Claim>,
     /// The worst verification status of the findings about this node.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub status: Option<Status>,
 }
 
@@ -183,12 +189,14 @@ impl Node {
 
 /// An edge, as stored and exported.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Edge {
     pub from: String,
     pub relation: Relation,
     pub to: String,
     /// The role of the used entity (`training`, `code`, `params` …), when the source names one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub role: Option<String>,
 }
 

@@ -16,11 +16,13 @@ use super::{Lineage, Node, NodeKind, Relation};
 
 /// A node, briefly: what lists and search results show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NodeSummary {
     pub id: String,
     pub kind: NodeKind,
     pub label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub status: Option<crate::verify::Status>,
 }
 
@@ -188,6 +190,7 @@ pub fn search(lineage: &Lineage, query: &str, limit: usize) -> Vec<NodeSummary> 
 
 /// An edge of a view.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ViewEdge {
     pub from: String,
     pub relation: Relation,
@@ -197,6 +200,7 @@ pub struct ViewEdge {
 /// Siblings collapsed into one box: `count` nodes of one kind hanging off `anchor` by one
 /// relation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Cluster {
     pub id: String,
     pub anchor: String,
@@ -209,6 +213,7 @@ pub struct Cluster {
 
 /// What to draw around a node.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct View {
     pub focus: String,
     pub nodes: Vec<NodeSummary>,

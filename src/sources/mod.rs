@@ -21,6 +21,7 @@ use crate::progress::{Phase, Progress};
 /// The kinds of source Custody reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum SourceKind {
     /// An MLflow tracking/registry store in SQLite.
     MlflowSqlite,

@@ -20,6 +20,7 @@ use crate::lineage::{Lineage, NodeKind, Witness};
 /// The verification status of a check, from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Status {
     /// The claim holds against the bytes or the other source.
     Verified,
@@ -70,6 +71,7 @@ impl Status {
 /// Which check produced a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Check {
     /// An evidence file still has the SHA-256 it had when acquired.
     EvidenceRegister,
@@ -109,6 +111,7 @@ impl Check {
 
 /// The node a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NodeRef {
     pub kind: NodeKind,
     pub id: String,
@@ -117,23 +120,29 @@ pub struct NodeRef {
 
 /// The result of one check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Finding {
     pub status: Status,
     pub check: Check,
     pub node: NodeRef,
     /// The evidence file involved, relative to the evidence root.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub path: Option<String>,
     /// The record that made the claim.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub source: Option<Witness>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub observed: Option<String>,
     pub detail: String,
     /// Structured detail for a user interface (a table diff, say), when there is any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub explanation: Option<serde_json::Value>,
 }
 
@@ -161,6 +170,7 @@ impl Finding {
 
 /// Counts of findings by status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Summary {
     pub verified: usize,
     pub unverifiable: usize,

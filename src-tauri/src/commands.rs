@@ -1,0 +1,134 @@
+//! The app's commands. Each unpacks its arguments, calls one engine function, converts the
+//! error. Work that reads evidence runs on a blocking thread so the window stays responsive.
+
+use std::path::PathBuf;
+
+use custody::lineage::query::{NodeSummary, View};
+use custody::progress::CancelFlag;
+use custody::session::{CaseSummary, NodeDetails, Session};
+use custody::sources::SourceKind;
+use custody::verify::Finding;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use crate::error::{IpcError, IpcResult};
+use crate::progress::{ChannelProgress, ProgressEvent};
+use crate::state::AppState;
+
+fn with_session<T>(state: &AppState, f: impl FnOnce(&Session) -> Result<T, custody::Error>) -> IpcResult<T> {
+    let guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
+    let session = guard.as_ref().ok_or_else(IpcError::no_case)?;
+    Ok(f(session)?)
+}
+
+/// Runs long work off the UI thread with progress and cancellation, then installs the session.
+async fn long<R: Runtime>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> Result<Option<Session>, custody::Error> + Send + 'static) -> IpcResult<CaseSummary> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let cancel = CancelFlag::new();
+        *state.cancel.lock().map_err(|_| IpcError::internal("cancel lock poisoned"))? = cancel.clone();
+        let progress = ChannelProgress::new(channel, cancel);
+        if let Some(session) = work(&progress, &state)? {
+            state.remember(&app, session.path());
+            *state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))? = Some(session);
+        }
+        with_session(&state, Session::summary)
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?
+}
+
+#[tauri::command]
+pub fn case_summary(state: State<'_, AppState>) -> IpcResult<CaseSummary> {
+    with_session(&state, Session::summary)
+}
+
+#[tauri::command]
+pub async fn open_case<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> IpcResult<CaseSummary> {
+    long(app, Channel::new(|_| Ok(())), move |_, _| Session::open(&path).map(Some)).await
+}
+
+#[tauri::command]
+pub async fn new_case<R: Runtime>(app: AppHandle<R>, path: PathBuf, title: String) -> IpcResult<CaseSummary> {
+    long(app, Channel::new(|_| Ok(())), move |_, _| Session::create(&path, &title).map(Some)).await
+}
+
+#[tauri::command]
+pub async fn investigate<R: Runtime>(app: AppHandle<R>, dir: PathBuf, case_path: PathBuf, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
+    long(app, on_progress, move |p, _| Session::investigate(&dir, &case_path, p).map(Some)).await
+}
+
+#[tauri::command]
+pub async fn open_demo<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
+    let (dir, case_path) = crate::state::demo_paths(&app)?;
+    long(app, on_progress, move |p, _| Session::investigate(&dir, &case_path, p).map(Some)).await
+}
+
+#[tauri::command]
+pub async fn add_evidence<R: Runtime>(app: AppHandle<R>, path: PathBuf, kind: Option<SourceKind>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
+    long(app, on_progress, move |p, state| {
+        let mut guard = state.session.lock().expect("session lock");
+        let session = guard.as_mut().ok_or_else(|| custody::Error::Usage { path: path.clone(), problem: "open or create a case first".into() })?;
+        session.add_evidence(&path, kind, p).map(|_| None)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn verify<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
+    long(app, on_progress, move |p, state| {
+        let mut guard = state.session.lock().expect("session lock");
+        let session = guard.as_mut().ok_or_else(|| custody::Error::Usage { path: PathBuf::new(), problem: "no case is open".into() })?;
+        session.verify(p).map(|_| None)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn cancel(state: State<'_, AppState>) {
+    if let Ok(flag) = state.cancel.lock() {
+        flag.cancel();
+    }
+}
+
+#[tauri::command]
+pub fn neighbourhood(state: State<'_, AppState>, reference: String, depth: usize, expanded: Vec<String>) -> IpcResult<View> {
+    with_session(&state, |s| s.neighbourhood(&reference, depth.clamp(1, 6), &expanded))
+}
+
+#[tauri::command]
+pub fn node_details(state: State<'_, AppState>, id: String) -> IpcResult<NodeDetails> {
+    with_session(&state, |s| s.node_details(&id))
+}
+
+#[tauri::command]
+pub fn findings(state: State<'_, AppState>) -> IpcResult<Vec<Finding>> {
+    with_session(&state, |s| Ok(s.findings().to_vec()))
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, query: String) -> IpcResult<Vec<NodeSummary>> {
+    with_session(&state, |s| Ok(s.search(&query, 50)))
+}
+
+#[tauri::command]
+pub fn default_focus(state: State<'_, AppState>) -> IpcResult<Option<String>> {
+    with_session(&state, |s| Ok(s.default_focus()))
+}
+
+#[tauri::command]
+pub fn recent_cases<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Vec<PathBuf> {
+    state.recent(&app)
+}
+
+
+/// How the app was launched: `--demo` opens the bundled demo case at once.
+#[derive(serde::Serialize)]
+pub struct LaunchOptions {
+    pub open_demo: bool,
+}
+
+#[tauri::command]
+pub fn launch_options() -> LaunchOptions {
+    LaunchOptions { open_demo: std::env::args().any(|a| a == "--demo") }
+}

@@ -1,0 +1,197 @@
+//! An open case with its lineage held in memory, for interactive use (the desktop app).
+//!
+//! Why: a user interface asks many small questions (what surrounds this node, what was found
+//! about it, what matches this search) in quick succession; reloading a 100k-node graph from
+//! the case file for each would be slow. A session loads it once, answers from memory, and
+//! reloads after every verification.
+
+use std::path::{Path, PathBuf};
+
+use crate::case::{Case, CaseInfo, Root};
+use crate::lineage::query::{self, NodeSummary, View};
+use crate::lineage::{Edge, Lineage, Node};
+use crate::progress::Progress;
+use crate::sources::SourceKind;
+use crate::verify::{Finding, Summary};
+use crate::workflow::{self, Acquired, DigestCache, Error, Verification};
+
+/// Everything known about one node.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NodeDetails {
+    pub node: Node,
+    pub findings: Vec<Finding>,
+    /// What the node depends on.
+    pub outgoing: Vec<Edge>,
+    /// What depends on the node.
+    pub incoming: Vec<Edge>,
+}
+
+/// What a case holds, for a header or a start screen.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CaseSummary {
+    pub path: PathBuf,
+    pub info: CaseInfo,
+    pub roots: Vec<RootSummary>,
+    pub summary: Summary,
+    pub nodes: usize,
+    pub edges: usize,
+    pub log_intact: bool,
+}
+
+/// One evidence folder and its sources.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RootSummary {
+    pub path: PathBuf,
+    pub label: String,
+    pub added_at: String,
+    pub sources: Vec<SourceSummary>,
+}
+
+/// One source with its file count.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SourceSummary {
+    pub kind: SourceKind,
+    pub path: String,
+    pub files: usize,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes: u64,
+}
+
+pub struct Session {
+    case: Case,
+    lineage: Lineage,
+    findings: Vec<Finding>,
+}
+
+impl Session {
+    /// Opens an existing case file.
+    pub fn open(path: &Path) -> Result<Session, Error> {
+        let case = Case::open(path)?;
+        let mut s = Session { case, lineage: Lineage::new(), findings: Vec::new() };
+        s.reload()?;
+        Ok(s)
+    }
+
+    /// Creates a new, empty case file.
+    pub fn create(path: &Path, title: &str) -> Result<Session, Error> {
+        let case = workflow::new_case(path, title)?;
+        Ok(Session { case, lineage: Lineage::new(), findings: Vec::new() })
+    }
+
+    /// Creates (or reopens) `case_path` and investigates `dir` into it.
+    pub fn investigate(dir: &Path, case_path: &Path, progress: &dyn Progress) -> Result<Session, Error> {
+        workflow::investigate(dir, Some(case_path), progress)?;
+        Session::open(case_path)
+    }
+
+    fn reload(&mut self) -> Result<(), Error> {
+        let (nodes, edges) = self.case.graph()?;
+        self.lineage = Lineage::from_parts(nodes, edges);
+        self.findings = self.case.latest_findings()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        self.case.path()
+    }
+
+    pub fn lineage(&self) -> &Lineage {
+        &self.lineage
+    }
+
+    /// Acquires more evidence, then re-verifies.
+    pub fn add_evidence(&mut self, path: &Path, kind: Option<SourceKind>, progress: &dyn Progress) -> Result<Acquired, Error> {
+        let mut cache = DigestCache::new();
+        let acquired = workflow::add_evidence(&mut self.case, path, kind, progress, &mut cache)?;
+        workflow::verify(&mut self.case, progress, &mut cache)?;
+        self.reload()?;
+        Ok(acquired)
+    }
+
+    /// Re-verifies everything.
+    pub fn verify(&mut self, progress: &dyn Progress) -> Result<Verification, Error> {
+        let v = workflow::verify(&mut self.case, progress, &mut DigestCache::new())?;
+        self.reload()?;
+        Ok(v)
+    }
+
+    pub fn summary(&self) -> Result<CaseSummary, Error> {
+        let mut roots = Vec::new();
+        for Root { id, path, label, added_at, .. } in self.case.roots()? {
+            let register = self.case.register(id)?;
+            let sources = self
+                .case
+                .sources(id)?
+                .into_iter()
+                .map(|s| {
+                    let inside: Vec<_> = register.iter().filter(|e| e.rel.strip_prefix(&s.rel).is_some()).collect();
+                    SourceSummary {
+                        kind: s.kind,
+                        path: s.rel.as_str().to_string(),
+                        files: inside.len(),
+                        bytes: inside.iter().map(|e| e.size).sum(),
+                    }
+                })
+                .collect();
+            roots.push(RootSummary { path, label, added_at, sources });
+        }
+        Ok(CaseSummary {
+            path: self.case.path().to_path_buf(),
+            info: self.case.info()?,
+            roots,
+            summary: Summary::of(&self.findings),
+            nodes: self.lineage.node_count(),
+            edges: self.lineage.edge_count(),
+            log_intact: self.case.check_log()?.intact,
+        })
+    }
+
+    /// The findings of the latest verification, worst first.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The view around a reference (see [`query::resolve`]).
+    pub fn neighbourhood(&self, reference: &str, depth: usize, expanded: &[String]) -> Result<View, Error> {
+        let focus = query::resolve(&self.lineage, reference)?;
+        Ok(query::neighbourhood(&self.lineage, &focus, depth, CLUSTER_AT, expanded).expect("resolved node exists"))
+    }
+
+    /// Everything about one node.
+    pub fn node_details(&self, id: &str) -> Result<NodeDetails, Error> {
+        let id = query::resolve(&self.lineage, id)?;
+        let node = self.lineage.node(&id).expect("resolved node exists").clone();
+        Ok(NodeDetails {
+            findings: self.findings.iter().filter(|f| f.node.id == id).cloned().collect(),
+            outgoing: self.lineage.outgoing(&id),
+            incoming: self.lineage.incoming(&id),
+            node,
+        })
+    }
+
+    pub fn search(&self, text: &str, limit: usize) -> Vec<NodeSummary> {
+        query::search(&self.lineage, text, limit)
+    }
+
+    /// A sensible node to open the graph on: the worst finding's node, else a production alias,
+    /// else any model version, else the first node.
+    pub fn default_focus(&self) -> Option<String> {
+        if let Some(f) = self.findings.iter().find(|f| f.status.is_failure() && self.lineage.contains(&f.node.id)) {
+            return Some(f.node.id.clone());
+        }
+        let nodes = self.lineage.nodes();
+        nodes
+            .iter()
+            .find(|n| n.id.starts_with("alias:") && n.id.ends_with("@production"))
+            .or_else(|| nodes.iter().find(|n| n.id.starts_with("model-version:")))
+            .or_else(|| nodes.first())
+            .map(|n| n.id.clone())
+    }
+}
+
+/// Siblings at or above this count collapse into a cluster in views.
+pub const CLUSTER_AT: usize = 5;

@@ -1,0 +1,444 @@
+// The application: a start screen, then the workspace (evidence, findings, graph, inspector).
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { backend, type ProgressEvent } from "../backend";
+import { normalise, severity, type IpcError } from "../backend/errors";
+import type { CaseSummary } from "../generated/CaseSummary";
+import type { Finding } from "../generated/Finding";
+import type { NodeDetails } from "../generated/NodeDetails";
+import type { NodeSummary } from "../generated/NodeSummary";
+import type { View } from "../generated/View";
+import { GraphView, type GraphHandle } from "../graph/GraphView";
+import { actionFor, formatBytes, groupBySeverity, isFailure, SHORTCUTS } from "./model";
+
+interface Busy {
+  label: string;
+  done: number;
+  total: number;
+}
+
+export function App() {
+  const [summary, setSummary] = useState<CaseSummary | null>(null);
+  const [busy, setBusy] = useState<Busy | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [recent, setRecent] = useState<string[]>([]);
+  const [findings, setFindings] = useState<Finding[]>([]);
+  const [focus, setFocus] = useState<string | null>(null);
+  const [depth, setDepth] = useState(2);
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const [view, setView] = useState<View | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [details, setDetails] = useState<NodeDetails | null>(null);
+  const [searchOpen, setSearchOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const [results, setResults] = useState<NodeSummary[]>([]);
+  const graph = useRef<GraphHandle | null>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  const fail = (e: unknown) => {
+    const err = normalise(e);
+    if (severity(err) !== "quiet") setError(err);
+  };
+
+  const onProgress = (e: ProgressEvent) => {
+    if (e.event === "started") setBusy({ label: e.label, done: 0, total: e.total });
+    else if (e.event === "advanced") setBusy((b) => (b ? { ...b, done: e.done, total: e.total } : b));
+  };
+
+  /** Runs long work with the progress bar, then shows the case it produced. */
+  const run = async (label: string, work: () => Promise<CaseSummary>) => {
+    setError(null);
+    setBusy({ label, done: 0, total: 0 });
+    try {
+      const s = await work();
+      await loadCase(s);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const loadCase = async (s: CaseSummary) => {
+    setSummary(s);
+    setExpanded([]);
+    const [fs, f] = await Promise.all([backend().findings(), backend().defaultFocus()]);
+    setFindings(fs);
+    if (f) focusOn(f);
+  };
+
+  const focusOn = (id: string) => {
+    setFocus(id);
+    setSelected(id);
+  };
+
+  useEffect(() => {
+    backend().recentCases().then(setRecent).catch(fail);
+    backend()
+      .launchOptions()
+      .then((o) => {
+        if (o.open_demo) void run("investigating the demo case", () => backend().openDemo(onProgress));
+      })
+      .catch(fail);
+  }, []);
+
+  useEffect(() => {
+    if (!focus || !summary) return;
+    backend().neighbourhood(focus, depth, expanded).then(setView).catch(fail);
+  }, [focus, depth, expanded, summary]);
+
+  useEffect(() => {
+    if (!selected || !summary) {
+      setDetails(null);
+      return;
+    }
+    backend().nodeDetails(selected).then(setDetails).catch(fail);
+  }, [selected, summary]);
+
+  useEffect(() => {
+    if (!summary) return;
+    let off: (() => void) | undefined;
+    backend()
+      .onDropPaths((paths) => {
+        for (const p of paths) void run(`adding ${p}`, () => backend().addEvidence(p, null, onProgress));
+      })
+      .then((f) => (off = f))
+      .catch(() => undefined);
+    return () => off?.();
+  }, [summary !== null]);
+
+  useEffect(() => {
+    if (!searchOpen || query.trim() === "") {
+      setResults([]);
+      return;
+    }
+    const t = setTimeout(() => backend().search(query).then(setResults).catch(fail), 120);
+    return () => clearTimeout(t);
+  }, [query, searchOpen]);
+
+  const failures = findings.filter((f) => isFailure(f.status));
+  const stepFinding = (dir: 1 | -1) => {
+    if (failures.length === 0) return;
+    const i = failures.findIndex((f) => f.node.id === selected);
+    const next = failures[(i + dir + failures.length) % failures.length];
+    focusOn(next.node.id);
+  };
+
+  const onKey = useCallback(
+    (e: KeyboardEvent) => {
+      const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+      const action = actionFor(e.key, e.ctrlKey || e.metaKey, inField);
+      if (!action || !summary) return;
+      e.preventDefault();
+      switch (action) {
+        case "search":
+          setSearchOpen(true);
+          setTimeout(() => searchBox.current?.focus(), 0);
+          break;
+        case "escape":
+          setSearchOpen(false);
+          break;
+        case "fit":
+          graph.current?.fit();
+          break;
+        case "zoom-in":
+          graph.current?.zoom(1.25);
+          break;
+        case "zoom-out":
+          graph.current?.zoom(0.8);
+          break;
+        case "deeper":
+          setDepth((d) => Math.min(6, d + 1));
+          break;
+        case "shallower":
+          setDepth((d) => Math.max(1, d - 1));
+          break;
+        case "next-finding":
+          stepFinding(1);
+          break;
+        case "prev-finding":
+          stepFinding(-1);
+          break;
+        case "verify":
+          void run("verifying", () => backend().verify(onProgress));
+          break;
+      }
+    },
+    [summary, failures, selected],
+  );
+
+  useEffect(() => {
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onKey]);
+
+  const onSelect = useCallback((id: string) => setSelected(id), []);
+  const onExpandCluster = useCallback((id: string) => setExpanded((x) => (x.includes(id) ? x : [...x, id])), []);
+
+  if (!summary) {
+    return (
+      <main class="start">
+        <h1>Custody</h1>
+        <p class="lede">Rebuild an ML lineage from the records real tools leave behind, re-verify every hash and claim, and see what was tampered with.</p>
+        <div class="actions">
+          <button data-testid="open-demo" onClick={() => run("investigating the demo case", () => backend().openDemo(onProgress))}>Open the demo case</button>
+          <button
+            onClick={async () => {
+              const dir = await backend().pickFolder("Evidence folder to investigate");
+              if (!dir) return;
+              const casePath = await backend().pickCaseFile("Save the new case as", true);
+              if (casePath) void run("investigating", () => backend().investigate(dir, casePath, onProgress));
+            }}
+          >
+            Investigate a folder…
+          </button>
+          <button
+            onClick={async () => {
+              const p = await backend().pickCaseFile("Open a case", false);
+              if (p) void run("opening", () => backend().openCase(p));
+            }}
+          >
+            Open a case…
+          </button>
+        </div>
+        {recent.length > 0 && (
+          <section class="recent">
+            <h2>Recent cases</h2>
+            <ul>
+              {recent.map((p) => (
+                <li key={p}>
+                  <button class="link" onClick={() => run("opening", () => backend().openCase(p))}>
+                    {p}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <BusyBar busy={busy} />
+        <ErrorBar error={error} onClose={() => setError(null)} />
+      </main>
+    );
+  }
+
+  const s = summary.summary;
+  return (
+    <div class="workspace">
+      <header>
+        <strong>Custody</strong>
+        <span class="case-title" title={summary.path}>
+          {summary.info.title}
+        </span>
+        <span class="counts" data-testid="counts">
+          <b class="st-verified">{s.verified}</b> verified · <b class="st-mismatch">{s.mismatch}</b> mismatch · <b class="st-conflict">{s.conflict}</b> conflict ·{" "}
+          <b class="st-missing">{s.missing}</b> missing · <b class="st-unverifiable">{s.unverifiable}</b> unverifiable
+        </span>
+        <span class={summary.log_intact ? "log ok" : "log broken"}>{summary.log_intact ? "case log intact" : "case log BROKEN"}</span>
+        <span class="spacer" />
+        <button
+          onClick={async () => {
+            const p = await backend().pickFolder("Evidence folder to add");
+            if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
+          }}
+        >
+          Add evidence…
+        </button>
+        <button data-testid="verify" onClick={() => run("verifying", () => backend().verify(onProgress))}>
+          Re-verify
+        </button>
+        <button onClick={() => setSearchOpen(true)}>Search</button>
+      </header>
+      <aside class="left">
+        <section class="evidence" data-testid="evidence">
+          <h2>Evidence</h2>
+          {summary.roots.map((r) => (
+            <div key={r.path} class="root">
+              <div class="root-path" title={r.path}>
+                {r.label}
+              </div>
+              <ul>
+                {r.sources.map((src) => (
+                  <li key={src.kind + src.path}>
+                    <span class="badge">{src.kind}</span> {src.path || "."} <span class="muted">{src.files} files, {formatBytes(src.bytes)}</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+          <p class="muted">Drop a folder on the window to add it.</p>
+        </section>
+        <section class="findings" data-testid="findings">
+          <h2>Findings</h2>
+          {groupBySeverity(findings)
+            .filter((g) => g.status !== "verified")
+            .map((g) => (
+              <div key={g.status} class={`group st-${g.status}`}>
+                <h3>
+                  {g.status} ({g.findings.length})
+                </h3>
+                <ul>
+                  {g.findings.map((f, i) => (
+                    <li key={i}>
+                      <button class="finding" data-testid="finding" data-node={f.node.id} onClick={() => focusOn(f.node.id)}>
+                        <span class="label">{f.node.label}</span>
+                        <span class="detail">{f.detail}</span>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          <p class="muted">{s.verified} checks verified.</p>
+        </section>
+      </aside>
+      <main class="center">
+        <div class="toolbar">
+          <span>
+            depth <button onClick={() => setDepth((d) => Math.max(1, d - 1))}>−</button> {depth} <button onClick={() => setDepth((d) => Math.min(6, d + 1))}>+</button>
+          </span>
+          <button onClick={() => graph.current?.fit()}>Fit</button>
+          <button onClick={() => graph.current?.zoom(1.25)}>Zoom in</button>
+          <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
+          <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
+        </div>
+        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
+        {searchOpen && (
+          <div class="search" data-testid="search">
+            <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+            <ul>
+              {results.map((r) => (
+                <li key={r.id}>
+                  <button
+                    class="link"
+                    onClick={() => {
+                      focusOn(r.id);
+                      setSearchOpen(false);
+                    }}
+                  >
+                    <span class="badge">{r.kind}</span> {r.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </main>
+      <aside class="right" data-testid="inspector">
+        {details ? <Inspector details={details} onNavigate={focusOn} /> : <p class="muted">Select a node.</p>}
+        <details class="keys">
+          <summary>Keyboard</summary>
+          <ul>
+            {SHORTCUTS.map(([k, what]) => (
+              <li key={k}>
+                <kbd>{k}</kbd> {what}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </aside>
+      <BusyBar busy={busy} />
+      <ErrorBar error={error} onClose={() => setError(null)} />
+    </div>
+  );
+}
+
+function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(id: string): void }) {
+  const n = details.node;
+  return (
+    <div class="inspector">
+      <h2 data-testid="inspector-label">{n.label}</h2>
+      <p>
+        <span class="badge">{n.kind}</span> <span class={`status st-${n.status ?? "unchecked"}`} data-testid="inspector-status">{n.status ?? "unchecked"}</span>
+      </p>
+      <p class="mono muted">{n.id}</p>
+      {details.findings.length > 0 && (
+        <section>
+          <h3>Findings</h3>
+          {details.findings.map((f, i) => (
+            <div key={i} class={`finding-card st-${f.status}`} data-testid="inspector-finding" data-status={f.status}>
+              <div>
+                <b>{f.status}</b> · {f.check}
+              </div>
+              <div>{f.detail}</div>
+              {f.path && <div class="mono">file: {f.path}</div>}
+              {f.source && (
+                <div class="mono">
+                  claim by: {f.source.file} {f.source.record}
+                </div>
+              )}
+              {f.expected && <div class="mono">expected: {f.expected}</div>}
+              {f.observed && <div class="mono">observed: {f.observed}</div>}
+            </div>
+          ))}
+        </section>
+      )}
+      {n.claims.length > 0 && (
+        <section>
+          <h3>Claims</h3>
+          <table>
+            <tbody>
+              {n.claims.map((c, i) => (
+                <tr key={i}>
+                  <td>{c.key}</td>
+                  <td class="mono">{c.value}</td>
+                  <td class="muted">
+                    {c.source.file} {c.source.record}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section>
+        <h3>Depends on</h3>
+        <ul>
+          {details.outgoing.map((e) => (
+            <li key={e.to + e.relation}>
+              {e.relation}{" "}
+              <button class="link" onClick={() => onNavigate(e.to)}>
+                {e.to}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <h3>Used by</h3>
+        <ul>
+          {details.incoming.map((e) => (
+            <li key={e.from + e.relation}>
+              {e.relation}{" "}
+              <button class="link" onClick={() => onNavigate(e.from)}>
+                {e.from}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <details>
+        <summary>Raw record</summary>
+        <pre>{JSON.stringify(n.attrs, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
+function BusyBar({ busy }: { busy: Busy | null }) {
+  if (!busy) return null;
+  const pct = busy.total > 0 ? Math.min(100, Math.round((busy.done / busy.total) * 100)) : null;
+  return (
+    <div class="busy" data-testid="busy">
+      <span>{busy.label}</span>
+      <progress value={pct ?? undefined} max={100} />
+      <button onClick={() => backend().cancel()}>Cancel</button>
+    </div>
+  );
+}
+
+function ErrorBar({ error, onClose }: { error: IpcError | null; onClose(): void }) {
+  if (!error) return null;
+  return (
+    <div class={`error ${severity(error)}`} role="alert" data-testid="error">
+      <span>{error.message}</span>
+      <button onClick={onClose}>Dismiss</button>
+    </div>
+  );
+}

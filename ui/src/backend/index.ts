@@ -1,0 +1,51 @@
+// The one door to the backend. Components never import @tauri-apps/api: they call `backend`,
+// which is the Tauri implementation in the app and a mock in tests.
+import type { CaseSummary } from "../generated/CaseSummary";
+import type { Finding } from "../generated/Finding";
+import type { NodeDetails } from "../generated/NodeDetails";
+import type { NodeSummary } from "../generated/NodeSummary";
+import type { SourceKind } from "../generated/SourceKind";
+import type { View } from "../generated/View";
+import type { Phase } from "../generated/Phase";
+
+/** What long work reports while it runs. */
+export type ProgressEvent =
+  | { event: "started"; phase: Phase; label: string; total: number }
+  | { event: "advanced"; phase: Phase; done: number; total: number }
+  | { event: "finished"; phase: Phase };
+
+export type OnProgress = (e: ProgressEvent) => void;
+
+export interface Backend {
+  caseSummary(): Promise<CaseSummary>;
+  openCase(path: string): Promise<CaseSummary>;
+  newCase(path: string, title: string): Promise<CaseSummary>;
+  openDemo(onProgress: OnProgress): Promise<CaseSummary>;
+  investigate(dir: string, casePath: string, onProgress: OnProgress): Promise<CaseSummary>;
+  addEvidence(path: string, kind: SourceKind | null, onProgress: OnProgress): Promise<CaseSummary>;
+  verify(onProgress: OnProgress): Promise<CaseSummary>;
+  cancel(): Promise<void>;
+  neighbourhood(reference: string, depth: number, expanded: string[]): Promise<View>;
+  nodeDetails(id: string): Promise<NodeDetails>;
+  findings(): Promise<Finding[]>;
+  search(query: string): Promise<NodeSummary[]>;
+  defaultFocus(): Promise<string | null>;
+  recentCases(): Promise<string[]>;
+  launchOptions(): Promise<{ open_demo: boolean }>;
+  /** Asks the user for a folder (evidence) or a file (a case); null when dismissed. */
+  pickFolder(title: string): Promise<string | null>;
+  pickCaseFile(title: string, save: boolean): Promise<string | null>;
+  /** Calls back with the paths of files or folders dropped on the window. */
+  onDropPaths(cb: (paths: string[]) => void): Promise<() => void>;
+}
+
+let current: Backend | null = null;
+
+export function setBackend(b: Backend): void {
+  current = b;
+}
+
+export function backend(): Backend {
+  if (!current) throw new Error("backend not initialised");
+  return current;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import type { View } from "../generated/View";
+import { shortLabel, toElements, worstStatus } from "./elements";
+
+const view: View = {
+  focus: "model-version:m/3",
+  nodes: [
+    { id: "model-version:m/3", kind: "model-version", label: "models:/m/3", status: "verified" },
+    { id: "run:r", kind: "run", label: "train (r)", status: "conflict" },
+    { id: "agent:a", kind: "agent", label: "a" },
+  ],
+  edges: [
+    { from: "model-version:m/3", relation: "wasGeneratedBy", to: "run:r" },
+    { from: "run:r", relation: "wasAssociatedWith", to: "agent:a" },
+  ],
+  clusters: [
+    {
+      id: "cluster:run:r:up:used:file",
+      anchor: "run:r",
+      relation: "used",
+      upstream: true,
+      kind: "file",
+      members: [
+        { id: "file:a", kind: "file", label: "a", status: "verified" },
+        { id: "file:b", kind: "file", label: "b", status: "mismatch" },
+      ],
+    },
+  ],
+  upstream: ["model-version:m/3", "run:r"],
+};
+
+describe("toElements", () => {
+  const els = toElements(view, "run:r");
+  const byId = (id: string) => els.find((e) => e.data.id === id)!;
+
+  it("styles nodes by kind and status, marking focus, selection and the upstream path", () => {
+    expect(byId("model-version:m/3").classes).toEqual(expect.arrayContaining(["kind-model-version", "status-verified", "focus"]));
+    expect(byId("run:r").classes).toEqual(expect.arrayContaining(["status-conflict", "selected", "upstream"]));
+    expect(byId("agent:a").classes).toContain("status-unchecked");
+    expect(byId("agent:a").classes).not.toContain("upstream");
+    expect(byId("model-version:m/3|wasGeneratedBy|run:r").classes).toContain("upstream");
+    expect(byId("run:r|wasAssociatedWith|agent:a").classes).not.toContain("upstream");
+  });
+
+  it("draws a cluster as one node with its count and worst member status, linked to its anchor", () => {
+    const c = byId("cluster:run:r:up:used:file");
+    expect(c.data.count).toBe(2);
+    expect(c.data.label).toBe("2 × file");
+    expect(c.data.status).toBe("mismatch");
+    const edge = byId("cluster:run:r:up:used:file-edge");
+    expect([edge.data.source, edge.data.target]).toEqual(["run:r", "cluster:run:r:up:used:file"]);
+    expect(els.some((e) => e.data.id === "file:a")).toBe(false);
+  });
+
+  it("every edge joins two drawn nodes", () => {
+    const nodes = new Set(els.filter((e) => e.group === "nodes").map((e) => e.data.id));
+    for (const e of els.filter((e) => e.group === "edges")) {
+      expect(nodes.has(e.data.source!)).toBe(true);
+      expect(nodes.has(e.data.target!)).toBe(true);
+    }
+  });
+});
+
+describe("worstStatus and shortLabel", () => {
+  it("orders statuses from unchecked to mismatch", () => {
+    expect(worstStatus(["verified", "missing", "unverifiable"])).toBe("missing");
+    expect(worstStatus([])).toBe("unchecked");
+  });
+  it("keeps the file name of long paths", () => {
+    const long = "mlflow/artifacts/models/m-714b3dc3007242b982c6451ca7bad30c/artifacts/model.pkl";
+    expect(shortLabel(long)).toBe("…/model.pkl");
+    expect(shortLabel("short")).toBe("short");
+  });
+});
