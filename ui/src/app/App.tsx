@@ -374,19 +374,14 @@ function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(i
       {n.claims.length > 0 && (
         <section>
           <h3>Claims</h3>
-          <table>
-            <tbody>
-              {n.claims.map((c, i) => (
-                <tr key={i}>
-                  <td>{c.key}</td>
-                  <td class="mono">{c.value}</td>
-                  <td class="muted">
-                    {c.source.file} {c.source.record}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {n.claims.map((c, i) => (
+            <div key={i} class="claim">
+              <span class="key">{c.key}</span> <span class="mono">{c.value}</span>
+              <div class="muted">
+                by {c.source.file} {c.source.record}
+              </div>
+            </div>
+          ))}
         </section>
       )}
       <section>
