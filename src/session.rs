@@ -59,6 +59,9 @@ pub struct SourceSummary {
     pub files: usize,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub bytes: u64,
+    /// SHA-256 over the source's register entries at acquisition (see
+    /// [`crate::case::register_digest`]).
+    pub sha256: String,
 }
 
 pub struct Session {
@@ -128,12 +131,13 @@ impl Session {
                 .sources(id)?
                 .into_iter()
                 .map(|s| {
-                    let inside: Vec<_> = register.iter().filter(|e| e.rel.strip_prefix(&s.rel).is_some()).collect();
+                    let inside: Vec<_> = register.iter().filter(|e| e.rel.strip_prefix(&s.rel).is_some()).cloned().collect();
                     SourceSummary {
                         kind: s.kind,
                         path: s.rel.as_str().to_string(),
                         files: inside.len(),
                         bytes: inside.iter().map(|e| e.size).sum(),
+                        sha256: crate::case::register_digest(&inside),
                     }
                 })
                 .collect();

@@ -31,7 +31,7 @@ function setup() {
     summary: {
       path: "/tmp/c.custody",
       info: { title: "Demo", created_at: "now", created_by: "custody" },
-      roots: [{ path: "/e", label: "e", added_at: "now", sources: [{ kind: "dvc", path: "p", files: 3, bytes: 2000 }] }],
+      roots: [{ path: "/e", label: "e", added_at: "now", sources: [{ kind: "dvc", path: "p", files: 3, bytes: 2000, sha256: "ab12cd34ef56ab12cd34ef56" }] }],
       summary: { verified: 5, unverifiable: 0, missing: 0, conflict: 0, mismatch: 1 },
       nodes: 3,
       edges: 2,
@@ -58,6 +58,7 @@ describe("App", () => {
     const ui = render(<App />);
     fireEvent.click(await ui.findByTestId("open-demo"));
     expect(await ui.findByText("Evidence")).toBeTruthy();
+    expect((await ui.findByTestId("evidence")).textContent).toContain("3 files, 2.0 KB, sha256 ab12cd34ef56");
     expect((await ui.findByTestId("counts")).textContent).toContain("1 mismatch");
     expect((await ui.findByTestId("graph")).dataset.focus).toBe("model-version:m/1");
 

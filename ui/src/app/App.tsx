@@ -172,6 +172,7 @@ export function App() {
   }, [onKey]);
 
   const onSelect = useCallback((id: string) => setSelected(id), []);
+  const onOpen = useCallback((id: string) => focusOn(id), []);
   const onExpandCluster = useCallback((id: string) => setExpanded((x) => (x.includes(id) ? x : [...x, id])), []);
 
   if (!summary) {
@@ -258,7 +259,10 @@ export function App() {
               <ul>
                 {r.sources.map((src) => (
                   <li key={src.kind + src.path}>
-                    <span class="badge">{src.kind}</span> {src.path || "."} <span class="muted">{src.files} files, {formatBytes(src.bytes)}</span>
+                    <span class="badge">{src.kind}</span> {src.path || "."}{" "}
+                    <span class="muted" title={`SHA-256 of the acquisition register: ${src.sha256}`}>
+                      {src.files} files, {formatBytes(src.bytes)}, sha256 {src.sha256.slice(0, 12)}…
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -300,7 +304,7 @@ export function App() {
           <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
           <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
         </div>
-        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
+        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onOpen={onOpen} onExpandCluster={onExpandCluster} handle={graph} />}
         {searchOpen && (
           <div class="search" data-testid="search">
             <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />

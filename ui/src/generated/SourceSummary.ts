@@ -4,4 +4,9 @@ import type { SourceKind } from "./SourceKind";
 /**
  * One source with its file count.
  */
-export type SourceSummary = { kind: SourceKind, path: string, files: number, bytes: number, };
+export type SourceSummary = { kind: SourceKind, path: string, files: number, bytes: number, 
+/**
+ * SHA-256 over the source's register entries at acquisition (see
+ * [`crate::case::register_digest`]).
+ */
+sha256: string, };

@@ -18,11 +18,13 @@ interface Props {
   view: View;
   selected: string | null;
   onSelect(id: string): void;
+  /** Double click: re-centre the view on the node, expanding around it. */
+  onOpen(id: string): void;
   onExpandCluster(id: string): void;
   handle?: { current: GraphHandle | null };
 }
 
-export function GraphView({ view, selected, onSelect, onExpandCluster, handle }: Props) {
+export function GraphView({ view, selected, onSelect, onOpen, onExpandCluster, handle }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
 
@@ -43,12 +45,16 @@ export function GraphView({ view, selected, onSelect, onExpandCluster, handle }:
     const instance = cy.current;
     if (!instance) return;
     instance.off("tap");
+    instance.off("dbltap");
     instance.on("tap", "node", (evt) => {
       const id = evt.target.id() as string;
       if (evt.target.hasClass("cluster")) onExpandCluster(id);
       else onSelect(id);
     });
-  }, [onSelect, onExpandCluster]);
+    instance.on("dbltap", "node", (evt) => {
+      if (!evt.target.hasClass("cluster")) onOpen(evt.target.id() as string);
+    });
+  }, [onSelect, onOpen, onExpandCluster]);
 
   useEffect(() => {
     const instance = cy.current;
