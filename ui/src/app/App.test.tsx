@@ -7,7 +7,15 @@ import type { NodeDetails } from "../generated/NodeDetails";
 import { App } from "./App";
 
 // The canvas needs a real browser; its logic is tested in graph/elements.test.ts.
-vi.mock("../graph/GraphView", () => ({ GraphView: (p: { view: { focus: string } }) => <div data-testid="graph" data-focus={p.view.focus} /> }));
+vi.mock("../graph/GraphView", () => ({
+  GraphView: (p: { view: { focus: string; clusters: { id: string }[] }; onExpandCluster(id: string): void }) => (
+    <div data-testid="graph" data-focus={p.view.focus}>
+      {p.view.clusters.map((c) => (
+        <button key={c.id} data-testid="cluster" onClick={() => p.onExpandCluster(c.id)} />
+      ))}
+    </div>
+  ),
+}));
 
 const mismatch: Finding = {
   status: "mismatch",
@@ -40,12 +48,32 @@ function setup() {
     findings: [mismatch],
     focus: "model-version:m/1",
     views: {
-      "model-version:m/1": { focus: "model-version:m/1", nodes: [], edges: [], clusters: [], upstream: [] },
+      "model-version:m/1": {
+        focus: "model-version:m/1",
+        nodes: [],
+        edges: [],
+        clusters: [
+          {
+            id: "cluster:m",
+            anchor: "model-version:m/1",
+            relation: "hadMember",
+            upstream: true,
+            kind: "file",
+            members: [
+              { id: "file:a/model.pkl", kind: "file", label: "a/model.pkl", status: "verified" },
+              { id: "file:a/MLmodel", kind: "file", label: "a/MLmodel", status: "verified" },
+            ],
+          },
+        ],
+        upstream: [],
+      },
+      "file:a/MLmodel": { focus: "file:a/MLmodel", nodes: [], edges: [], clusters: [], upstream: [] },
       "data:p/raw.csv@aa": { focus: "data:p/raw.csv@aa", nodes: [], edges: [], clusters: [], upstream: [] },
     },
     details: {
       "model-version:m/1": details("model-version:m/1", "verified", []),
       "data:p/raw.csv@aa": details("data:p/raw.csv@aa", "mismatch", [mismatch]),
+      "file:a/MLmodel": details("file:a/MLmodel", "verified", []),
     },
   });
   setBackend(b);
@@ -68,6 +96,20 @@ describe("App", () => {
     expect(card.textContent).toContain("expected: aa");
     expect(card.textContent).toContain("observed: bb");
     expect(b.calls).toContain("neighbourhood:data:p/raw.csv@aa");
+  });
+
+  it("opens a cluster, filters its members and focuses the one chosen", async () => {
+    const b = setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    fireEvent.click(await ui.findByTestId("cluster"));
+    const panel = await ui.findByTestId("cluster-panel");
+    expect(panel.textContent).toContain("2 × file");
+    fireEvent.input(panel.querySelector("input")!, { target: { value: "mlmodel" } });
+    expect((await ui.findByTestId("cluster-panel")).textContent).not.toContain("model.pkl");
+    fireEvent.click(await ui.findByText("a/MLmodel", { exact: false }));
+    expect((await ui.findByTestId("graph")).dataset.focus).toBe("file:a/MLmodel");
+    expect(b.calls).toContain("neighbourhood:file:a/MLmodel");
   });
 
   it("shows backend errors by message", async () => {

@@ -8,7 +8,7 @@ import type { NodeDetails } from "../generated/NodeDetails";
 import type { NodeSummary } from "../generated/NodeSummary";
 import type { View } from "../generated/View";
 import { GraphView, type GraphHandle } from "../graph/GraphView";
-import { actionFor, formatBytes, groupBySeverity, isFailure, SHORTCUTS } from "./model";
+import { actionFor, filterMembers, formatBytes, groupBySeverity, isFailure, SHORTCUTS } from "./model";
 
 interface Busy {
   label: string;
@@ -31,6 +31,8 @@ export function App() {
   const [searchOpen, setSearchOpen] = useState(false);
   const [query, setQuery] = useState("");
   const [results, setResults] = useState<NodeSummary[]>([]);
+  const [openCluster, setOpenCluster] = useState<string | null>(null);
+  const [clusterFilter, setClusterFilter] = useState("");
   const graph = useRef<GraphHandle | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
@@ -136,6 +138,7 @@ export function App() {
           break;
         case "escape":
           setSearchOpen(false);
+          setOpenCluster(null);
           break;
         case "fit":
           graph.current?.fit();
@@ -173,7 +176,11 @@ export function App() {
 
   const onSelect = useCallback((id: string) => setSelected(id), []);
   const onOpen = useCallback((id: string) => focusOn(id), []);
-  const onExpandCluster = useCallback((id: string) => setExpanded((x) => (x.includes(id) ? x : [...x, id])), []);
+  const onExpandCluster = useCallback((id: string) => {
+    setOpenCluster(id);
+    setClusterFilter("");
+  }, []);
+  const cluster = view?.clusters.find((c) => c.id === openCluster) ?? null;
 
   if (!summary) {
     return (
@@ -191,6 +198,14 @@ export function App() {
             }}
           >
             Investigate a folder…
+          </button>
+          <button
+            onClick={async () => {
+              const p = await backend().pickCaseFile("Create a new, empty case", true);
+              if (p) void run("creating the case", () => backend().newCase(p, "New investigation"));
+            }}
+          >
+            New empty case…
           </button>
           <button
             onClick={async () => {
@@ -305,6 +320,44 @@ export function App() {
           <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
         </div>
         {view && <GraphView view={view} selected={selected} onSelect={onSelect} onOpen={onOpen} onExpandCluster={onExpandCluster} handle={graph} />}
+        {cluster && (
+          <div class="cluster-panel" data-testid="cluster-panel">
+            <div class="row">
+              <b>
+                {cluster.members.length} × {cluster.kind}
+              </b>{" "}
+              <span class="muted">
+                {cluster.upstream ? "used by" : "using"} {cluster.anchor}
+              </span>
+              <span class="spacer" />
+              <button
+                onClick={() => {
+                  setExpanded((x) => (x.includes(cluster.id) ? x : [...x, cluster.id]));
+                  setOpenCluster(null);
+                }}
+              >
+                Show all in the graph
+              </button>
+              <button onClick={() => setOpenCluster(null)}>Close</button>
+            </div>
+            <input value={clusterFilter} placeholder="filter members" onInput={(e) => setClusterFilter((e.target as HTMLInputElement).value)} />
+            <ul>
+              {filterMembers(cluster.members, clusterFilter).map((m) => (
+                <li key={m.id}>
+                  <button
+                    class="link"
+                    onClick={() => {
+                      setOpenCluster(null);
+                      focusOn(m.id);
+                    }}
+                  >
+                    <span class={`dot st-${m.status ?? "unchecked"}`} /> {m.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {searchOpen && (
           <div class="search" data-testid="search">
             <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../generated/Finding";
-import { actionFor, formatBytes, groupBySeverity } from "./model";
+import { actionFor, filterMembers, formatBytes, groupBySeverity } from "./model";
 
 const f = (status: Finding["status"], id: string): Finding => ({
   status,
@@ -31,5 +31,18 @@ describe("formatBytes", () => {
   it("uses decimal units", () => {
     expect(formatBytes(999)).toBe("999 B");
     expect(formatBytes(3_300_000)).toBe("3.3 MB");
+  });
+});
+
+describe("filterMembers", () => {
+  const members = [
+    { id: "file:a/model.pkl", kind: "file" as const, label: "a/model.pkl", status: "verified" as const },
+    { id: "file:a/MLmodel", kind: "file" as const, label: "a/MLmodel", status: "mismatch" as const },
+    { id: "file:a/conda.yaml", kind: "file" as const, label: "a/conda.yaml" },
+  ];
+  it("filters by label or id and lists failures first", () => {
+    expect(filterMembers(members, "").map((m) => m.label)).toEqual(["a/MLmodel", "a/conda.yaml", "a/model.pkl"]);
+    expect(filterMembers(members, "MODEL").map((m) => m.label)).toEqual(["a/MLmodel", "a/model.pkl"]);
+    expect(filterMembers(members, "nothing")).toEqual([]);
   });
 });

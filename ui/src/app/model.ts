@@ -1,5 +1,6 @@
 // Pure UI logic: grouping findings, formatting, keyboard shortcuts. Unit-tested.
 import type { Finding } from "../generated/Finding";
+import type { NodeSummary } from "../generated/NodeSummary";
 import type { Status } from "../generated/Status";
 
 export const SEVERITY: Status[] = ["mismatch", "conflict", "missing", "unverifiable", "verified"];
@@ -70,3 +71,12 @@ export const SHORTCUTS: [string, string][] = [
   ["v", "re-verify"],
   ["Esc", "close search"],
 ];
+
+/** The members of a cluster matching a filter (label or id, case-insensitive), failures first. */
+export function filterMembers(members: NodeSummary[], filter: string): NodeSummary[] {
+  const q = filter.trim().toLowerCase();
+  const rank = (m: NodeSummary) => SEVERITY.indexOf(m.status ?? "verified");
+  return members
+    .filter((m) => q === "" || m.label.toLowerCase().includes(q) || m.id.toLowerCase().includes(q))
+    .sort((a, b) => rank(a) - rank(b) || a.label.localeCompare(b.label));
+}
