@@ -122,13 +122,21 @@ pub fn recent_cases<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -
 }
 
 
-/// How the app was launched: `--demo` opens the bundled demo case at once.
+/// How the app was launched: `--demo` opens the bundled demo case at once, `--case FILE`
+/// (or a lone `FILE.custody` argument) opens that case.
 #[derive(serde::Serialize)]
 pub struct LaunchOptions {
     pub open_demo: bool,
+    pub open_case: Option<PathBuf>,
 }
 
 #[tauri::command]
 pub fn launch_options() -> LaunchOptions {
-    LaunchOptions { open_demo: std::env::args().any(|a| a == "--demo") }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let open_case = args
+        .windows(2)
+        .find(|w| w[0] == "--case")
+        .map(|w| PathBuf::from(&w[1]))
+        .or_else(|| args.iter().find(|a| a.ends_with(".custody")).map(PathBuf::from));
+    LaunchOptions { open_demo: args.iter().any(|a| a == "--demo"), open_case }
 }

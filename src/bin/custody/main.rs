@@ -156,7 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             let g = workflow::graph(&case, reference.as_deref(), depth)?;
             let nodes: Vec<&custody::lineage::Node> = g.nodes.iter().collect();
             match format {
-                GraphFormat::Dot => print!("{}", custody::lineage::export::to_dot(&nodes, &g.edges)),
+                GraphFormat::Dot => output::emit(&custody::lineage::export::to_dot(&nodes, &g.edges)),
                 GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
                 GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
             }

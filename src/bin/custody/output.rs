@@ -7,8 +7,21 @@ use custody::verify::{Finding, Status};
 use custody::workflow::{Acquired, Investigation, Verification};
 use serde_json::json;
 
+/// Writes to stdout; a closed pipe (`custody graph … | head`) ends the program quietly.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("custody: cannot write output: {e}");
+        std::process::exit(2);
+    }
+}
+
 pub fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON output serializes"));
+    emit(&format!("{}\n", serde_json::to_string_pretty(value).expect("JSON output serializes")));
 }
 
 fn human_bytes(n: u64) -> String {

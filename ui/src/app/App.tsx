@@ -78,7 +78,8 @@ export function App() {
     backend()
       .launchOptions()
       .then((o) => {
-        if (o.open_demo) void run("investigating the demo case", () => backend().openDemo(onProgress));
+        if (o.open_case) void run("opening the case", () => backend().openCase(o.open_case!));
+        else if (o.open_demo) void run("investigating the demo case", () => backend().openDemo(onProgress));
       })
       .catch(fail);
   }, []);

@@ -31,7 +31,7 @@ export interface Backend {
   search(query: string): Promise<NodeSummary[]>;
   defaultFocus(): Promise<string | null>;
   recentCases(): Promise<string[]>;
-  launchOptions(): Promise<{ open_demo: boolean }>;
+  launchOptions(): Promise<{ open_demo: boolean; open_case: string | null }>;
   /** Asks the user for a folder (evidence) or a file (a case); null when dismissed. */
   pickFolder(title: string): Promise<string | null>;
   pickCaseFile(title: string, save: boolean): Promise<string | null>;

@@ -46,7 +46,7 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
     search: vi.fn(async () => []),
     defaultFocus: vi.fn(async () => data.focus),
     recentCases: vi.fn(async () => []),
-    launchOptions: vi.fn(async () => ({ open_demo: false })),
+    launchOptions: vi.fn(async () => ({ open_demo: false, open_case: null })),
     pickFolder: vi.fn(async () => null),
     pickCaseFile: vi.fn(async () => null),
     onDropPaths: vi.fn(async () => () => undefined),
