@@ -275,17 +275,13 @@ impl Lineage {
 
     /// All edges, sorted (stable output).
     pub fn edges(&self) -> Vec<Edge> {
-        let mut v: Vec<Edge> = (&self.graph)
-            .edge_references()
-            .map(|e| Edge {
-                from: self.graph[e.source()].id.clone(),
-                relation: e.weight().0,
-                to: self.graph[e.target()].id.clone(),
-                role: e.weight().1.clone(),
-            })
-            .collect();
+        let mut v: Vec<Edge> = (&self.graph).edge_references().map(|e| self.edge_of(e)).collect();
         v.sort();
         v
+    }
+
+    fn edge_of(&self, e: petgraph::stable_graph::EdgeReference<'_, (Relation, Option<String>)>) -> Edge {
+        Edge { from: self.graph[e.source()].id.clone(), relation: e.weight().0, to: self.graph[e.target()].id.clone(), role: e.weight().1.clone() }
     }
 
     /// Edges leaving `id` (what it depends on).
@@ -300,16 +296,7 @@ impl Lineage {
 
     fn adjacent(&self, id: &str, dir: Direction) -> Vec<Edge> {
         let Some(&idx) = self.index.get(id) else { return Vec::new() };
-        let mut v: Vec<Edge> = self
-            .graph
-            .edges_directed(idx, dir)
-            .map(|e| Edge {
-                from: self.graph[e.source()].id.clone(),
-                relation: e.weight().0,
-                to: self.graph[e.target()].id.clone(),
-                role: e.weight().1.clone(),
-            })
-            .collect();
+        let mut v: Vec<Edge> = self.graph.edges_directed(idx, dir).map(|e| self.edge_of(e)).collect();
         v.sort();
         v
     }
