@@ -175,8 +175,9 @@ export function App() {
     return () => window.removeEventListener("keydown", onKey);
   }, [onKey]);
 
-  const onSelect = useCallback((id: string) => setSelected(id), []);
-  const onOpen = useCallback((id: string) => focusOn(id), []);
+  // A click selects the node and re-centres the view on it: its neighbourhood expands and its
+  // upstream path is highlighted (both computed by the backend).
+  const onSelect = useCallback((id: string) => focusOn(id), []);
   const onExpandCluster = useCallback((id: string) => {
     setOpenCluster(id);
     setClusterFilter("");
@@ -320,7 +321,7 @@ export function App() {
           <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
           <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
         </div>
-        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onOpen={onOpen} onExpandCluster={onExpandCluster} handle={graph} />}
+        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
         {cluster && (
           <div class="cluster-panel" data-testid="cluster-panel">
             <div class="row">

@@ -18,13 +18,11 @@ interface Props {
   view: View;
   selected: string | null;
   onSelect(id: string): void;
-  /** Double click: re-centre the view on the node, expanding around it. */
-  onOpen(id: string): void;
   onExpandCluster(id: string): void;
   handle?: { current: GraphHandle | null };
 }
 
-export function GraphView({ view, selected, onSelect, onOpen, onExpandCluster, handle }: Props) {
+export function GraphView({ view, selected, onSelect, onExpandCluster, handle }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
 
@@ -45,16 +43,12 @@ export function GraphView({ view, selected, onSelect, onOpen, onExpandCluster, h
     const instance = cy.current;
     if (!instance) return;
     instance.off("tap");
-    instance.off("dbltap");
     instance.on("tap", "node", (evt) => {
       const id = evt.target.id() as string;
       if (evt.target.hasClass("cluster")) onExpandCluster(id);
       else onSelect(id);
     });
-    instance.on("dbltap", "node", (evt) => {
-      if (!evt.target.hasClass("cluster")) onOpen(evt.target.id() as string);
-    });
-  }, [onSelect, onOpen, onExpandCluster]);
+  }, [onSelect, onExpandCluster]);
 
   useEffect(() => {
     const instance = cy.current;
