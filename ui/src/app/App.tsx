@@ -23,7 +23,7 @@ export function App() {
   const [recent, setRecent] = useState<string[]>([]);
   const [findings, setFindings] = useState<Finding[]>([]);
   const [focus, setFocus] = useState<string | null>(null);
-  const [depth, setDepth] = useState(2);
+  const [depth, setDepth] = useState(3);
   const [expanded, setExpanded] = useState<string[]>([]);
   const [view, setView] = useState<View | null>(null);
   const [selected, setSelected] = useState<string | null>(null);

@@ -84,7 +84,7 @@ export const STYLE = [
   { selector: ".status-missing", style: { "border-color": "#7b4fb3", "background-color": "#e6dcf5" } },
   { selector: ".status-conflict", style: { "border-color": "#d9822b", "background-color": "#fbe3cc" } },
   { selector: ".status-mismatch", style: { "border-color": "#c62828", "background-color": "#f8d0d0", "border-width": 3 } },
-  { selector: ".upstream", style: { "line-color": "#2f6fd6", "target-arrow-color": "#2f6fd6", width: 2.2 } },
+  { selector: "edge.upstream", style: { "line-color": "#2f6fd6", "target-arrow-color": "#2f6fd6", width: 2.2 } },
   { selector: "node.upstream", style: { "border-color": "#2f6fd6" } },
   { selector: ".focus", style: { "border-width": 4 } },
   { selector: ".selected", style: { "overlay-color": "#2f6fd6", "overlay-opacity": 0.18, "overlay-padding": 6 } },
