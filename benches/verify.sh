@@ -15,8 +15,9 @@
 #     `custody verify CASE --json` on the case made by the first investigate run (re-hashes
 #     everything again in a fresh process).
 # For each run it records wall time, user+sys CPU (CPU utilisation = (user+sys)/wall; 2.0 is
-# both cores busy) and the bytes the process tree read (/proc/PID/io rchar). The page cache is
-# warmed first (an untimed read of every file) and kept warm for the timed runs; when
+# both cores busy) and the bytes the process tree read (/proc/PID/io rchar, and read_bytes: the
+# part that came from the disk). The page cache is warmed before every timed run (an untimed
+# read of every file: this kernel evicts pages unused for ~30 s); when
 # /proc/sys/vm/drop_caches is writable, one cold-cache run of the main commands follows.
 # Optionally (when `perf` is installed) one profiled run of each custody command shows where
 # the time goes. It then rewrites BENCHMARKS.md at the repository root.
@@ -174,9 +175,14 @@ RESULTS=$RUN_DIR/results.jsonl
 COMMANDS=$RUN_DIR/commands.tsv     # label <TAB> command line as documented
 : > "$COMMANDS"
 
+# This machine's kernel runs DAMON proactive reclaim (a `pageout` scheme in
+# /sys/kernel/mm/damon/admin/kdamonds): file pages nobody read for about 30 s are evicted, so a
+# page cache warmed once does not stay warm. Every warm run is therefore preceded by an untimed
+# read of the whole project (and of the custody binary), and each run's read_bytes (bytes that
+# came from the disk, the program's own code and libraries included) is kept.
 warm_page_cache() {
-    say "warming the page cache (untimed read of every file)"
     find "$PROJECT" -type f -print0 | xargs -0 cat > /dev/null
+    cat "$CUSTODY" > /dev/null
 }
 
 # measure MODE LABEL REP [--env K=V]... -- CMD...   (MODE: warm or cold)
@@ -196,6 +202,8 @@ measure() {
         if [[ $mode == cold ]]; then
             sync
             echo 3 > /proc/sys/vm/drop_caches
+        else
+            warm_page_cache
         fi
         line=$("$PY" "$HERE/lib/measure.py" --label "$label" --rep "$rep" \
             --stdout "$RUN_DIR/out/$label-$mode-$rep.out" "$@")
@@ -278,8 +286,7 @@ say "waiting for the machine to be idle (at most ${IDLE_WAIT}s)"
 WAITED=$((WAITED + SECONDS - wait_started))
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-warm_page_cache
-say "timed runs, page cache warm, $REPS repetitions each (load average $LOAD_START)"
+say "timed runs, page cache warm (every file re-read, untimed, before each run), $REPS repetitions each (load average $LOAD_START)"
 T0=$SECONDS
 for ((r = 1; r <= REPS; r++)); do run_hashers warm "$r"; done
 # Prime the warm DVC hash cache (the state `dvc add` left is already warm; this makes sure).
@@ -304,6 +311,7 @@ if [[ $PERF != 0 ]] && command -v perf > /dev/null; then
             cp "$FIRST_CASE" "$PERF_DIR/verify.custody"
             args=(verify "$PERF_DIR/verify.custody" --json)
         fi
+        warm_page_cache
         if perf record -q -F 999 -o "$PERF_DIR/$what.data" -- "$CUSTODY" "${args[@]}" > /dev/null 2> "$PERF_DIR/$what.err" \
             || [[ $? == 1 ]]; then
             perf report -i "$PERF_DIR/$what.data" --stdio --no-children --sort symbol --percent-limit 1 \

@@ -58,7 +58,8 @@ impl Error {
 }
 
 /// Digests computed earlier in this process, per evidence root, so an acquisition followed by a
-/// verification reads every file once.
+/// verification does not compute the same digest twice. (Files DVC makes claims about are still
+/// read a second time for MD5, since acquisition computes SHA-256 only; see BENCHMARKS.md.)
 pub type DigestCache = HashMap<PathBuf, HashMap<RelPath, Digests>>;
 
 /// The result of acquiring one evidence folder.

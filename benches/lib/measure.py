@@ -8,7 +8,8 @@ Printed fields: label, rep, wall_s (monotonic clock around fork..reap), user_s a
 command and every descendant it reaped, from wait4's rusage), cpu (user+sys over wall: 2.0
 means both cores of a 2-core machine busy the whole time), rchar (bytes the process tree got
 from read(2)-like calls, page cache hits included: /proc/PID/io read while the command is a
-zombie, which already holds the totals of the children it reaped), exit code, max RSS, and
+zombie, which already holds the totals of the children it reaped), read_bytes (the part of
+that which had to come from the disk: near 0 when the page cache was warm), exit code, max RSS, and
 others_cores: the CPU the rest of the machine used while the command ran (all CPUs' busy time
 from /proc/stat minus the command's own), in cores; above ~0.1 the run was disturbed.
 
@@ -93,6 +94,7 @@ def main() -> int:
         "sys_s": round(ru.ru_stime, 4),
         "cpu": round((ru.ru_utime + ru.ru_stime) / wall, 3) if wall > 0 else None,
         "rchar": io.get("rchar"),
+        "read_bytes": io.get("read_bytes"),
         "exit": p.returncode,
         "maxrss_kb": ru.ru_maxrss,
         "others_cores": round(max(busy1 - busy0 - ru.ru_utime - ru.ru_stime, 0) / wall, 3) if wall > 0 else None,
