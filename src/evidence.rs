@@ -27,8 +27,6 @@ pub enum PathError {
     Absolute(String),
     #[error("path `{0}` climbs out of its folder with `..`")]
     Escapes(String),
-    #[error("path is empty")]
-    Empty,
 }
 
 impl RelPath {
@@ -357,10 +355,6 @@ impl Rerooter {
         None
     }
 
-    /// The anchors found so far: recorded prefix → evidence-relative folder.
-    pub fn anchors(&self) -> Vec<(String, RelPath)> {
-        self.anchors.lock().expect("anchor lock").iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-    }
 }
 
 #[cfg(test)]

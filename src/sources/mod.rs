@@ -125,13 +125,9 @@ pub fn discover(root: &Path, entries: &[WalkedEntry], progress: &dyn Progress) -
         .into_iter()
         .filter(|s| {
             s.kind == SourceKind::Git
-                || !git_roots.iter().any(|g| is_git_dir(root, g) && s.rel.strip_prefix(g).is_some())
+                || !git_roots.iter().any(|g| git::is_git_dir(&g.to_local(root)) && s.rel.strip_prefix(g).is_some())
         })
         .collect()
-}
-
-fn is_git_dir(root: &Path, rel: &RelPath) -> bool {
-    git::is_git_dir(&rel.to_local(root))
 }
 
 /// Decides what a single path is, for `custody add --kind` left out. A folder that is not

@@ -59,7 +59,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
                         plan_entry(ev, lineage, project, entry, true, false, Witness::new(&display, entry.record.clone()), plan, &mut findings);
                     }
                     for entry in &stage.deps {
-                        check_git_dependency(ev, lineage, project, repo, &cl.commit, &prefix, entry, Witness::new(&display, entry.record.clone()), &mut findings);
+                        check_git_dependency(lineage, project, repo, &cl.commit, &prefix, entry, Witness::new(&display, entry.record.clone()), &mut findings);
                     }
                 }
             }
@@ -174,7 +174,6 @@ fn plan_entry(
 /// digest in that commit's tree.
 #[allow(clippy::too_many_arguments)]
 fn check_git_dependency(
-    ev: &Evidence,
     lineage: &Lineage,
     project: &DvcProject,
     repo: &crate::sources::git::GitRepo,
@@ -184,7 +183,6 @@ fn check_git_dependency(
     witness: Witness,
     findings: &mut Vec<Finding>,
 ) {
-    let _ = ev;
     let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
     if digest.is_dir {
         return;
