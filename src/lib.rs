@@ -11,6 +11,11 @@
 //!   identity of the same thing seen by several tools (run ↔ commit, dataset input ↔ DVC out).
 //! * [`verify`] re-hashes files (parallel, streaming) and cross-checks claims; every check yields
 //!   a [`verify::Finding`].
+//! * [`signing`] verifies signatures and attestations offline (DSSE, in-toto, SLSA, Sigstore
+//!   bundles from model-signing, SSH-signed commits, detached Ed25519), trusting only keys the
+//!   investigator supplies, and signs Custody's own reports.
+//! * [`report`] writes the case as a signed evidence report (HTML, JSON, PROV-JSON) and
+//!   re-checks such a report.
 //! * [`case`] is the case file: SQLite with migrations, the evidence register and a hash-chained
 //!   log of every action.
 //! * [`workflow`] composes those into the use cases the CLI and the desktop shell call: one
@@ -25,7 +30,9 @@ pub mod evidence;
 pub mod hashing;
 pub mod lineage;
 pub mod progress;
+pub mod report;
 pub mod session;
+pub mod signing;
 pub mod sources;
 pub mod verify;
 pub mod workflow;

@@ -25,6 +25,8 @@ pub enum Phase {
     Check,
     /// Writing the graph and findings into the case file; units are rows.
     Store,
+    /// Writing an evidence report; units are report files.
+    Report,
 }
 
 impl Phase {
@@ -37,6 +39,7 @@ impl Phase {
             Phase::Hash => "re-hashing",
             Phase::Check => "cross-checking",
             Phase::Store => "writing case file",
+            Phase::Report => "writing report",
         }
     }
 

@@ -12,6 +12,7 @@ use crate::evidence::{self, EntryKind, RelPath, WalkError, WalkedEntry};
 use crate::hashing::{self, Algorithms, Digests};
 use crate::lineage::{self, Lineage, NodeKind};
 use crate::progress::{Phase, Progress};
+use crate::signing::keys::{self, KeyOrigin, KeyRing};
 use crate::sources::{self, Evidence, SourceError, SourceKind, SourceRef};
 use crate::verify::{self, Check, DigestTable, Finding, NodeRef, Plan, Status, Summary, checks};
 
@@ -44,6 +45,10 @@ pub enum Error {
     Reference(#[from] lineage::query::RefError),
     #[error("cancelled")]
     Cancelled,
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
+    #[error(transparent)]
+    Key(#[from] crate::signing::signer::SignerError),
 }
 
 impl Error {
@@ -52,7 +57,9 @@ impl Error {
             Error::Case(_) => ErrorKind::Case,
             Error::Source(SourceError::Cancelled) | Error::Walk(WalkError::Cancelled) | Error::Cancelled => ErrorKind::Cancelled,
             Error::Source(_) | Error::Walk(_) => ErrorKind::Input,
-            Error::Usage { .. } | Error::Reference(_) => ErrorKind::Usage,
+            Error::Usage { .. } | Error::Reference(_) | Error::Key(_) => ErrorKind::Usage,
+            Error::Report(crate::report::ReportError::Case(_)) => ErrorKind::Case,
+            Error::Report(_) => ErrorKind::Usage,
         }
     }
 }
@@ -216,10 +223,11 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
     if roots.is_empty() {
         return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case holds no evidence yet; add some with `custody add`".into() });
     }
+    let trusted = case.trusted_keys()?;
     for root in &roots {
         let sources = case.sources(root.id)?;
         let register = case.register(root.id)?;
-        let (root_lineage, root_findings) = verify_root(root, &sources, &register, progress, cache.entry(root.path.clone()).or_default())?;
+        let (root_lineage, root_findings) = verify_root(root, &sources, &register, &trusted, progress, cache.entry(root.path.clone()).or_default())?;
         lineage.absorb(root_lineage);
         findings.extend(root_findings);
     }
@@ -236,6 +244,7 @@ fn verify_root(
     acquired: &crate::case::Root,
     sources: &[SourceRef],
     register: &[RegisterEntry],
+    trusted: &KeyRing,
     progress: &dyn Progress,
     known: &mut HashMap<RelPath, Digests>,
 ) -> Result<(Lineage, Vec<Finding>), Error> {
@@ -280,6 +289,7 @@ fn verify_root(
     findings.extend(checks::cross_check(&ev, &links, &lineage));
     findings.extend(checks::check_datasets(&ev, &lineage));
     findings.extend(check_register(&acquired.label, root, &ev, register, &table));
+    findings.extend(verify::signatures::check(&ev, trusted, &table, &mut lineage));
     progress.finish();
     Ok((lineage, findings))
 }
@@ -348,8 +358,55 @@ pub fn default_case_path(dir: &Path) -> Result<PathBuf, Error> {
     Ok(candidate)
 }
 
+/// A key the investigator supplied, as recorded.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TrustedKeyInfo {
+    pub label: String,
+    pub algorithm: String,
+    pub fingerprint: String,
+    pub principals: Vec<String>,
+    pub file: String,
+}
+
+impl TrustedKeyInfo {
+    fn of(k: &keys::KnownKey) -> TrustedKeyInfo {
+        TrustedKeyInfo {
+            label: k.label(),
+            algorithm: k.key.algorithm().name().to_string(),
+            fingerprint: k.key.fingerprint(),
+            principals: k.principals.clone(),
+            file: k.origin.file().to_string(),
+        }
+    }
+}
+
+/// Reads key files the investigator trusts (PEM, OpenSSH public keys, allowed-signers, in-toto
+/// key JSON) and records them in the case. Every file is read and checked before anything is
+/// recorded, so a bad key file leaves the case unchanged. Returns the keys newly trusted.
+pub fn trust_keys(case: &mut Case, files: &[PathBuf]) -> Result<Vec<TrustedKeyInfo>, Error> {
+    let mut texts = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
+        keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+        let shown = std::path::absolute(f).unwrap_or(f.clone()).display().to_string();
+        texts.push((shown, text));
+    }
+    Ok(case.record_trusted_keys(&texts)?.iter().map(TrustedKeyInfo::of).collect())
+}
+
+/// The keys the case trusts.
+pub fn trusted_keys(case: &Case) -> Result<Vec<TrustedKeyInfo>, Error> {
+    Ok(case.trusted_keys()?.keys.iter().map(TrustedKeyInfo::of).collect())
+}
+
 /// Discovers every source under `dir`, acquires them into a new case, builds, verifies.
 pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress) -> Result<Investigation, Error> {
+    investigate_with_keys(dir, case_path, &[], progress)
+}
+
+/// [`investigate`], trusting the keys in `trust` (recorded in the case before verifying).
+pub fn investigate_with_keys(dir: &Path, case_path: Option<&Path>, trust: &[PathBuf], progress: &dyn Progress) -> Result<Investigation, Error> {
     let evidence_root = canonical(dir)?;
     if !evidence_root.is_dir() {
         return Err(Error::Usage { path: evidence_root, problem: "investigate needs a folder".into() });
@@ -363,7 +420,12 @@ pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress
         return Err(Error::Usage { path: case_path, problem: "the case file must not be inside the evidence folder (evidence is never written)".into() });
     }
     let title = format!("Investigation of {}", evidence_root.display());
+    for f in trust {
+        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
+        keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+    }
     let mut case = if case_path.exists() { Case::open(&case_path)? } else { Case::create(&case_path, &title)? };
+    trust_keys(&mut case, trust)?;
     let mut cache = DigestCache::new();
     let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
     let verification = verify(&mut case, progress, &mut cache)?;
@@ -403,4 +465,43 @@ pub fn graph(case: &Case, reference: Option<&str>, depth: usize) -> Result<Graph
         .flat_map(|e| lineage.outgoing(&e.from).into_iter().filter(move |x| x.to == e.to && x.relation == e.relation))
         .collect();
     Ok(GraphSelection { focus: Some(focus), nodes, edges })
+}
+
+/// A new investigator key: its file, its public key file and its fingerprint.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewKey {
+    pub private_key: PathBuf,
+    pub public_key: PathBuf,
+    pub fingerprint: String,
+}
+
+/// Creates an investigator Ed25519 key at `path` (mode 0600) and `path.pub`.
+pub fn new_key(path: &Path) -> Result<NewKey, Error> {
+    let key = crate::signing::signer::InvestigatorKey::create(path)?;
+    Ok(NewKey { private_key: path.to_path_buf(), public_key: crate::signing::signer::public_path_of(path), fingerprint: key.public().fingerprint() })
+}
+
+/// Writes the case's evidence report into `out`, signed with the key at `sign` when given.
+/// The export is recorded in the case log (after the report is written, so the report's
+/// own log ends just before it).
+pub fn report(case: &mut Case, out: &Path, sign: Option<&Path>, progress: &dyn Progress) -> Result<crate::report::ReportWritten, Error> {
+    let key = sign.map(crate::signing::signer::InvestigatorKey::read).transpose()?;
+    let written = crate::report::write_report(case, out, key.as_ref(), progress)?;
+    case.log_action(
+        "report.export",
+        &serde_json::json!({"dir": written.dir, "signed_by": written.signed_by, "files": written.files}),
+    )?;
+    Ok(written)
+}
+
+/// Re-checks a report folder against the keys in `trust` (key files the caller supplies).
+pub fn verify_report(dir: &Path, trust: &[PathBuf]) -> Result<crate::report::ReportCheck, Error> {
+    let mut ring = KeyRing::default();
+    for f in trust {
+        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
+        for k in keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })? {
+            ring.add(k);
+        }
+    }
+    Ok(crate::report::verify_report(dir, &ring)?)
 }

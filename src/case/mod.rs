@@ -24,6 +24,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::evidence::{EntryKind, RelPath};
 use crate::lineage::{Edge, Lineage, Node};
 use crate::sources::{SourceKind, SourceRef};
+use crate::signing::keys::{self, KeyOrigin, KeyRing, KnownKey};
 use crate::verify::{Finding, Summary};
 
 /// `PRAGMA application_id` of case files: "CUST".
@@ -403,39 +404,71 @@ impl Case {
         rows.collect::<Result<_, _>>().map_err(self.sql())
     }
 
-    /// Re-computes the log's hash chain and compares it with the recorded head.
-    pub fn check_log(&self) -> Result<LogCheck, CaseError> {
+    /// The log rows exactly as stored (the detail as its JSON text), for export.
+    pub fn log_rows(&self) -> Result<Vec<LogRow>, CaseError> {
         let mut stmt = self.conn.prepare("SELECT seq, at, action, detail, prev_hash, hash FROM log ORDER BY seq").map_err(self.sql())?;
-        let rows: Vec<(i64, String, String, String, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        let rows = stmt
+            .query_map([], |r| Ok(LogRow { seq: r.get(0)?, at: r.get(1)?, action: r.get(2)?, detail: r.get(3)?, prev_hash: r.get(4)?, hash: r.get(5)? }))
             .map_err(self.sql())?
             .collect::<Result<_, _>>()
             .map_err(self.sql())?;
-        let mut problems = Vec::new();
-        let mut prev = GENESIS.to_string();
-        for (i, (seq, at, action, detail, prev_hash, hash)) in rows.iter().enumerate() {
-            let expected_seq = i as i64 + 1;
-            if *seq != expected_seq {
-                problems.push(format!("row {expected_seq} is missing (next row is {seq}): a row was deleted"));
+        Ok(rows)
+    }
+
+    /// The recorded head of the log: (row count, hash of the last row).
+    pub fn log_head(&self) -> Result<(i64, String), CaseError> {
+        self.conn.query_row("SELECT log_count, log_head FROM case_info WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())
+    }
+
+    /// Re-computes the log's hash chain and compares it with the recorded head.
+    pub fn check_log(&self) -> Result<LogCheck, CaseError> {
+        let rows = self.log_rows()?;
+        let (count, head) = self.log_head()?;
+        Ok(check_chain(&rows, count, &head))
+    }
+
+    /// Records key files the investigator trusts, with one log row naming each key. A file
+    /// already recorded (same bytes) is not recorded twice. Returns the keys added.
+    pub fn record_trusted_keys(&mut self, files: &[(String, String)]) -> Result<Vec<KnownKey>, CaseError> {
+        let path = self.path.clone();
+        let sql = |source| CaseError::Sql { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let mut added = Vec::new();
+        for (supplied_as, text) in files {
+            let keys = keys::read_key_file(text, &KeyOrigin::Supplied { file: supplied_as.clone() })
+                .map_err(|e| CaseError::Corrupt { path: PathBuf::from(supplied_as), problem: e.to_string() })?;
+            let sha = crate::hashing::sha256_hex(text.as_bytes());
+            let n = tx
+                .execute("INSERT OR IGNORE INTO trusted_key_files (supplied_as, sha256, text, added_at) VALUES (?1, ?2, ?3, ?4)", params![supplied_as, sha, text, now()])
+                .map_err(sql)?;
+            if n == 0 {
+                continue;
             }
-            if *prev_hash != prev {
-                problems.push(format!("row {seq} does not follow the row before it: the chain was broken"));
+            let detail = serde_json::json!({
+                "file": supplied_as,
+                "sha256": sha,
+                "keys": keys.iter().map(|k| serde_json::json!({"label": k.label(), "algorithm": k.key.algorithm().name(), "fingerprint": k.key.fingerprint(), "principals": k.principals})).collect::<Vec<_>>(),
+            });
+            append_log(&tx, "keys.trust", &detail).map_err(sql)?;
+            added.extend(keys);
+        }
+        tx.commit().map_err(sql)?;
+        Ok(added)
+    }
+
+    /// The keys the investigator trusts, read back from the files recorded.
+    pub fn trusted_keys(&self) -> Result<KeyRing, CaseError> {
+        let mut stmt = self.conn.prepare("SELECT supplied_as, text FROM trusted_key_files ORDER BY id").map_err(self.sql())?;
+        let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())?.collect::<Result<_, _>>().map_err(self.sql())?;
+        let mut ring = KeyRing::default();
+        for (supplied_as, text) in rows {
+            let keys = keys::read_key_file(&text, &KeyOrigin::Supplied { file: supplied_as.clone() })
+                .map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as}: {e}") })?;
+            for k in keys {
+                ring.add(k);
             }
-            let recomputed = chain_hash(&prev, *seq, at, action, detail);
-            if recomputed != *hash {
-                problems.push(format!("row {seq} ({action}) was edited: its content no longer hashes to its recorded hash"));
-            }
-            prev = hash.clone();
         }
-        let (count, head): (i64, String) =
-            self.conn.query_row("SELECT log_count, log_head FROM case_info WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())?;
-        if count != rows.len() as i64 {
-            problems.push(format!("the log has {} rows but the case recorded {count}: rows were removed or added", rows.len()));
-        }
-        if head != prev {
-            problems.push("the last log row is not the recorded head of the chain".to_string());
-        }
-        Ok(LogCheck { rows: rows.len(), intact: problems.is_empty(), problems })
+        Ok(ring)
     }
 
     /// Appends an action to the log on its own (for actions that change nothing else).
@@ -446,6 +479,45 @@ impl Case {
         append_log(&tx, action, detail).map_err(sql)?;
         tx.commit().map_err(sql)
     }
+}
+
+/// One log row as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LogRow {
+    pub seq: i64,
+    pub at: String,
+    pub action: String,
+    /// The detail's JSON text, byte for byte as hashed.
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Checks a hash chain of log rows against a recorded head (`count` rows ending in `head`).
+pub fn check_chain(rows: &[LogRow], count: i64, head: &str) -> LogCheck {
+    let mut problems = Vec::new();
+    let mut prev = GENESIS.to_string();
+    for (i, row) in rows.iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if row.seq != expected_seq {
+            problems.push(format!("row {expected_seq} is missing (next row is {}): a row was deleted", row.seq));
+        }
+        if row.prev_hash != prev {
+            problems.push(format!("row {} does not follow the row before it: the chain was broken", row.seq));
+        }
+        let recomputed = chain_hash(&prev, row.seq, &row.at, &row.action, &row.detail);
+        if recomputed != row.hash {
+            problems.push(format!("row {} ({}) was edited: its content no longer hashes to its recorded hash", row.seq, row.action));
+        }
+        prev = row.hash.clone();
+    }
+    if count != rows.len() as i64 {
+        problems.push(format!("the log has {} rows but the case recorded {count}: rows were removed or added", rows.len()));
+    }
+    if head != prev {
+        problems.push("the last log row is not the recorded head of the chain".to_string());
+    }
+    LogCheck { rows: rows.len(), intact: problems.is_empty(), problems }
 }
 
 /// SHA-256 over the register's sorted (path, size, sha256) lines: one digest for a whole

@@ -85,6 +85,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER log_is_append_only_delete BEFORE DELETE ON log
         BEGIN SELECT RAISE(ABORT, 'the case log is append-only'); END;
     ",
+    // 2: keys the investigator trusts, kept as the files were supplied (the text is what
+    // model-signing's key hint and the key ids are computed from).
+    "
+    CREATE TABLE trusted_key_files (
+        id INTEGER PRIMARY KEY,
+        supplied_as TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build writes.

@@ -52,6 +52,22 @@ pub mod id {
     pub fn agent(who: &str) -> String {
         format!("agent:{who}")
     }
+    /// A signature, by the place it was found (`file` or `file#L3`, or `repo@sha` for git).
+    pub fn signature(place: &str) -> String {
+        format!("signature:{place}")
+    }
+    /// The statement a signature carries.
+    pub fn attestation(place: &str) -> String {
+        format!("attestation:{place}")
+    }
+    /// A signing key, by its fingerprint (SHA-256 of its SubjectPublicKeyInfo).
+    pub fn key(fingerprint: &str) -> String {
+        format!("key:{fingerprint}")
+    }
+    /// A build described by provenance and not otherwise known.
+    pub fn build(place: &str) -> String {
+        format!("build:{place}")
+    }
     pub fn source(kind: &str, rel: &RelPath) -> String {
         format!("source:{kind}:{rel}")
     }

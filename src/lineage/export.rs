@@ -18,6 +18,8 @@ fn shape(kind: NodeKind) -> &'static str {
         ProvClass::Agent => "house",
         ProvClass::Entity => match kind {
             NodeKind::Commit => "note",
+            NodeKind::Signature => "octagon",
+            NodeKind::Attestation => "tab",
             NodeKind::ModelVersion | NodeKind::LoggedModel | NodeKind::Alias => "component",
             _ => "ellipse",
         },
@@ -27,7 +29,9 @@ fn shape(kind: NodeKind) -> &'static str {
 fn colour(node: &Node) -> &'static str {
     use crate::verify::Status::*;
     match node.status {
-        Some(Mismatch) => "#d62728",
+        Some(Mismatch) | Some(SignatureInvalid) => "#d62728",
+        Some(UntrustedKey) => "#e6a100",
+        Some(SignatureValid) => "#1f77b4",
         Some(Conflict) => "#ff7f0e",
         Some(Missing) => "#9467bd",
         Some(Unverifiable) => "#7f7f7f",

@@ -48,8 +48,14 @@ pub enum NodeKind {
     ModelVersion,
     /// A registry alias such as `production` (entity, an alternate name of a version).
     Alias,
-    /// A person or service identity (agent).
+    /// A person or service identity (agent); also a signing key.
     Agent,
+    /// A signature over bytes (DSSE envelope, Sigstore bundle, SSH/OpenPGP, detached).
+    Signature,
+    /// An attestation: an in-toto statement about subjects named by digest.
+    Attestation,
+    /// A build described by provenance (activity), when it is not a known run.
+    Build,
 }
 
 /// The PROV class of a node kind.
@@ -64,7 +70,7 @@ pub enum ProvClass {
 impl NodeKind {
     pub fn prov_class(self) -> ProvClass {
         match self {
-            NodeKind::Run | NodeKind::Stage => ProvClass::Activity,
+            NodeKind::Run | NodeKind::Stage | NodeKind::Build => ProvClass::Activity,
             NodeKind::Agent => ProvClass::Agent,
             _ => ProvClass::Entity,
         }
@@ -82,6 +88,9 @@ impl NodeKind {
             NodeKind::ModelVersion => "model-version",
             NodeKind::Alias => "alias",
             NodeKind::Agent => "agent",
+            NodeKind::Signature => "signature",
+            NodeKind::Attestation => "attestation",
+            NodeKind::Build => "build",
         }
     }
 }

@@ -150,6 +150,14 @@ impl GitRepo {
         Ok(GitRepo { rel, workdir, head, commits, tags, repo, checked: RefCell::new(HashSet::new()) })
     }
 
+    /// The signature armour of a signed commit and the bytes it signs (the commit object
+    /// without its `gpgsig` header).
+    pub fn signature_of(&self, sha: &str) -> Option<(String, Vec<u8>)> {
+        let oid = Oid::from_str(sha).ok()?;
+        let (sig, data) = self.repo.extract_signature(&oid, None).ok()?;
+        Some((String::from_utf8_lossy(&sig).into_owned(), data.to_vec()))
+    }
+
     /// The commit with this full object name, if the repository has it.
     pub fn commit(&self, sha: &str) -> Option<&Commit> {
         let sha = sha.to_ascii_lowercase();

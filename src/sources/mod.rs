@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod dvc;
 pub mod git;
 pub mod mlflow;
+pub mod signatures;
 pub mod sqlite;
 
 use std::collections::BTreeSet;
@@ -175,6 +176,8 @@ pub struct Evidence {
     pub git: Vec<git::GitRepo>,
     pub dvc: Vec<dvc::DvcProject>,
     pub datasets: Vec<RelPath>,
+    /// Signatures, attestations and public keys found among the files.
+    pub signatures: signatures::SignatureEvidence,
     /// Maps paths recorded on the tools' machine onto `root`.
     pub rerooter: crate::evidence::Rerooter,
 }
@@ -197,6 +200,7 @@ impl Evidence {
             git: Vec::new(),
             dvc: Vec::new(),
             datasets: Vec::new(),
+            signatures: signatures::SignatureEvidence::default(),
             rerooter: crate::evidence::Rerooter::new(root),
         };
         for source in sources {
@@ -215,6 +219,7 @@ impl Evidence {
             }
             progress.advance(1);
         }
+        ev.signatures = signatures::read(root, &ev.entries);
         progress.finish();
         Ok(ev)
     }

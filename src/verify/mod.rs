@@ -10,6 +10,7 @@
 //! cross-source checks are evaluated. No file is hashed twice in one verification.
 
 pub mod checks;
+pub mod signatures;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,26 +25,47 @@ use crate::lineage::{Lineage, NodeKind, Witness};
 pub enum Status {
     /// The claim holds against the bytes or the other source.
     Verified,
+    /// A signature verifies under a key the investigator trusts, over these very bytes.
+    SignatureValid,
     /// Nothing to check the claim against.
     Unverifiable,
+    /// A signature verifies, but under a key the investigator did not supply (found in the
+    /// evidence or carried by the signature): it proves who signed only if that key is
+    /// trusted, so it fails verification until it is (`--trust`).
+    UntrustedKey,
     /// Something the claim needs is absent.
     Missing,
     /// Two sources claim different things.
     Conflict,
     /// The bytes contradict the claim.
     Mismatch,
+    /// A signature does not verify: the signed bytes or the signature were changed, or the
+    /// signature is malformed.
+    SignatureInvalid,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Verified, Status::Unverifiable, Status::Missing, Status::Conflict, Status::Mismatch];
+    pub const ALL: [Status; 8] = [
+        Status::Verified,
+        Status::SignatureValid,
+        Status::Unverifiable,
+        Status::UntrustedKey,
+        Status::Missing,
+        Status::Conflict,
+        Status::Mismatch,
+        Status::SignatureInvalid,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Status::Verified => "verified",
+            Status::SignatureValid => "signature-valid",
             Status::Unverifiable => "unverifiable",
+            Status::UntrustedKey => "untrusted-key",
             Status::Missing => "missing",
             Status::Conflict => "conflict",
             Status::Mismatch => "mismatch",
+            Status::SignatureInvalid => "signature-invalid",
         }
     }
 
@@ -55,16 +77,19 @@ impl Status {
     pub fn severity(self) -> u8 {
         match self {
             Status::Verified => 0,
-            Status::Unverifiable => 1,
-            Status::Missing => 2,
-            Status::Conflict => 3,
-            Status::Mismatch => 4,
+            Status::SignatureValid => 1,
+            Status::Unverifiable => 2,
+            Status::UntrustedKey => 3,
+            Status::Missing => 4,
+            Status::Conflict => 5,
+            Status::Mismatch => 6,
+            Status::SignatureInvalid => 7,
         }
     }
 
     /// Whether this status indicates tampering, loss or contradiction (exit code 1).
     pub fn is_failure(self) -> bool {
-        matches!(self, Status::Missing | Status::Conflict | Status::Mismatch)
+        matches!(self, Status::UntrustedKey | Status::Missing | Status::Conflict | Status::Mismatch | Status::SignatureInvalid)
     }
 }
 
@@ -101,6 +126,14 @@ pub enum Check {
     EvidenceFile,
     /// A record inside a source could not be read.
     SourceRecord,
+    /// A signature (DSSE envelope, Sigstore bundle, detached signature) verifies under a key.
+    Signature,
+    /// A signed file still has the digest its signature or attestation covers.
+    SignedDigest,
+    /// A git commit's signature verifies under a key.
+    CommitSignature,
+    /// A provenance attestation's claims agree with the evidence (commit, data, run).
+    Provenance,
 }
 
 impl Check {
@@ -173,10 +206,13 @@ impl Finding {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Summary {
     pub verified: usize,
+    pub signature_valid: usize,
     pub unverifiable: usize,
+    pub untrusted_key: usize,
     pub missing: usize,
     pub conflict: usize,
     pub mismatch: usize,
+    pub signature_invalid: usize,
 }
 
 impl Summary {
@@ -191,26 +227,32 @@ impl Summary {
     fn slot(&mut self, status: Status) -> &mut usize {
         match status {
             Status::Verified => &mut self.verified,
+            Status::SignatureValid => &mut self.signature_valid,
             Status::Unverifiable => &mut self.unverifiable,
+            Status::UntrustedKey => &mut self.untrusted_key,
             Status::Missing => &mut self.missing,
             Status::Conflict => &mut self.conflict,
             Status::Mismatch => &mut self.mismatch,
+            Status::SignatureInvalid => &mut self.signature_invalid,
         }
     }
 
     pub fn count(&self, status: Status) -> usize {
         match status {
             Status::Verified => self.verified,
+            Status::SignatureValid => self.signature_valid,
             Status::Unverifiable => self.unverifiable,
+            Status::UntrustedKey => self.untrusted_key,
             Status::Missing => self.missing,
             Status::Conflict => self.conflict,
             Status::Mismatch => self.mismatch,
+            Status::SignatureInvalid => self.signature_invalid,
         }
     }
 
     /// Whether anything indicates tampering, loss or contradiction.
     pub fn has_failures(&self) -> bool {
-        self.missing + self.conflict + self.mismatch > 0
+        self.untrusted_key + self.missing + self.conflict + self.mismatch + self.signature_invalid > 0
     }
 }
 

@@ -30,6 +30,10 @@ enum Command {
         /// The case file to create or extend (default: DIR's name with `.custody`, outside DIR).
         #[arg(long)]
         case: Option<PathBuf>,
+        /// A key file to trust for signatures (PEM, OpenSSH public key, allowed-signers, in-toto
+        /// key JSON); repeatable; kept in the case.
+        #[arg(long, value_name = "FILE")]
+        trust: Vec<PathBuf>,
         /// Print one JSON object instead of the human summary.
         #[arg(long)]
         json: bool,
@@ -51,6 +55,10 @@ enum Command {
     Verify {
         /// The case file.
         file: PathBuf,
+        /// A key file to trust for signatures (added to the keys the case already trusts);
+        /// repeatable.
+        #[arg(long, value_name = "FILE")]
+        trust: Vec<PathBuf>,
         /// Print one JSON object instead of the human summary.
         #[arg(long)]
         json: bool,
@@ -68,10 +76,47 @@ enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
+    /// Investigator keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Write the case as an evidence report (HTML, JSON, PROV-JSON), optionally signed;
+    /// `report verify DIR` re-checks a report.
+    Report {
+        #[command(subcommand)]
+        verify: Option<ReportCommand>,
+        /// The case file.
+        file: Option<PathBuf>,
+        /// The folder to write (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Sign the report with this investigator key (from `custody key new`).
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+    },
     /// Show the case log and check its hash chain; exit 1 if it was tampered with.
     Log {
         /// The case file.
         file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create an Ed25519 signing key (PKCS#8 PEM, mode 0600) and FILE.pub beside it.
+    New { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Re-check a report folder: signature, every file's digest, the case log's chain; exit 1
+    /// if anything fails.
+    Verify {
+        dir: PathBuf,
+        /// The public key (or key file) of the investigator who signed it; repeatable.
+        #[arg(long, value_name = "KEY")]
+        trust: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -114,9 +159,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
     match cli.command {
-        Command::Investigate { dir, case, json } => {
+        Command::Investigate { dir, case, trust, json } => {
             let progress = terminal::Progress::new(!json);
-            let result = workflow::investigate(&dir, case.as_deref(), &progress)?;
+            let result = workflow::investigate_with_keys(&dir, case.as_deref(), &trust, &progress)?;
             progress.clear();
             if json {
                 output::print_json(&output::investigation_json(&result));
@@ -138,9 +183,10 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             output::print_acquired(&acquired);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { file, json } => {
+        Command::Verify { file, trust, json } => {
             let progress = terminal::Progress::new(!json);
             let mut case = Case::open(&file)?;
+            workflow::trust_keys(&mut case, &trust)?;
             let result = workflow::verify(&mut case, &progress, &mut DigestCache::new())?;
             progress.clear();
             if json {
@@ -160,6 +206,32 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
                 GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
                 GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key(KeyCommand::New { file }) => {
+            let key = workflow::new_key(&file)?;
+            println!("created signing key {} (keep it private)", key.private_key.display());
+            println!("public key {}  fingerprint {}", key.public_key.display(), key.fingerprint);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { verify: Some(ReportCommand::Verify { dir, trust, json }), .. } => {
+            let check = workflow::verify_report(&dir, &trust)?;
+            if json {
+                output::print_json(&serde_json::to_value(&check).expect("report check serializes"));
+            } else {
+                output::print_report_check(&check);
+            }
+            Ok(exit_for(!check.ok))
+        }
+        Command::Report { verify: None, file, out, sign } => {
+            let (Some(file), Some(out)) = (file, out) else {
+                return Err(custody::Error::Usage { path: PathBuf::from("custody report"), problem: "usage: custody report FILE --out DIR [--sign KEY], or custody report verify DIR --trust KEY".into() });
+            };
+            let progress = terminal::Progress::new(true);
+            let mut case = Case::open(&file)?;
+            let written = workflow::report(&mut case, &out, sign.as_deref(), &progress)?;
+            progress.clear();
+            output::print_report_written(&written);
             Ok(ExitCode::SUCCESS)
         }
         Command::Log { file, json } => {

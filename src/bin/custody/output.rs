@@ -62,6 +62,12 @@ pub fn print_verification(v: &Verification) {
         "Findings: {} verified · {} unverifiable · {} missing · {} conflict · {} mismatch",
         s.verified, s.unverifiable, s.missing, s.conflict, s.mismatch
     );
+    if s.signature_valid + s.untrusted_key + s.signature_invalid > 0 {
+        println!(
+            "Signatures: {} signature-valid · {} untrusted-key · {} signature-invalid",
+            s.signature_valid, s.untrusted_key, s.signature_invalid
+        );
+    }
     let failures: Vec<&Finding> = v.findings.iter().filter(|f| f.status.is_failure()).collect();
     if !failures.is_empty() {
         println!();
@@ -138,4 +144,31 @@ pub fn investigation_json(r: &Investigation) -> serde_json::Value {
     let mut v = verification_json(&r.case, &r.verification);
     v["evidence"] = json!(r.acquired);
     v
+}
+
+pub fn print_report_written(w: &custody::report::ReportWritten) {
+    println!("Report written to {}", w.dir);
+    for f in &w.files {
+        println!("  {:<20} {} bytes  sha256 {}", f.name, f.size, f.sha256);
+    }
+    match &w.signed_by {
+        Some(fp) => println!("  {:<20} DSSE envelope signed by key {fp}", custody::report::STATEMENT_FILE),
+        None => println!("  {:<20} unsigned in-toto statement (sign with --sign KEY)", custody::report::STATEMENT_FILE),
+    }
+}
+
+pub fn print_report_check(c: &custody::report::ReportCheck) {
+    println!("Report: {}", c.dir);
+    match &c.signer {
+        Some(s) => println!("Signature: {} ({s})", c.signature),
+        None => println!("Signature: {}", c.signature),
+    }
+    for f in &c.files {
+        println!("  {:<4} {}", if f.ok { "ok" } else { "FAIL" }, f.name);
+    }
+    println!("Case log chain: {}", if c.log_intact { "intact" } else { "NOT intact" });
+    for p in &c.problems {
+        println!("  - {p}");
+    }
+    println!("Result: {}", if c.ok { "the report is intact and signed by a trusted key" } else { "the report does NOT verify" });
 }

@@ -1,0 +1,232 @@
+//! Sigstore bundles (v0.1 to v0.3, protobuf JSON) and the model-signing predicate they carry.
+//!
+//! A bundle holds either a DSSE envelope or a message signature, and verification material:
+//! a public key hint (self-managed keys, as model-signing's `key` method writes), or a
+//! certificate (chain) with transparency-log entries (keyless). This module reads both; the
+//! keyless checks are in [`super::keyless`].
+
+use super::b64;
+use super::dsse::Envelope;
+use super::intoto::Statement;
+
+/// What signs the bundle's content.
+#[derive(Debug, Clone)]
+pub enum Material {
+    /// A self-managed key, named by an opaque hint.
+    PublicKey { hint: String },
+    /// A certificate chain, leaf first (DER).
+    Certificates(Vec<Vec<u8>>),
+}
+
+/// What the bundle signs.
+#[derive(Debug, Clone)]
+pub enum Content {
+    Dsse(Envelope),
+    /// A signature over an artifact's raw bytes; the digest only identifies the artifact.
+    MessageSignature { digest_algorithm: String, digest: Vec<u8>, signature: Vec<u8> },
+}
+
+/// A transparency-log entry as the bundle records it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TlogEntry {
+    #[serde(default)]
+    pub log_index: Option<String>,
+    #[serde(default)]
+    pub log_id: Option<LogId>,
+    #[serde(default)]
+    pub kind_version: Option<serde_json::Value>,
+    #[serde(default)]
+    pub integrated_time: Option<String>,
+    #[serde(default)]
+    pub inclusion_promise: Option<InclusionPromise>,
+    #[serde(default)]
+    pub inclusion_proof: Option<InclusionProof>,
+    #[serde(default)]
+    pub canonicalized_body: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogId {
+    pub key_id: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InclusionPromise {
+    pub signed_entry_timestamp: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InclusionProof {
+    pub log_index: String,
+    pub root_hash: String,
+    pub tree_size: String,
+    #[serde(default)]
+    pub hashes: Vec<String>,
+    #[serde(default)]
+    pub checkpoint: Option<Checkpoint>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Checkpoint {
+    pub envelope: String,
+}
+
+/// A checked Sigstore bundle.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub media_type: String,
+    pub material: Material,
+    pub content: Content,
+    pub tlog_entries: Vec<TlogEntry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("not a Sigstore bundle: {0}")]
+    Shape(String),
+    #[error(transparent)]
+    Envelope(#[from] super::dsse::EnvelopeError),
+}
+
+/// Whether a JSON value is a Sigstore bundle.
+pub fn looks_like_bundle(value: &serde_json::Value) -> bool {
+    value.get("mediaType").and_then(|m| m.as_str()).is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"))
+}
+
+impl Bundle {
+    pub fn from_json(value: &serde_json::Value) -> Result<Bundle, BundleError> {
+        let shape = |m: &str| BundleError::Shape(m.to_string());
+        let media_type = value.get("mediaType").and_then(|m| m.as_str()).ok_or_else(|| shape("no mediaType"))?.to_string();
+        let vm = value.get("verificationMaterial").ok_or_else(|| shape("no verificationMaterial"))?;
+        let material = if let Some(pk) = vm.get("publicKey") {
+            Material::PublicKey { hint: pk.get("hint").and_then(|h| h.as_str()).unwrap_or_default().to_string() }
+        } else if let Some(c) = vm.pointer("/certificate/rawBytes").and_then(|c| c.as_str()) {
+            Material::Certificates(vec![b64::decode(c).map_err(|e| BundleError::Shape(format!("certificate: {e}")))?])
+        } else if let Some(chain) = vm.pointer("/x509CertificateChain/certificates").and_then(|c| c.as_array()) {
+            let certs = chain
+                .iter()
+                .map(|c| c.get("rawBytes").and_then(|r| r.as_str()).ok_or_else(|| shape("certificate without rawBytes")).and_then(|r| b64::decode(r).map_err(|e| BundleError::Shape(format!("certificate: {e}")))))
+                .collect::<Result<Vec<_>, _>>()?;
+            Material::Certificates(certs)
+        } else {
+            return Err(shape("verificationMaterial has no publicKey, certificate or x509CertificateChain"));
+        };
+        let tlog_entries = match vm.get("tlogEntries") {
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| BundleError::Shape(format!("tlogEntries: {e}")))?,
+            None => Vec::new(),
+        };
+        let content = if let Some(env) = value.get("dsseEnvelope") {
+            Content::Dsse(Envelope::from_json(env)?)
+        } else if let Some(ms) = value.get("messageSignature") {
+            let text = |p: &str| ms.pointer(p).and_then(|v| v.as_str()).unwrap_or_default();
+            Content::MessageSignature {
+                digest_algorithm: text("/messageDigest/algorithm").to_string(),
+                digest: b64::decode(text("/messageDigest/digest")).unwrap_or_default(),
+                signature: b64::decode(text("/signature")).map_err(|e| BundleError::Shape(format!("messageSignature.signature: {e}")))?,
+            }
+        } else {
+            return Err(shape("neither dsseEnvelope nor messageSignature"));
+        };
+        Ok(Bundle { media_type, material, content, tlog_entries })
+    }
+}
+
+/// One file a model signature covers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ModelResource {
+    /// POSIX path relative to the model root (`.` for a single-file model; `path:start:end`
+    /// for a shard).
+    pub name: String,
+    pub algorithm: String,
+    pub digest: String,
+}
+
+/// The model-signing predicate (v1.0, or the legacy v0.1 digests form).
+#[derive(Debug, Clone)]
+pub struct ModelManifest {
+    /// The model directory's name, as signed.
+    pub model_name: String,
+    /// The signed root digest (SHA-256 over the resources' raw digests); absent in v0.1.
+    pub root_digest: Option<String>,
+    pub method: String,
+    pub hash_type: String,
+    pub allow_symlinks: bool,
+    pub ignore_paths: Vec<String>,
+    pub resources: Vec<ModelResource>,
+}
+
+impl ModelManifest {
+    /// Reads the model-signing predicate of a statement, if it is one.
+    pub fn from_statement(st: &Statement) -> Option<Result<ModelManifest, String>> {
+        if st.predicate_type == super::intoto::MODEL_SIGNING_V01 {
+            // one subject per file, no root digest
+            let resources = st
+                .subjects
+                .iter()
+                .map(|s| ModelResource { name: s.name.clone().unwrap_or_default(), algorithm: "sha256".into(), digest: s.digest.get("sha256").cloned().unwrap_or_default() })
+                .collect();
+            return Some(Ok(ModelManifest {
+                model_name: String::new(),
+                root_digest: None,
+                method: "files".into(),
+                hash_type: "sha256".into(),
+                allow_symlinks: false,
+                ignore_paths: Vec::new(),
+                resources,
+            }));
+        }
+        if st.predicate_type != super::intoto::MODEL_SIGNING_V1 {
+            return None;
+        }
+        let p = &st.predicate;
+        let ser = p.get("serialization").cloned().unwrap_or_default();
+        let resources: Result<Vec<ModelResource>, String> = p
+            .get("resources")
+            .and_then(|r| r.as_array())
+            .ok_or_else(|| "model-signing predicate has no resources".to_string())
+            .and_then(|rs| {
+                rs.iter()
+                    .map(|r| {
+                        let f = |k: &str| r.get(k).and_then(|v| v.as_str()).map(str::to_string).ok_or_else(|| format!("model-signing resource without {k}"));
+                        Ok(ModelResource { name: f("name")?, algorithm: f("algorithm")?, digest: f("digest")?.to_ascii_lowercase() })
+                    })
+                    .collect()
+            });
+        let subject = &st.subjects[0];
+        Some(resources.map(|resources| ModelManifest {
+            model_name: subject.name.clone().unwrap_or_default(),
+            root_digest: subject.digest.get("sha256").cloned(),
+            method: ser.get("method").and_then(|v| v.as_str()).unwrap_or("files").to_string(),
+            hash_type: ser.get("hash_type").and_then(|v| v.as_str()).unwrap_or("sha256").to_string(),
+            allow_symlinks: ser.get("allow_symlinks").and_then(|v| v.as_bool()).unwrap_or(false),
+            ignore_paths: ser.get("ignore_paths").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default(),
+            resources,
+        }))
+    }
+
+    /// Recomputes the root digest from the resources in the order listed (as the verifier of
+    /// model-signing does): SHA-256 over the concatenated raw digests.
+    pub fn computed_root(&self) -> Result<String, String> {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for r in &self.resources {
+            h.update(hex::decode(&r.digest).map_err(|e| format!("resource {} digest is not hex: {e}", r.name))?);
+        }
+        Ok(hex::encode(h.finalize()))
+    }
+
+    /// Whether a path relative to the model root is excluded from signing: the git paths
+    /// model-signing always ignores, and the recorded ignore paths.
+    pub fn is_ignored(&self, rel: &str) -> bool {
+        const ALWAYS: [&str; 4] = [".git", ".gitattributes", ".github", ".gitignore"];
+        let first = rel.split('/').next().unwrap_or(rel);
+        ALWAYS.contains(&first) || self.ignore_paths.iter().any(|p| {
+            let p = p.trim_end_matches('/');
+            rel == p || rel.starts_with(&format!("{p}/"))
+        })
+    }
+}

@@ -1,0 +1,592 @@
+//! Public keys: parsing the formats investigators hold them in, the identifiers each tool
+//! derives from a key, and raw signature verification.
+//!
+//! Why: every signature format names its key differently (a securesystemslib key id, a
+//! model-signing hint, a cosign hint, an SSH fingerprint, or the key itself embedded in the
+//! signature). One key type that knows all its identifiers lets the verifier pick candidate
+//! keys by whatever the signature says, and then decide by the cryptography alone.
+//!
+//! Guarantees: a key parses only if it is a well-formed Ed25519, ECDSA P-256 or P-384 public
+//! key; `verify` never accepts a signature of the wrong length or encoding; an identifier is
+//! only ever used to choose candidates, never to grant trust.
+
+use std::fmt;
+
+use ed25519_dalek::pkcs8::{DecodePublicKey, EncodePublicKey};
+use sha2::{Digest, Sha256};
+
+use super::b64;
+
+/// The signature algorithm a key is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyAlgorithm {
+    Ed25519,
+    EcdsaP256,
+    EcdsaP384,
+}
+
+impl KeyAlgorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyAlgorithm::Ed25519 => "Ed25519",
+            KeyAlgorithm::EcdsaP256 => "ECDSA P-256",
+            KeyAlgorithm::EcdsaP384 => "ECDSA P-384",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Material {
+    Ed25519(ed25519_dalek::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+}
+
+/// A public key, with every identifier the signing tools derive from it.
+#[derive(Clone)]
+pub struct PublicKey {
+    material: Material,
+    /// DER SubjectPublicKeyInfo.
+    spki_der: Vec<u8>,
+    /// The PEM text exactly as it was read, when the key came from a PEM file (model-signing
+    /// hashes the file's text for its hint).
+    pem_as_read: Option<String>,
+}
+
+/// Why a key could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("not a public key Custody can use ({0})")]
+    Unsupported(String),
+    #[error("malformed key: {0}")]
+    Malformed(String),
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &PublicKey) -> bool {
+        self.spki_der == other.spki_der
+    }
+}
+impl Eq for PublicKey {}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({} {})", self.algorithm().name(), &self.fingerprint()[..16])
+    }
+}
+
+impl PublicKey {
+    fn from_material(material: Material) -> PublicKey {
+        let spki_der = match &material {
+            Material::Ed25519(k) => k.to_public_key_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default(),
+            Material::P256(k) => p256::PublicKey::from(k).to_public_key_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default(),
+            Material::P384(k) => p384::PublicKey::from(k).to_public_key_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default(),
+        };
+        PublicKey { material, spki_der, pem_as_read: None }
+    }
+
+    /// An Ed25519 key from its 32 raw bytes.
+    pub fn ed25519(raw: &[u8]) -> Result<PublicKey, KeyError> {
+        let bytes: [u8; 32] = raw.try_into().map_err(|_| KeyError::Malformed(format!("an Ed25519 key has 32 bytes, not {}", raw.len())))?;
+        let k = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| KeyError::Malformed(format!("Ed25519 key: {e}")))?;
+        Ok(PublicKey::from_material(Material::Ed25519(k)))
+    }
+
+    /// An ECDSA key from its SEC1 point encoding, on the curve given.
+    pub fn ecdsa_sec1(algorithm: KeyAlgorithm, sec1: &[u8]) -> Result<PublicKey, KeyError> {
+        let material = match algorithm {
+            KeyAlgorithm::EcdsaP256 => Material::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|e| KeyError::Malformed(format!("P-256 point: {e}")))?),
+            KeyAlgorithm::EcdsaP384 => Material::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|e| KeyError::Malformed(format!("P-384 point: {e}")))?),
+            KeyAlgorithm::Ed25519 => return PublicKey::ed25519(sec1),
+        };
+        Ok(PublicKey::from_material(material))
+    }
+
+    /// A key from DER SubjectPublicKeyInfo.
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyError> {
+        if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
+            return Ok(PublicKey::from_material(Material::Ed25519(k)));
+        }
+        if let Ok(k) = p256::PublicKey::from_public_key_der(der) {
+            return Ok(PublicKey::from_material(Material::P256(k.into())));
+        }
+        if let Ok(k) = p384::PublicKey::from_public_key_der(der) {
+            return Ok(PublicKey::from_material(Material::P384(k.into())));
+        }
+        Err(KeyError::Unsupported("a SubjectPublicKeyInfo that is not Ed25519, P-256 or P-384 (RSA and P-521 keys are not supported)".into()))
+    }
+
+    /// A key from a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo). The text is kept as read,
+    /// since model-signing's key hint is the SHA-256 of the PEM file's text.
+    pub fn from_pem(text: &str) -> Result<PublicKey, KeyError> {
+        let der = pem_block(text, "PUBLIC KEY").ok_or_else(|| KeyError::Malformed("no -----BEGIN PUBLIC KEY----- block".into()))?;
+        let mut key = PublicKey::from_spki_der(&der)?;
+        key.pem_as_read = Some(text.to_string());
+        Ok(key)
+    }
+
+    /// A key from an OpenSSH public key (`ssh-ed25519 AAAA… comment`).
+    pub fn from_ssh(key: &ssh_key::public::KeyData) -> Result<PublicKey, KeyError> {
+        use ssh_key::public::{EcdsaPublicKey, KeyData};
+        match key {
+            KeyData::Ed25519(k) => PublicKey::ed25519(&k.0),
+            KeyData::Ecdsa(EcdsaPublicKey::NistP256(p)) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP256, p.as_bytes()),
+            KeyData::Ecdsa(EcdsaPublicKey::NistP384(p)) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP384, p.as_bytes()),
+            other => Err(KeyError::Unsupported(format!("SSH key type {}", other.algorithm()))),
+        }
+    }
+
+    pub fn algorithm(&self) -> KeyAlgorithm {
+        match self.material {
+            Material::Ed25519(_) => KeyAlgorithm::Ed25519,
+            Material::P256(_) => KeyAlgorithm::EcdsaP256,
+            Material::P384(_) => KeyAlgorithm::EcdsaP384,
+        }
+    }
+
+    /// Custody's own identifier of a key: hex SHA-256 of its DER SubjectPublicKeyInfo (the
+    /// same key read from PEM, SSH or in-toto JSON has the same fingerprint).
+    pub fn fingerprint(&self) -> String {
+        hex::encode(Sha256::digest(&self.spki_der))
+    }
+
+    /// The key as a PEM SubjectPublicKeyInfo, LF line endings, as OpenSSL and `cryptography`
+    /// write it.
+    pub fn to_pem(&self) -> String {
+        let body = b64::encode_std(&self.spki_der);
+        let mut out = String::from("-----BEGIN PUBLIC KEY-----\n");
+        for chunk in body.as_bytes().chunks(64) {
+            out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            out.push('\n');
+        }
+        out.push_str("-----END PUBLIC KEY-----\n");
+        out
+    }
+
+    /// Ed25519 raw bytes, when the key is Ed25519.
+    pub fn ed25519_bytes(&self) -> Option<[u8; 32]> {
+        match &self.material {
+            Material::Ed25519(k) => Some(k.to_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The securesystemslib / in-toto key id: SHA-256 of the canonical JSON of
+    /// `{keytype, scheme, keyval: {public}}`.
+    pub fn securesystemslib_keyid(&self) -> String {
+        let (keytype, scheme, public) = match &self.material {
+            Material::Ed25519(k) => ("ed25519", "ed25519", hex::encode(k.to_bytes())),
+            Material::P256(_) => ("ecdsa", "ecdsa-sha2-nistp256", self.to_pem()),
+            Material::P384(_) => ("ecdsa", "ecdsa-sha2-nistp384", self.to_pem()),
+        };
+        securesystemslib_keyid(keytype, scheme, &public)
+    }
+
+    /// Every identifier a signature may use to name this key.
+    pub fn identifiers(&self) -> Vec<String> {
+        let mut ids = vec![self.fingerprint(), self.securesystemslib_keyid(), hex::encode(Sha256::digest(self.to_pem().as_bytes())), b64::encode_std(&Sha256::digest(&self.spki_der))];
+        if let Some(pem) = &self.pem_as_read {
+            ids.push(hex::encode(Sha256::digest(pem.as_bytes())));
+        }
+        if let Material::P256(_) | Material::P384(_) = self.material {
+            // the legacy securesystemslib keytype equal to the scheme
+            let scheme = if self.algorithm() == KeyAlgorithm::EcdsaP256 { "ecdsa-sha2-nistp256" } else { "ecdsa-sha2-nistp384" };
+            ids.push(securesystemslib_keyid(scheme, scheme, &self.to_pem()));
+        }
+        if let Ok(ssh) = self.to_ssh() {
+            ids.push(ssh.fingerprint(ssh_key::HashAlg::Sha256).to_string());
+        }
+        ids
+    }
+
+    /// Whether `id` names this key under any tool's convention.
+    pub fn is_named_by(&self, id: &str) -> bool {
+        let id = id.trim();
+        !id.is_empty() && self.identifiers().iter().any(|k| k.eq_ignore_ascii_case(id))
+    }
+
+    /// The key as an SSH public key, for SSH signature checks.
+    pub fn to_ssh(&self) -> Result<ssh_key::PublicKey, KeyError> {
+        use ssh_key::public::{EcdsaPublicKey, Ed25519PublicKey, KeyData};
+        let data = match &self.material {
+            Material::Ed25519(k) => KeyData::Ed25519(Ed25519PublicKey(k.to_bytes())),
+            Material::P256(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(|e| KeyError::Malformed(e.to_string()))?),
+            Material::P384(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(|e| KeyError::Malformed(e.to_string()))?),
+        };
+        Ok(ssh_key::PublicKey::new(data, ""))
+    }
+
+    /// Checks `signature` over `message`. Ed25519: 64 raw bytes (PureEdDSA). ECDSA: ASN.1 DER
+    /// or fixed-size r||s, with the curve's hash (SHA-256 for P-256, SHA-384 for P-384).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        use p256::ecdsa::signature::Verifier;
+        match &self.material {
+            Material::Ed25519(k) => {
+                let Ok(bytes) = <[u8; 64]>::try_from(signature) else { return false };
+                k.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok()
+            }
+            Material::P256(k) => {
+                let sig = p256::ecdsa::Signature::from_der(signature).or_else(|_| p256::ecdsa::Signature::from_slice(signature));
+                sig.is_ok_and(|s| k.verify(message, &s).is_ok() || s.normalize_s().is_some_and(|n| k.verify(message, &n).is_ok()))
+            }
+            Material::P384(k) => {
+                let sig = p384::ecdsa::Signature::from_der(signature).or_else(|_| p384::ecdsa::Signature::from_slice(signature));
+                sig.is_ok_and(|s| k.verify(message, &s).is_ok() || s.normalize_s().is_some_and(|n| k.verify(message, &n).is_ok()))
+            }
+        }
+    }
+
+    /// Checks an ECDSA signature made over a digest computed elsewhere (`prehash`), used where
+    /// the signed message is a hash (RFC 3161, X.509 with a different digest).
+    pub fn verify_prehash(&self, prehash: &[u8], signature: &[u8]) -> bool {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        match &self.material {
+            Material::Ed25519(_) => false,
+            Material::P256(k) => p256::ecdsa::Signature::from_der(signature).is_ok_and(|s| k.verify_prehash(prehash, &s).is_ok()),
+            Material::P384(k) => p384::ecdsa::Signature::from_der(signature).is_ok_and(|s| k.verify_prehash(prehash, &s).is_ok()),
+        }
+    }
+}
+
+/// securesystemslib's key id: hex SHA-256 of the OLPC canonical JSON of the key dict.
+pub fn securesystemslib_keyid(keytype: &str, scheme: &str, public: &str) -> String {
+    let canonical = format!(
+        "{{\"keytype\":{},\"keyval\":{{\"public\":{}}},\"scheme\":{}}}",
+        canonical_json_string(keytype),
+        canonical_json_string(public),
+        canonical_json_string(scheme)
+    );
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+/// A string in OLPC canonical JSON: only `"` and `\` are escaped, everything else is raw.
+pub fn canonical_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// The DER bytes of the first PEM block labelled `label` in `text`.
+pub fn pem_block(text: &str, label: &str) -> Option<Vec<u8>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = start + text[start..].find(&end)?;
+    let body: String = text[start..stop].lines().filter(|l| !l.contains(':')).collect::<Vec<_>>().concat();
+    b64::decode(body.trim()).ok()
+}
+
+/// Every PEM block labelled `label` in `text`, in order.
+pub fn pem_blocks(text: &str, label: &str) -> Vec<Vec<u8>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&begin) {
+        let block = &rest[i..];
+        if let Some(der) = pem_block(block, label) {
+            out.push(der);
+        }
+        rest = &block[begin.len()..];
+    }
+    out
+}
+
+/// Where a key in the key ring came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum KeyOrigin {
+    /// Supplied by the investigator (`--trust FILE`): the only source of trust.
+    Supplied { file: String },
+    /// Found in the evidence: listed, never trusted.
+    Evidence { file: String },
+    /// Carried inside the signature itself (SSH signatures, certificates): never trusted.
+    Embedded { file: String },
+}
+
+impl KeyOrigin {
+    pub fn is_trusted(&self) -> bool {
+        matches!(self, KeyOrigin::Supplied { .. })
+    }
+    pub fn file(&self) -> &str {
+        match self {
+            KeyOrigin::Supplied { file } | KeyOrigin::Evidence { file } | KeyOrigin::Embedded { file } => file,
+        }
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            KeyOrigin::Supplied { file } => format!("trusted: supplied by the investigator ({file})"),
+            KeyOrigin::Evidence { file } => format!("not trusted: found in the evidence ({file})"),
+            KeyOrigin::Embedded { file } => format!("not trusted: carried inside the signature ({file})"),
+        }
+    }
+}
+
+/// A key with its origin and the identities it is bound to (SSH allowed-signers principals,
+/// in-toto key ids as written).
+#[derive(Debug, Clone)]
+pub struct KnownKey {
+    pub key: PublicKey,
+    pub origin: KeyOrigin,
+    /// Principals the key may sign as (allowed-signers), empty when unrestricted.
+    pub principals: Vec<String>,
+    /// SSH allowed-signers `namespaces=` restriction, when present.
+    pub namespaces: Option<Vec<String>>,
+    /// The format the key was read from.
+    pub format: KeyFormat,
+}
+
+impl KnownKey {
+    pub fn is_trusted(&self) -> bool {
+        self.origin.is_trusted()
+    }
+
+    /// A short human name: the principal, or the algorithm and fingerprint prefix.
+    pub fn label(&self) -> String {
+        match self.principals.first() {
+            Some(p) => format!("{p} ({} {})", self.key.algorithm().name(), &self.key.fingerprint()[..12]),
+            None => format!("{} key {}", self.key.algorithm().name(), &self.key.fingerprint()[..12]),
+        }
+    }
+}
+
+/// The file formats keys are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyFormat {
+    /// PEM SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`).
+    Pem,
+    /// An OpenSSH public key line.
+    SshPublicKey,
+    /// An OpenSSH allowed-signers file.
+    AllowedSigners,
+    /// A securesystemslib / in-toto public key JSON.
+    IntotoJson,
+    /// A key carried in a signature (SSHSIG, certificate).
+    Embedded,
+}
+
+/// Reads every public key in a key file, recognising the format from the content: PEM public
+/// keys (one or several), PEM private keys (their public half), an OpenSSH public key, an SSH
+/// allowed-signers file, or a securesystemslib / in-toto key JSON (a single key, or a map of
+/// key ids to keys as in in-toto layouts).
+pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, KeyError> {
+    let simple = |key: PublicKey, format: KeyFormat| KnownKey { key, origin: origin.clone(), principals: Vec::new(), namespaces: None, format };
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| KeyError::Malformed(format!("key JSON: {e}")))?;
+        let keys = intoto_keys(&value)?;
+        if keys.is_empty() {
+            return Err(KeyError::Malformed("JSON without keytype/scheme/keyval".into()));
+        }
+        return Ok(keys.into_iter().map(|k| simple(k, KeyFormat::IntotoJson)).collect());
+    }
+    if text.contains("-----BEGIN PUBLIC KEY-----") {
+        let blocks = pem_blocks(text, "PUBLIC KEY");
+        let mut out = Vec::new();
+        for der in blocks {
+            let mut key = PublicKey::from_spki_der(&der)?;
+            if text.matches("-----BEGIN PUBLIC KEY-----").count() == 1 {
+                key.pem_as_read = Some(text.to_string());
+            }
+            out.push(simple(key, KeyFormat::Pem));
+        }
+        return Ok(out);
+    }
+    if text.contains("-----BEGIN PRIVATE KEY-----") {
+        return super::signer::public_of_private_pem(text).map(|k| vec![simple(k, KeyFormat::Pem)]);
+    }
+    if text.contains("PRIVATE KEY-----") {
+        return Err(KeyError::Unsupported("an encrypted or non-PKCS#8 private key; give the public key instead".into()));
+    }
+    // OpenSSH: a single public key line, or allowed-signers lines.
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Ok(k) = ssh_key::PublicKey::from_openssh(line) {
+            out.push(simple(PublicKey::from_ssh(k.key_data())?, KeyFormat::SshPublicKey));
+            continue;
+        }
+        let entry = parse_allowed_signer(line).map_err(|e| KeyError::Malformed(format!("line {}: {e}", n + 1)))?;
+        out.push(KnownKey { key: entry.0, origin: origin.clone(), principals: entry.1, namespaces: entry.2, format: KeyFormat::AllowedSigners });
+    }
+    if out.is_empty() {
+        return Err(KeyError::Unsupported("no PEM, OpenSSH, allowed-signers or in-toto key found".into()));
+    }
+    Ok(out)
+}
+
+/// One allowed-signers line: `principals [options] keytype base64 [comment]`.
+fn parse_allowed_signer(line: &str) -> Result<(PublicKey, Vec<String>, Option<Vec<String>>), String> {
+    let tokens = split_quoted(line);
+    let key_at = tokens
+        .iter()
+        .position(|t| t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") || t.starts_with("sk-"))
+        .ok_or("no key type (ssh-ed25519, ecdsa-sha2-nistp256 …)")?;
+    if key_at == 0 || key_at + 1 >= tokens.len() {
+        return Err("expected `principals [options] keytype key`".into());
+    }
+    let principals: Vec<String> = tokens[0].split(',').map(|p| p.trim_matches('"').to_string()).collect();
+    let mut namespaces = None;
+    for opt in &tokens[1..key_at] {
+        for part in split_options(opt) {
+            if let Some(v) = part.strip_prefix("namespaces=") {
+                namespaces = Some(v.trim_matches('"').split(',').map(str::to_string).collect());
+            } else if part.eq_ignore_ascii_case("cert-authority") {
+                return Err("cert-authority entries (SSH certificates) are not supported".into());
+            }
+        }
+    }
+    let text = format!("{} {}", tokens[key_at], tokens[key_at + 1]);
+    let key = ssh_key::PublicKey::from_openssh(&text).map_err(|e| format!("SSH key: {e}"))?;
+    let key = PublicKey::from_ssh(key.key_data()).map_err(|e| e.to_string())?;
+    Ok((key, principals, namespaces))
+}
+
+fn split_quoted(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn split_options(opts: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in opts.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                cur.push(c);
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Keys in a securesystemslib key dict, or in a map of key id → key dict.
+fn intoto_keys(value: &serde_json::Value) -> Result<Vec<PublicKey>, KeyError> {
+    let one = |v: &serde_json::Value| -> Result<Option<PublicKey>, KeyError> {
+        let (Some(keytype), Some(public)) = (v.get("keytype").and_then(|x| x.as_str()), v.pointer("/keyval/public").and_then(|x| x.as_str())) else {
+            return Ok(None);
+        };
+        let key = match keytype {
+            "ed25519" => PublicKey::ed25519(&hex::decode(public.trim()).map_err(|e| KeyError::Malformed(format!("ed25519 keyval.public is not hex: {e}")))?)?,
+            "ecdsa" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" => PublicKey::from_pem(public)?,
+            other => return Err(KeyError::Unsupported(format!("in-toto keytype {other}"))),
+        };
+        Ok(Some(key))
+    };
+    if let Some(k) = one(value)? {
+        return Ok(vec![k]);
+    }
+    let mut out = Vec::new();
+    if let Some(map) = value.as_object() {
+        for v in map.values() {
+            if let Some(k) = one(v)? {
+                out.push(k);
+            } else if let Some(inner) = v.as_object() {
+                for w in inner.values() {
+                    if let Some(k) = one(w)? {
+                        out.push(k);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The keys a verification may use: the investigator's (trusted) and those found in the
+/// evidence (listed, never trusted).
+#[derive(Debug, Clone, Default)]
+pub struct KeyRing {
+    pub keys: Vec<KnownKey>,
+}
+
+impl KeyRing {
+    pub fn add(&mut self, key: KnownKey) {
+        if let Some(existing) = self.keys.iter_mut().find(|k| k.key == key.key && k.origin == key.origin) {
+            for p in key.principals {
+                if !existing.principals.contains(&p) {
+                    existing.principals.push(p);
+                }
+            }
+            return;
+        }
+        self.keys.push(key);
+    }
+
+    pub fn trusted(&self) -> impl Iterator<Item = &KnownKey> {
+        self.keys.iter().filter(|k| k.is_trusted())
+    }
+
+    /// The best entry for a given key: a trusted one if the investigator supplied it.
+    pub fn lookup(&self, key: &PublicKey) -> Option<&KnownKey> {
+        self.keys.iter().filter(|k| &k.key == key).max_by_key(|k| k.is_trusted())
+    }
+}
+
+/// Which key made a signature, when one did.
+#[derive(Debug, Clone)]
+pub enum SignatureCheck {
+    /// A known key verifies the signature.
+    Valid(KnownKey),
+    /// Keys named by the signature (or the only ones that could apply) do not verify it.
+    Invalid { tried: Vec<KnownKey>, reason: String },
+    /// No key is available to check it against.
+    NoKey { named: String },
+}
+
+impl KeyRing {
+    /// Verifies `signature` over `message` against the ring. Keys the signature names (by any
+    /// identifier) are tried first; then every key, so a signature is attributed to its
+    /// signer even when its key id is empty or wrong (key ids are unauthenticated). A
+    /// signature no key verifies is invalid when a named key exists (or `accountable` keys
+    /// were tried), and unverifiable otherwise.
+    pub fn check(&self, key_id: &str, message: &[u8], signature: &[u8]) -> SignatureCheck {
+        let mut order: Vec<&KnownKey> = self.keys.iter().collect();
+        order.sort_by_key(|k| (!k.key.is_named_by(key_id), !k.is_trusted()));
+        for k in &order {
+            if k.key.verify(message, signature) {
+                return SignatureCheck::Valid(self.lookup(&k.key).cloned().unwrap_or_else(|| (*k).clone()));
+            }
+        }
+        let named: Vec<KnownKey> = order.iter().filter(|k| k.key.is_named_by(key_id)).map(|k| (*k).clone()).collect();
+        if !named.is_empty() {
+            return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named[0].label()), tried: named };
+        }
+        SignatureCheck::NoKey { named: key_id.to_string() }
+    }
+}

@@ -1,0 +1,671 @@
+//! Signature and attestation checks, and their place in the lineage.
+//!
+//! Why: a signature is a claim about bytes by a key. Custody checks the signature, then checks
+//! each digest the signed statement covers against the bytes in the evidence, and binds the
+//! signature, its statement, its key and what it covers into the graph, so the inspector can
+//! say for each file who signed it, with which key, and whether that still holds.
+//!
+//! Guarantees:
+//! * a file covered by a signature gets one finding per signature: `mismatch` when its bytes
+//!   differ from the signed digest, otherwise the signature's own status (`signature-valid`
+//!   only under a key the investigator supplied; `untrusted-key` for a valid signature under
+//!   any other key; `signature-invalid`; `unverifiable` when no key is at hand);
+//! * subjects are bound by digest, never by name alone; a name match with another digest is a
+//!   mismatch, not a binding;
+//! * provenance (SLSA) becomes lineage: the build used its resolved dependencies, generated
+//!   its subjects and was run by its builder; where the build is a known run, its claims are
+//!   cross-checked against the run's.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::json;
+
+use super::{Check, DigestTable, Finding, NodeRef, Status};
+use crate::evidence::{EntryKind, RelPath};
+use crate::lineage::build::id;
+use crate::lineage::{Lineage, Node, NodeKind, Relation, Witness};
+use crate::signing::bundle::{Bundle, Content, Material, ModelManifest};
+use crate::signing::dsse::Envelope;
+use crate::signing::gitsig::{self, GitSignatureKind, SshOutcome};
+use crate::signing::intoto::{self, Descriptor, Statement};
+use crate::signing::keys::{KeyRing, KnownKey, SignatureCheck};
+use crate::sources::Evidence;
+use crate::sources::signatures::{SignatureRecord, Signed};
+
+/// The verdict on one signature, before it is applied to what it covers.
+#[derive(Debug, Clone)]
+struct Verdict {
+    status: Status,
+    /// Who signed, when a key verifies the signature.
+    signer: Option<KnownKey>,
+    detail: String,
+}
+
+impl Verdict {
+    fn of(check: SignatureCheck, what: &str) -> Verdict {
+        match check {
+            SignatureCheck::Valid(k) if k.is_trusted() => Verdict { status: Status::SignatureValid, detail: format!("{what} verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
+            SignatureCheck::Valid(k) => Verdict {
+                status: Status::UntrustedKey,
+                detail: format!("{what} verifies under {} ({}); supply the signer's key with --trust if it is the expected signer", k.label(), k.origin.describe()),
+                signer: Some(k),
+            },
+            SignatureCheck::Invalid { reason, .. } => Verdict { status: Status::SignatureInvalid, detail: format!("{what} is invalid: {reason}"), signer: None },
+            SignatureCheck::NoKey { named } => Verdict {
+                status: Status::Unverifiable,
+                detail: if named.is_empty() {
+                    format!("{what} cannot be checked: no supplied or evidence key verifies it; supply the signer's public key with --trust")
+                } else {
+                    format!("{what} cannot be checked: no key named {named} was supplied or found; supply the signer's public key with --trust")
+                },
+                signer: None,
+            },
+        }
+    }
+
+    fn invalid(detail: String) -> Verdict {
+        Verdict { status: Status::SignatureInvalid, signer: None, detail }
+    }
+}
+
+/// Where files are, by digest, for binding subjects.
+struct DigestIndex<'a> {
+    by_digest: HashMap<(&'static str, &'a str), Vec<&'a RelPath>>,
+    table: &'a DigestTable,
+}
+
+impl<'a> DigestIndex<'a> {
+    fn new(table: &'a DigestTable) -> DigestIndex<'a> {
+        let mut by_digest: HashMap<(&'static str, &'a str), Vec<&'a RelPath>> = HashMap::new();
+        for (rel, d) in &table.digests {
+            if let Some(s) = &d.sha256 {
+                by_digest.entry(("sha256", s.as_str())).or_default().push(rel);
+            }
+            if let Some(m) = &d.md5 {
+                by_digest.entry(("md5", m.as_str())).or_default().push(rel);
+            }
+        }
+        for v in by_digest.values_mut() {
+            v.sort();
+        }
+        DigestIndex { by_digest, table }
+    }
+
+    /// Files whose bytes have one of the descriptor's digests (sha256 first, then md5).
+    fn files_with(&self, d: &Descriptor) -> Vec<&'a RelPath> {
+        for alg in ["sha256", "md5"] {
+            if let Some(v) = d.digest.get(alg) {
+                if let Some(files) = self.by_digest.get(&(alg, v.as_str())) {
+                    return files.clone();
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn sha256(&self, rel: &RelPath) -> Option<&'a str> {
+        self.table.digests.get(rel).and_then(|d| d.sha256.as_deref())
+    }
+}
+
+/// Checks every signature and attestation of one evidence folder, adds them to the graph,
+/// and returns the findings. `ring` holds the investigator's keys; evidence keys are added.
+pub fn check(ev: &Evidence, trusted: &KeyRing, table: &DigestTable, lineage: &mut Lineage) -> Vec<Finding> {
+    let mut ring = trusted.clone();
+    for k in &ev.signatures.keys {
+        ring.add(k.clone());
+    }
+    let index = DigestIndex::new(table);
+    let mut cx = Cx { ev, ring: &ring, index: &index, lineage, out: Vec::new() };
+    for k in &ev.signatures.keys {
+        cx.key_node(k);
+    }
+    for record in &ev.signatures.records {
+        match &record.signed {
+            Signed::Bundle(b) => cx.bundle(record, b),
+            Signed::Envelope(e) => cx.envelope(record, e),
+            Signed::Detached { signature, target } => cx.detached(record, signature, target),
+            Signed::OpenPgp { target } => cx.openpgp(record, target),
+        }
+    }
+    for (rel, problem) in &ev.signatures.unreadable {
+        let sid = id::signature(rel.as_str());
+        cx.lineage.add(Node::new(&sid, NodeKind::Signature, rel.file_name()).attr("path", rel.as_str()).attr("format", "unreadable"));
+        let f = Finding::new(Status::SignatureInvalid, Check::Signature, cx.node(&sid), format!("a signature file that cannot be read: {problem}")).at(rel).by(Witness::at(rel, ""));
+        cx.out.push(f);
+    }
+    cx.commits();
+    cx.out
+}
+
+struct Cx<'a, 'l> {
+    ev: &'a Evidence,
+    ring: &'a KeyRing,
+    index: &'a DigestIndex<'a>,
+    lineage: &'l mut Lineage,
+    out: Vec<Finding>,
+}
+
+impl Cx<'_, '_> {
+    fn node(&self, nid: &str) -> NodeRef {
+        super::node_ref(self.lineage, nid, NodeKind::File, nid)
+    }
+
+    fn file_node(&mut self, rel: &RelPath) -> String {
+        let fid = id::file(rel);
+        let size = self.index.table.digests.get(rel).map(|d| d.size);
+        let sha = self.index.sha256(rel).map(str::to_string);
+        let n = self.lineage.add(Node::new(&fid, NodeKind::File, rel.as_str()));
+        if let Some(s) = sha {
+            n.attrs.entry("sha256".into()).or_insert(json!(s));
+        }
+        if let Some(s) = size {
+            n.attrs.entry("size".into()).or_insert(json!(s));
+        }
+        fid
+    }
+
+    /// The agent node of a key.
+    fn key_node(&mut self, k: &KnownKey) -> String {
+        let kid = id::key(&k.key.fingerprint());
+        let n = self.lineage.add(
+            Node::new(&kid, NodeKind::Agent, k.label())
+                .attr("signing_key", true)
+                .attr("algorithm", k.key.algorithm().name())
+                .attr("fingerprint", k.key.fingerprint())
+                .attr("securesystemslib_keyid", k.key.securesystemslib_keyid()),
+        );
+        // a key the investigator trusts stays trusted whatever else says otherwise
+        let trusted = n.attrs.get("trusted").and_then(|v| v.as_bool()).unwrap_or(false) || k.is_trusted();
+        n.attrs.insert("trusted".into(), json!(trusted));
+        let origins = n.attrs.entry("origins".into()).or_insert_with(|| json!([]));
+        if let Some(list) = origins.as_array_mut() {
+            let o = json!(k.origin.describe());
+            if !list.contains(&o) {
+                list.push(o);
+            }
+        }
+        if !k.principals.is_empty() {
+            n.attrs.insert("principals".into(), json!(k.principals));
+        }
+        kid
+    }
+
+    fn signature_node(&mut self, sid: &str, label: &str, record: &SignatureRecord, format: &str, verdict: &Verdict) {
+        let mut node = Node::new(sid, NodeKind::Signature, label).attr("path", record.file.as_str()).attr("format", format).attr("verdict", verdict.status.name());
+        if record.line > 0 {
+            node = node.attr("line", record.line);
+        }
+        if let Some(k) = &verdict.signer {
+            node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
+        }
+        self.lineage.add(node);
+        let evidence_file = self.file_node(&record.file);
+        self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
+        if let Some(k) = &verdict.signer {
+            let kid = self.key_node(k);
+            self.lineage.link(sid, Relation::WasAttributedTo, &kid, None);
+        }
+        let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone()).at(&record.file).by(Witness::new(record.file.as_str(), record_label(record)));
+        self.out.push(f);
+    }
+
+    fn envelope_verdict(&self, env: &Envelope, key_hint: Option<&str>, legacy: bool, what: &str) -> Verdict {
+        let pae = env.pae();
+        let mut best: Option<Verdict> = None;
+        for s in &env.signatures {
+            let named = if s.keyid.is_empty() { key_hint.unwrap_or("") } else { s.keyid.as_str() };
+            let mut check = self.ring.check(named, &pae, &s.sig);
+            if legacy && !matches!(check, SignatureCheck::Valid(_)) {
+                if let v @ SignatureCheck::Valid(_) = self.ring.check(named, &env.pae_model_signing_legacy(), &s.sig) {
+                    check = v;
+                }
+            }
+            let v = Verdict::of(check, what);
+            // the best signature decides (t-of-n with t = 1)
+            if best.as_ref().is_none_or(|b| v.status.severity() < b.status.severity() || b.status == Status::Unverifiable && v.status != Status::Unverifiable) {
+                best = Some(v);
+            }
+        }
+        best.unwrap_or_else(|| Verdict::invalid(format!("{what} has no signatures")))
+    }
+
+    fn bundle(&mut self, record: &SignatureRecord, b: &Bundle) {
+        let sid = id::signature(&record.place());
+        match (&b.content, &b.material) {
+            (Content::Dsse(env), Material::PublicKey { hint }) => {
+                let verdict = self.envelope_verdict(env, Some(hint), true, "the bundle's DSSE signature");
+                self.statement_of(record, &sid, env, verdict, "Sigstore bundle (DSSE, self-managed key)");
+            }
+            (Content::MessageSignature { .. }, Material::PublicKey { hint }) => {
+                // a signature over an artifact's bytes: the artifact is the sibling named like the bundle
+                let target = sibling_target(self.ev, &record.file);
+                let verdict = match &target {
+                    Some(t) => match std::fs::read(t.to_local(&self.ev.root)) {
+                        Ok(bytes) => {
+                            let Content::MessageSignature { signature, .. } = &b.content else { unreachable!() };
+                            Verdict::of(self.ring.check(hint, &bytes, signature), "the bundle's message signature")
+                        }
+                        Err(e) => Verdict::invalid(format!("the signed file {t} cannot be read: {e}")),
+                    },
+                    None => Verdict { status: Status::Unverifiable, signer: None, detail: "a message-signature bundle whose artifact is not beside it".into() },
+                };
+                self.signature_node(&sid, record.file.file_name(), record, "Sigstore bundle (message signature)", &verdict);
+                if let Some(t) = target {
+                    self.cover(&sid, &t, None, &verdict, record);
+                }
+            }
+            (_, Material::Certificates(certs)) => {
+                let who = crate::signing::keyless::certificate_identity(certs.first().map(Vec::as_slice).unwrap_or_default()).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
+                let verdict = Verdict {
+                    status: Status::Unverifiable,
+                    signer: None,
+                    detail: format!("a keyless Sigstore bundle (certificate for {who}, {} transparency-log entries); keyless verification needs a trusted root, which Custody does not check yet", b.tlog_entries.len()),
+                };
+                self.signature_node(&sid, record.file.file_name(), record, "Sigstore bundle (keyless)", &verdict);
+            }
+        }
+    }
+
+    fn envelope(&mut self, record: &SignatureRecord, env: &Envelope) {
+        let sid = id::signature(&record.place());
+        let verdict = self.envelope_verdict(env, None, false, "the DSSE signature");
+        self.statement_of(record, &sid, env, verdict, "DSSE envelope");
+    }
+
+    /// The signature node of an envelope, its statement, and the checks of what it covers.
+    fn statement_of(&mut self, record: &SignatureRecord, sid: &str, env: &Envelope, verdict: Verdict, format: &str) {
+        let label = match record.line {
+            0 => record.file.file_name().to_string(),
+            n => format!("{} line {n}", record.file.file_name()),
+        };
+        self.signature_node(sid, &label, record, format, &verdict);
+        if env.payload_type != intoto::PAYLOAD_TYPE {
+            return;
+        }
+        let statement = match Statement::from_payload(&env.payload) {
+            Ok(s) => s,
+            Err(e) => {
+                let f = Finding::new(Status::SignatureInvalid, Check::Signature, self.node(sid), format!("the signed payload is not a usable in-toto statement: {e}")).at(&record.file);
+                self.out.push(f);
+                return;
+            }
+        };
+        let aid = id::attestation(&record.place());
+        self.lineage.add(
+            Node::new(&aid, NodeKind::Attestation, predicate_label(&statement.predicate_type))
+                .attr("statement_type", statement.statement_type.as_str())
+                .attr("predicate_type", statement.predicate_type.as_str())
+                .attr("subjects", statement.subjects.len())
+                .attr("path", record.file.as_str()),
+        );
+        self.lineage.link(sid, Relation::WasDerivedFrom, &aid, Some("signs"));
+        match ModelManifest::from_statement(&statement) {
+            Some(Ok(manifest)) => self.model_manifest(record, &aid, &manifest, &verdict),
+            Some(Err(problem)) => {
+                let f = Finding::new(Status::SignatureInvalid, Check::SignedDigest, self.node(&aid), format!("the model-signing predicate cannot be read: {problem}")).at(&record.file);
+                self.out.push(f);
+            }
+            None => self.subjects(record, &aid, &statement, &verdict),
+        }
+        if let Some(prov) = statement.provenance() {
+            self.provenance(record, &aid, &statement, &prov);
+        }
+    }
+
+    /// One finding on a covered file: the digest first, then the signature's status.
+    fn cover(&mut self, from: &str, rel: &RelPath, expected: Option<(&str, &str)>, verdict: &Verdict, record: &SignatureRecord) {
+        let fid = self.file_node(rel);
+        self.lineage.link(from, Relation::WasDerivedFrom, &fid, Some("subject"));
+        let witness = Witness::new(record.file.as_str(), record_label(record));
+        let actual = self.index.table.get(rel, super::Algorithm::Sha256).ok().map(str::to_string);
+        let f = match (expected, &actual) {
+            (_, None) => Finding::new(Status::Missing, Check::SignedDigest, self.node(&fid), "a file the signature covers is absent from the evidence"),
+            (Some((alg, want)), Some(have)) if alg == "sha256" && want != have => Finding::new(
+                Status::Mismatch,
+                Check::SignedDigest,
+                self.node(&fid),
+                "the file's bytes differ from the digest the signature covers: it was changed after signing",
+            )
+            .expect(want.to_string(), Some(have.clone())),
+            (Some((alg, want)), Some(_)) if alg != "sha256" => {
+                Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("signed with a {alg} digest, which Custody does not recompute")).expect(want.to_string(), None)
+            }
+            (expected, Some(have)) => {
+                let detail = match verdict.status {
+                    Status::SignatureValid | Status::UntrustedKey => format!("the file's bytes are the signed bytes; {}", verdict.detail),
+                    _ => format!("the file's digest matches the signed statement, but {}", verdict.detail),
+                };
+                let mut f = Finding::new(verdict.status, Check::SignedDigest, self.node(&fid), detail);
+                if let Some((_, want)) = expected {
+                    f = f.expect(want.to_string(), Some(have.clone()));
+                }
+                f
+            }
+        };
+        self.out.push(f.at(rel).by(witness));
+    }
+
+    fn model_manifest(&mut self, record: &SignatureRecord, aid: &str, m: &ModelManifest, verdict: &Verdict) {
+        let Some(dir) = self.model_root(record, m) else {
+            let f = Finding::new(
+                Status::Missing,
+                Check::SignedDigest,
+                self.node(aid),
+                format!("the signed model {:?} ({} files) is not in the evidence beside its signature", m.model_name, m.resources.len()),
+            )
+            .at(&record.file);
+            self.out.push(f);
+            return;
+        };
+        if let Some(n) = self.lineage.node_mut(aid) {
+            n.attrs.insert("model_dir".into(), json!(dir.as_str()));
+            n.attrs.insert("model_name".into(), json!(m.model_name));
+            n.attrs.insert("hash_type".into(), json!(m.hash_type));
+            n.attrs.insert("method".into(), json!(m.method));
+        }
+        match (m.computed_root(), &m.root_digest) {
+            (Ok(computed), Some(signed)) if &computed != signed => {
+                let f = Finding::new(Status::Mismatch, Check::SignedDigest, self.node(aid), "the listed file digests do not add up to the signed root digest: the manifest was edited")
+                    .expect(signed.clone(), Some(computed))
+                    .at(&record.file);
+                self.out.push(f);
+            }
+            (Err(problem), _) => {
+                let f = Finding::new(Status::SignatureInvalid, Check::SignedDigest, self.node(aid), problem).at(&record.file);
+                self.out.push(f);
+            }
+            _ => {}
+        }
+        let mut covered = BTreeSet::new();
+        for r in &m.resources {
+            let (path, sharded) = match r.algorithm.contains("-sharded-") {
+                true => (r.name.split(':').next().unwrap_or(&r.name).to_string(), true),
+                false => (r.name.clone(), false),
+            };
+            let rel = if path == "." { Some(dir.clone()) } else { dir.join(&path).ok() };
+            let Some(rel) = rel else { continue };
+            covered.insert(rel.clone());
+            if sharded {
+                let fid = self.file_node(&rel);
+                self.lineage.link(aid, Relation::WasDerivedFrom, &fid, Some("subject"));
+                let f = Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("signed by shards ({}), which Custody does not recompute yet", r.algorithm)).at(&rel);
+                self.out.push(f);
+                continue;
+            }
+            self.cover(aid, &rel, Some((r.algorithm.as_str(), r.digest.as_str())), verdict, record);
+        }
+        // files in the model folder the signature does not cover
+        let extra: Vec<RelPath> = self
+            .ev
+            .entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .filter_map(|e| e.rel.strip_prefix(&dir).filter(|r| !r.is_root()).map(|inner| (e.rel.clone(), inner)))
+            .filter(|(full, inner)| !covered.contains(full) && full != &record.file && !m.is_ignored(inner.as_str()))
+            .map(|(full, _)| full)
+            .collect();
+        for rel in extra {
+            let fid = self.file_node(&rel);
+            let f = Finding::new(
+                Status::Mismatch,
+                Check::SignedDigest,
+                self.node(&fid),
+                "a file inside the signed model folder that the signature does not cover: it was added after signing (model-signing refuses such a folder)",
+            )
+            .at(&rel)
+            .by(Witness::new(record.file.as_str(), record_label(record)));
+            self.out.push(f);
+        }
+    }
+
+    /// The model folder a model-signing manifest describes: the signature's own folder, or a
+    /// sibling folder (or file) with the signed model's name.
+    fn model_root(&self, record: &SignatureRecord, m: &ModelManifest) -> Option<RelPath> {
+        let exists = |rel: &RelPath| self.ev.entries.iter().any(|e| &e.rel == rel);
+        let parent = record.file.parent();
+        let first = m.resources.first().map(|r| r.name.split(':').next().unwrap_or(&r.name).to_string()).unwrap_or_default();
+        let mut candidates = vec![parent.clone()];
+        if !m.model_name.is_empty() {
+            if let Ok(sib) = parent.join(&m.model_name) {
+                candidates.insert(if parent.file_name() == m.model_name { 1 } else { 0 }, sib);
+            }
+        }
+        candidates.into_iter().find(|c| if first == "." { exists(c) } else { c.join(&first).is_ok_and(|f| exists(&f)) })
+    }
+
+    /// Generic statement subjects, bound by digest.
+    fn subjects(&mut self, record: &SignatureRecord, aid: &str, st: &Statement, verdict: &Verdict) {
+        for s in &st.subjects {
+            if let Some(sha) = s.digest.get("gitCommit").or_else(|| s.digest.get("sha1").filter(|_| s.uri.as_deref().is_some_and(|u| u.starts_with("git+")))) {
+                let cid = id::commit(sha);
+                if self.lineage.contains(&cid) {
+                    self.lineage.link(aid, Relation::WasDerivedFrom, &cid, Some("subject"));
+                    let f = Finding::new(verdict.status, Check::SignedDigest, self.node(&cid), format!("the commit is a subject of a signed attestation; {}", verdict.detail)).by(Witness::new(record.file.as_str(), record_label(record)));
+                    self.out.push(f);
+                }
+                continue;
+            }
+            let files = self.index.files_with(s);
+            if !files.is_empty() {
+                for rel in files {
+                    let want = s.digest.get("sha256").map(|d| ("sha256", d.as_str()));
+                    self.cover(aid, rel, want, verdict, record);
+                }
+                continue;
+            }
+            // no file has the digest: a same-named file is a changed subject
+            let named = self.named_like(record, s);
+            if named.is_empty() {
+                let f = Finding::new(
+                    Status::Unverifiable,
+                    Check::SignedDigest,
+                    self.node(aid),
+                    format!("subject {} ({}) is not in the evidence", s.display(), digest_text(s)),
+                )
+                .at(&record.file);
+                self.out.push(f);
+            }
+            for rel in named {
+                let want = s.digest.get("sha256").map(|d| ("sha256", d.as_str()));
+                self.cover(aid, &rel, want, verdict, record);
+            }
+        }
+    }
+
+    /// Files named like a descriptor: relative to the attestation's folder first, then by
+    /// path suffix anywhere.
+    fn named_like(&self, record: &SignatureRecord, d: &Descriptor) -> Vec<RelPath> {
+        let Some(name) = d.name.as_deref().map(|n| n.trim_start_matches("./")).filter(|n| !n.is_empty()) else { return Vec::new() };
+        let files = || self.ev.entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel);
+        if let Ok(near) = record.file.parent().join(name) {
+            if files().any(|f| f == &near) {
+                return vec![near];
+            }
+        }
+        let suffix = format!("/{name}");
+        files().filter(|f| f.as_str() == name || f.as_str().ends_with(&suffix)).filter(|f| !f.as_str().contains("/.git/")).cloned().collect()
+    }
+
+    /// SLSA provenance as lineage: build used dependencies, generated subjects, was run by the
+    /// builder; a build that is a known run is that run.
+    fn provenance(&mut self, record: &SignatureRecord, aid: &str, st: &Statement, prov: &intoto::Provenance) {
+        let witness = Witness::new(record.file.as_str(), record_label(record));
+        let run_id = prov.invocation_id.as_deref().map(id::run).filter(|r| self.lineage.contains(r));
+        let bid = match &run_id {
+            Some(r) => r.clone(),
+            None => {
+                let bid = id::build(&record.place());
+                let label = prov.invocation_id.clone().unwrap_or_else(|| "build".into());
+                self.lineage.add(Node::new(&bid, NodeKind::Build, label).attr("build_type", json!(prov.build_type)).attr("started", json!(prov.started_on)).attr("finished", json!(prov.finished_on)));
+                bid
+            }
+        };
+        if let Some(n) = self.lineage.node_mut(aid) {
+            n.attrs.insert("builder".into(), json!(prov.builder_id));
+            n.attrs.insert("build_type".into(), json!(prov.build_type));
+            n.attrs.insert("invocation_id".into(), json!(prov.invocation_id));
+        }
+        self.lineage.link(aid, Relation::WasDerivedFrom, &bid, Some("describes"));
+        if let Some(builder) = &prov.builder_id {
+            let agent = id::agent(builder);
+            self.lineage.add(Node::new(&agent, NodeKind::Agent, builder.as_str()).attr("builder", true));
+            self.lineage.link(&bid, Relation::WasAssociatedWith, &agent, Some("builder"));
+        }
+        for s in &st.subjects {
+            for rel in self.index.files_with(s) {
+                let fid = self.file_node(rel);
+                self.lineage.link(&fid, Relation::WasGeneratedBy, &bid, None);
+            }
+        }
+        let run_commit = run_id.as_deref().and_then(|r| self.lineage.node(r)).and_then(|n| n.attrs.get("tags").and_then(|t| t.get("mlflow.source.git.commit")).and_then(|c| c.as_str()).map(str::to_string));
+        for dep in &prov.dependencies {
+            if let Some(sha) = dep.digest.get("gitCommit") {
+                let cid = id::commit(sha);
+                if self.lineage.contains(&cid) {
+                    self.lineage.link(&bid, Relation::Used, &cid, Some("code"));
+                    let mut detail = format!("the provenance's source commit {sha} is in the evidence");
+                    let mut status = Status::Verified;
+                    if let Some(rc) = &run_commit {
+                        if !rc.eq_ignore_ascii_case(sha) {
+                            status = Status::Conflict;
+                            detail = format!("the provenance says the build ran at commit {sha}, but the run it names records commit {rc}");
+                        } else {
+                            detail.push_str(" and is the commit its run records");
+                        }
+                    }
+                    let f = Finding::new(status, Check::Provenance, self.node(&cid), detail).expect(sha.clone(), run_commit.clone()).by(witness.clone());
+                    self.out.push(f);
+                } else {
+                    let f = Finding::new(Status::Missing, Check::Provenance, self.node(aid), format!("the provenance's source commit {sha} is not in any repository of the evidence")).by(witness.clone());
+                    self.out.push(f);
+                }
+                continue;
+            }
+            let files = self.index.files_with(dep);
+            if !files.is_empty() {
+                for rel in files {
+                    let fid = self.file_node(rel);
+                    self.lineage.link(&bid, Relation::Used, &fid, Some("dependency"));
+                }
+                let f = Finding::new(Status::Verified, Check::Provenance, self.node(aid), format!("dependency {} ({}) is in the evidence with those bytes", dep.display(), digest_text(dep))).by(witness.clone());
+                self.out.push(f);
+                continue;
+            }
+            let named = self.named_like(record, dep);
+            if named.is_empty() {
+                let f = Finding::new(Status::Unverifiable, Check::Provenance, self.node(aid), format!("dependency {} ({}) is not in the evidence", dep.display(), digest_text(dep))).by(witness.clone());
+                self.out.push(f);
+            }
+            for rel in named {
+                let fid = self.file_node(&rel);
+                self.lineage.link(&bid, Relation::Used, &fid, Some("dependency"));
+                let have = self.index.sha256(&rel).map(str::to_string);
+                let f = Finding::new(
+                    Status::Conflict,
+                    Check::Provenance,
+                    self.node(&fid),
+                    format!("the provenance says the build used {} with {}, but the evidence copy has other bytes", dep.display(), digest_text(dep)),
+                )
+                .expect(digest_text(dep), have.map(|h| format!("sha256:{h}")))
+                .at(&rel)
+                .by(witness.clone());
+                self.out.push(f);
+            }
+        }
+    }
+
+    fn detached(&mut self, record: &SignatureRecord, signature: &[u8], target: &RelPath) {
+        let sid = id::signature(&record.place());
+        let verdict = match std::fs::read(target.to_local(&self.ev.root)) {
+            Ok(bytes) => Verdict::of(self.ring.check("", &bytes, signature), "the detached Ed25519 signature"),
+            Err(e) => Verdict::invalid(format!("the signed file cannot be read: {e}")),
+        };
+        self.signature_node(&sid, record.file.file_name(), record, "detached Ed25519 signature", &verdict);
+        self.cover(&sid, target, None, &verdict, record);
+    }
+
+    fn openpgp(&mut self, record: &SignatureRecord, target: &RelPath) {
+        let sid = id::signature(&record.place());
+        let verdict = Verdict { status: Status::Unverifiable, signer: None, detail: "an OpenPGP signature is present; Custody does not verify OpenPGP signatures".into() };
+        self.signature_node(&sid, record.file.file_name(), record, "OpenPGP detached signature", &verdict);
+        let fid = self.file_node(target);
+        self.lineage.link(&sid, Relation::WasDerivedFrom, &fid, Some("subject"));
+    }
+
+    /// Signatures on the commits of every repository.
+    fn commits(&mut self) {
+        for repo in &self.ev.git {
+            for c in repo.commits.iter().filter(|c| c.signed) {
+                let Some((armour, signed)) = repo.signature_of(&c.sha) else { continue };
+                let cid = id::commit(&c.sha);
+                if !self.lineage.contains(&cid) {
+                    continue;
+                }
+                let place = format!("{}@{}", repo.rel, c.sha);
+                let sid = id::signature(&place);
+                let kind = GitSignatureKind::of(&armour);
+                let witness = Witness::new(repo.rel.as_str(), format!("commit {} gpgsig", c.sha));
+                let (status, signer, detail) = match kind {
+                    GitSignatureKind::Ssh => match gitsig::check_ssh(&armour, &signed, Some(&c.committer.email), self.ring, repo.rel.as_str()) {
+                        SshOutcome::Valid { signer, principal_matches } => {
+                            let mut detail = format!("the commit's SSH signature verifies under {} ({})", signer.label(), signer.origin.describe());
+                            if principal_matches == Some(false) {
+                                detail.push_str(&format!("; note: the allowed-signers principals {:?} do not include the committer {}", signer.principals, c.committer.email));
+                            }
+                            let status = if signer.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
+                            (status, Some(signer), detail)
+                        }
+                        SshOutcome::Invalid { reason, .. } => (Status::SignatureInvalid, None, reason),
+                    },
+                    other => (Status::Unverifiable, None, format!("an {} signature is present; Custody does not verify {} signatures", other.name(), other.name())),
+                };
+                let verdict = Verdict { status, signer: signer.clone(), detail: detail.clone() };
+                let mut node = Node::new(&sid, NodeKind::Signature, format!("{} signature of {}", kind.name(), &c.sha[..8])).attr("format", format!("git {} signature", kind.name())).attr("verdict", status.name());
+                if let Some(k) = &signer {
+                    node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
+                }
+                self.lineage.add(node);
+                self.lineage.link(&sid, Relation::WasDerivedFrom, &cid, Some("signs"));
+                if let Some(k) = &verdict.signer {
+                    let kid = self.key_node(k);
+                    self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
+                }
+                if let Some(n) = self.lineage.node_mut(&cid) {
+                    n.attrs.insert("signature".into(), json!(status.name()));
+                }
+                let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone());
+                self.out.push(f.clone());
+                let mut g = f;
+                g.node = self.node(&sid);
+                self.out.push(g);
+            }
+        }
+    }
+}
+
+fn record_label(record: &SignatureRecord) -> String {
+    if record.line > 0 { format!("line {}", record.line) } else { String::new() }
+}
+
+fn digest_text(d: &Descriptor) -> String {
+    d.digest.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(", ")
+}
+
+fn predicate_label(predicate_type: &str) -> String {
+    match predicate_type {
+        intoto::SLSA_V1 | intoto::SLSA_V02 => "SLSA provenance".into(),
+        intoto::MODEL_SIGNING_V1 | intoto::MODEL_SIGNING_V01 => "model-signing manifest".into(),
+        "" => "in-toto statement".into(),
+        other => format!("attestation {}", other.rsplit('/').next().unwrap_or(other)),
+    }
+}
+
+/// The artifact a detached bundle signs: the sibling file named like the bundle without its
+/// signature suffix.
+fn sibling_target(ev: &Evidence, sig: &RelPath) -> Option<RelPath> {
+    let name = sig.file_name();
+    let stem = [".sigstore.json", ".sigstore", ".bundle", ".sig"].iter().find_map(|s| name.strip_suffix(s))?;
+    let t = sig.parent().join(stem).ok()?;
+    ev.entries.iter().any(|e| e.rel == t).then_some(t)
+}
