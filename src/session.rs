@@ -87,8 +87,31 @@ impl Session {
 
     /// Creates (or reopens) `case_path` and investigates `dir` into it.
     pub fn investigate(dir: &Path, case_path: &Path, progress: &dyn Progress) -> Result<Session, Error> {
-        workflow::investigate(dir, Some(case_path), progress)?;
+        Session::investigate_with_keys(dir, case_path, &[], progress)
+    }
+
+    /// [`Session::investigate`], trusting the key files in `trust`.
+    pub fn investigate_with_keys(dir: &Path, case_path: &Path, trust: &[PathBuf], progress: &dyn Progress) -> Result<Session, Error> {
+        workflow::investigate_with_keys(dir, Some(case_path), trust, progress)?;
         Session::open(case_path)
+    }
+
+    /// Trusts more key files (recorded in the case), then re-verifies so every signature is
+    /// judged against them.
+    pub fn trust_keys(&mut self, files: &[PathBuf], progress: &dyn Progress) -> Result<Vec<workflow::TrustedKeyInfo>, Error> {
+        let added = workflow::trust_keys(&mut self.case, files)?;
+        self.verify(progress)?;
+        Ok(added)
+    }
+
+    /// The keys the case trusts.
+    pub fn trusted_keys(&self) -> Result<Vec<workflow::TrustedKeyInfo>, Error> {
+        workflow::trusted_keys(&self.case)
+    }
+
+    /// Writes the case's evidence report into `out`, signed with the key file `sign` if given.
+    pub fn export_report(&mut self, out: &Path, sign: Option<&Path>, progress: &dyn Progress) -> Result<crate::report::ReportWritten, Error> {
+        workflow::report(&mut self.case, out, sign, progress)
     }
 
     fn reload(&mut self) -> Result<(), Error> {
