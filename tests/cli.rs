@@ -1,13 +1,15 @@
 //! The CLI contract: exit codes (0 clean, 1 findings, 2 bad input), JSON shape, and errors that
 //! name the file and the problem.
 
-use crate::support::{GitLayout, custody, materialise, samples, stderr, stdout};
+use crate::support::{GitLayout, custody, materialise, samples, stderr, stdout, trust_args};
 
 #[test]
 fn investigate_json_is_one_object_with_summary_and_findings() {
     let m = materialise(None, GitLayout::BareBeside);
     let case = m.dir.path().join("c.custody");
-    let out = custody(&["investigate", m.root.to_str().unwrap(), "--case", case.to_str().unwrap(), "--json"]);
+    let mut args = vec!["investigate".to_string(), m.root.display().to_string(), "--case".into(), case.display().to_string(), "--json".into()];
+    args.extend(trust_args());
+    let out = custody(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON object");
     for k in ["verified", "unverifiable", "missing", "conflict", "mismatch"] {

@@ -7,11 +7,11 @@ use custody::progress::Silent;
 use custody::verify::{Check, Finding, Status};
 use custody::workflow::{self, Investigation};
 
-use crate::support::{GitLayout, Materialised, demo_case, materialise, tree_digest};
+use crate::support::{GitLayout, Materialised, demo_case, demo_keys, materialise, tree_digest};
 
 fn investigate(m: &Materialised) -> Investigation {
     let case = m.dir.path().join("case.custody");
-    workflow::investigate(&m.root, Some(&case), &Silent).unwrap()
+    workflow::investigate_with_keys(&m.root, Some(&case), &demo_keys(), &Silent).unwrap()
 }
 
 fn failures(r: &Investigation) -> Vec<&Finding> {
@@ -30,7 +30,7 @@ fn truth_changed(m: &Materialised) -> &serde_json::Value {
 fn the_clean_case_verifies_in_place_and_is_not_modified() {
     let before = tree_digest(&demo_case());
     let dir = tempfile::tempdir().unwrap();
-    let r = workflow::investigate(&demo_case(), Some(&dir.path().join("c.custody")), &Silent).unwrap();
+    let r = workflow::investigate_with_keys(&demo_case(), Some(&dir.path().join("c.custody")), &demo_keys(), &Silent).unwrap();
     assert_eq!(tree_digest(&demo_case()), before, "investigating changed the evidence");
 
     let bad = failures(&r);
@@ -61,7 +61,7 @@ fn the_clean_case_verifies_with_git_inside_the_work_tree() {
 fn the_lineage_ties_the_production_alias_to_commit_data_and_params() {
     let m = materialise(None, GitLayout::BareBeside);
     let case = m.dir.path().join("case.custody");
-    workflow::investigate(&m.root, Some(&case), &Silent).unwrap();
+    workflow::investigate_with_keys(&m.root, Some(&case), &demo_keys(), &Silent).unwrap();
     let (nodes, edges) = custody::case::Case::open(&case).unwrap().graph().unwrap();
     let from = |id: &str, kind: NodeKind| -> Vec<String> {
         edges
@@ -189,7 +189,7 @@ fn a_run_commit_missing_from_the_repository_is_missing() {
 fn verify_detects_evidence_changed_after_acquisition() {
     let m = materialise(None, GitLayout::BareBeside);
     let case = m.dir.path().join("case.custody");
-    workflow::investigate(&m.root, Some(&case), &Silent).unwrap();
+    workflow::investigate_with_keys(&m.root, Some(&case), &demo_keys(), &Silent).unwrap();
     // Change a file no tool makes a claim about: only the register notices.
     let target = m.root.join("CASE.md");
     let mut text = std::fs::read(&target).unwrap();

@@ -19,7 +19,7 @@ fn case_path() -> &'static std::path::Path {
     let (_, path) = CASE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.custody");
-        workflow::investigate(&demo_case(), Some(&path), &Silent).unwrap();
+        workflow::investigate_with_keys(&demo_case(), Some(&path), &crate::support::demo_keys(), &Silent).unwrap();
         (dir, path)
     });
     path

@@ -13,3 +13,5 @@ mod investigate;
 mod cli;
 // References, neighbourhoods, clustering and graph renders over the demo case.
 mod lineage_queries;
+// Signatures, attestations, trusted keys and signed reports.
+mod signatures;

@@ -587,6 +587,14 @@ impl KeyRing {
         if !named.is_empty() {
             return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named[0].label()), tried: named };
         }
+        // A signature that names no key (a detached signature, an empty DSSE keyid) is
+        // judged against every trusted key: when none verifies it, it is invalid as far as
+        // the investigator's trust goes (the bytes or the signature changed, or someone else
+        // signed), which is how `openssl pkeyutl -verify` and cosign see it too.
+        let trusted: Vec<KnownKey> = self.trusted().cloned().collect();
+        if key_id.trim().is_empty() && !trusted.is_empty() {
+            return SignatureCheck::Invalid { reason: format!("it names no key and none of the {} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", trusted.len()), tried: trusted };
+        }
         SignatureCheck::NoKey { named: key_id.to_string() }
     }
 }

@@ -436,7 +436,8 @@ impl Cx<'_, '_> {
 
     /// Generic statement subjects, bound by digest.
     fn subjects(&mut self, record: &SignatureRecord, aid: &str, st: &Statement, verdict: &Verdict) {
-        for s in &st.subjects {
+        let bound = self.bind_subjects(st);
+        for (i, s) in st.subjects.iter().enumerate() {
             if let Some(sha) = s.digest.get("gitCommit").or_else(|| s.digest.get("sha1").filter(|_| s.uri.as_deref().is_some_and(|u| u.starts_with("git+")))) {
                 let cid = id::commit(sha);
                 if self.lineage.contains(&cid) {
@@ -446,9 +447,9 @@ impl Cx<'_, '_> {
                 }
                 continue;
             }
-            let files = self.index.files_with(s);
+            let files = bound.get(&i).cloned().unwrap_or_default();
             if !files.is_empty() {
-                for rel in files {
+                for rel in &files {
                     let want = s.digest.get("sha256").map(|d| ("sha256", d.as_str()));
                     self.cover(aid, rel, want, verdict, record);
                 }
@@ -471,6 +472,49 @@ impl Cx<'_, '_> {
                 self.cover(aid, &rel, want, verdict, record);
             }
         }
+    }
+
+    /// The evidence files each subject of a statement is bound to. Subjects are matched by
+    /// digest; when the same bytes are in several folders (a model copied from the registry
+    /// to a server, files shared by several model versions), the statement is bound to the
+    /// folders that hold (nearly) all its subjects (at least 80% of the best folder's count):
+    /// the attested artifact set, not every file that happens to share one digest. In those
+    /// folders a same-named file with other bytes is bound too, so its change is reported.
+    fn bind_subjects(&self, st: &Statement) -> HashMap<usize, Vec<RelPath>> {
+        let mut by_folder: HashMap<RelPath, BTreeSet<usize>> = HashMap::new();
+        let mut matches: Vec<Vec<(RelPath, RelPath)>> = Vec::new();
+        for (i, s) in st.subjects.iter().enumerate() {
+            let name = s.name.as_deref().unwrap_or("").trim_start_matches("./");
+            let found: Vec<(RelPath, RelPath)> = self.index.files_with(s).into_iter().map(|f| (folder_of(f, name), f.clone())).collect();
+            for (folder, _) in &found {
+                by_folder.entry(folder.clone()).or_default().insert(i);
+            }
+            matches.push(found);
+        }
+        let best = by_folder.values().map(BTreeSet::len).max().unwrap_or(0);
+        let keep: BTreeSet<&RelPath> = by_folder.iter().filter(|(_, v)| v.len() * 5 >= best * 4).map(|(k, _)| k).collect();
+        let files: std::collections::HashSet<&RelPath> = self.ev.entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel).collect();
+        let mut out: HashMap<usize, Vec<RelPath>> = HashMap::new();
+        for (i, s) in st.subjects.iter().enumerate() {
+            let name = s.name.as_deref().unwrap_or("").trim_start_matches("./");
+            let mut bound: Vec<RelPath> = matches[i].iter().filter(|(folder, _)| keep.contains(folder)).map(|(_, f)| f.clone()).collect();
+            if !matches[i].is_empty() && !name.is_empty() {
+                for folder in &keep {
+                    if by_folder.get(*folder).is_some_and(|v| v.contains(&i)) {
+                        continue;
+                    }
+                    if let Ok(candidate) = folder.join(name) {
+                        if files.contains(&candidate) {
+                            bound.push(candidate);
+                        }
+                    }
+                }
+            }
+            bound.sort();
+            bound.dedup();
+            out.insert(i, bound);
+        }
+        out
     }
 
     /// Files named like a descriptor: relative to the attestation's folder first, then by
@@ -512,9 +556,9 @@ impl Cx<'_, '_> {
             self.lineage.add(Node::new(&agent, NodeKind::Agent, builder.as_str()).attr("builder", true));
             self.lineage.link(&bid, Relation::WasAssociatedWith, &agent, Some("builder"));
         }
-        for s in &st.subjects {
-            for rel in self.index.files_with(s) {
-                let fid = self.file_node(rel);
+        for files in self.bind_subjects(st).into_values() {
+            for rel in files {
+                let fid = self.file_node(&rel);
                 self.lineage.link(&fid, Relation::WasGeneratedBy, &bid, None);
             }
         }
@@ -642,6 +686,20 @@ impl Cx<'_, '_> {
             }
         }
     }
+}
+
+/// The folder a subject named `name` (a path relative to the attested artifact's root) sits
+/// in: the file's path without the name's components.
+fn folder_of(file: &RelPath, name: &str) -> RelPath {
+    let depth = if name.is_empty() { 1 } else { name.split('/').filter(|p| !p.is_empty()).count() };
+    let suffix_matches = name.is_empty() || file.as_str() == name || file.as_str().ends_with(&format!("/{name}"));
+    let mut folder = file.parent();
+    if suffix_matches {
+        for _ in 1..depth {
+            folder = folder.parent();
+        }
+    }
+    folder
 }
 
 fn record_label(record: &SignatureRecord) -> String {

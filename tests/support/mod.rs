@@ -22,6 +22,18 @@ pub fn demo_case() -> PathBuf {
     fixtures().join("cases/fraud-detection")
 }
 
+/// The investigator's keys for the demo case (`fixtures/keys`): the release key, the CI's
+/// attestation key, Marcus's SSH key (allowed-signers) and the serving log key. Never the
+/// attacker's.
+pub fn demo_keys() -> Vec<PathBuf> {
+    ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "serving-ed25519.pub"].iter().map(|k| fixtures().join("keys").join(k)).collect()
+}
+
+/// `--trust FILE` for every demo key.
+pub fn trust_args() -> Vec<String> {
+    demo_keys().iter().flat_map(|k| ["--trust".to_string(), k.display().to_string()]).collect()
+}
+
 /// How a git repository appears in a materialised case.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum GitLayout {
