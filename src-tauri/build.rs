@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "findings",
     "search",
     "default_focus",
+    "trusted_keys",
+    "trust_keys",
+    "export_report",
+    "verify_report",
+    "new_key",
     "recent_cases",
     "launch_options",
 ];

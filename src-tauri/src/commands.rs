@@ -7,7 +7,9 @@ use custody::lineage::query::{NodeSummary, View};
 use custody::progress::CancelFlag;
 use custody::session::{CaseSummary, NodeDetails, Session};
 use custody::sources::SourceKind;
+use custody::report::{ReportCheck, ReportWritten};
 use custody::verify::Finding;
+use custody::workflow::{self, NewKey, TrustedKeyInfo};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -21,21 +23,37 @@ fn with_session<T>(state: &AppState, f: impl FnOnce(&Session) -> Result<T, custo
     Ok(f(session)?)
 }
 
-/// Runs long work off the UI thread with progress and cancellation, then installs the session.
-async fn long<R: Runtime>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> Result<Option<Session>, custody::Error> + Send + 'static) -> IpcResult<CaseSummary> {
+/// Runs work off the UI thread with progress and cancellation (the Cancel button sets the flag).
+async fn blocking<R: Runtime, T: Send + 'static>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> IpcResult<T> + Send + 'static) -> IpcResult<T> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let cancel = CancelFlag::new();
         *state.cancel.lock().map_err(|_| IpcError::internal("cancel lock poisoned"))? = cancel.clone();
         let progress = ChannelProgress::new(channel, cancel);
-        if let Some(session) = work(&progress, &state)? {
-            state.remember(&app, session.path());
-            *state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))? = Some(session);
-        }
-        with_session(&state, Session::summary)
+        work(&progress, &state)
     })
     .await
     .map_err(|e| IpcError::internal(e.to_string()))?
+}
+
+/// Runs long work off the UI thread, then installs the session it opened, if any.
+async fn long<R: Runtime>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> Result<Option<Session>, custody::Error> + Send + 'static) -> IpcResult<CaseSummary> {
+    let handle = app.clone();
+    blocking(app, channel, move |progress, state| {
+        if let Some(session) = work(progress, state)? {
+            state.remember(&handle, session.path());
+            *state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))? = Some(session);
+        }
+        with_session(state, Session::summary)
+    })
+    .await
+}
+
+/// Runs `f` on the open session, mutably (for work that records in the case).
+fn with_session_mut<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, custody::Error>) -> IpcResult<T> {
+    let mut guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
+    let session = guard.as_mut().ok_or_else(IpcError::no_case)?;
+    Ok(f(session)?)
 }
 
 #[tauri::command]
@@ -61,7 +79,8 @@ pub async fn investigate<R: Runtime>(app: AppHandle<R>, dir: PathBuf, case_path:
 #[tauri::command]
 pub async fn open_demo<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
     let (dir, case_path) = crate::state::demo_paths(&app)?;
-    long(app, on_progress, move |p, _| Session::investigate(&dir, &case_path, p).map(Some)).await
+    let keys = crate::state::demo_keys(&dir);
+    long(app, on_progress, move |p, _| Session::investigate_with_keys(&dir, &case_path, &keys, p).map(Some)).await
 }
 
 #[tauri::command]
@@ -114,6 +133,37 @@ pub fn search(state: State<'_, AppState>, query: String) -> IpcResult<Vec<NodeSu
 #[tauri::command]
 pub fn default_focus(state: State<'_, AppState>) -> IpcResult<Option<String>> {
     with_session(&state, |s| Ok(s.default_focus()))
+}
+
+#[tauri::command]
+pub fn trusted_keys(state: State<'_, AppState>) -> IpcResult<Vec<TrustedKeyInfo>> {
+    with_session(&state, Session::trusted_keys)
+}
+
+/// Trusts more key files, then re-verifies (hence the progress channel). Returns the keys
+/// newly trusted; the UI re-reads the summary and findings.
+#[tauri::command]
+pub async fn trust_keys<R: Runtime>(app: AppHandle<R>, paths: Vec<PathBuf>, on_progress: Channel<ProgressEvent>) -> IpcResult<Vec<TrustedKeyInfo>> {
+    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.trust_keys(&paths, p))).await
+}
+
+/// Writes the case's evidence report into `dir` (new or empty), signed with the Ed25519
+/// private key file `sign_key` when given.
+#[tauri::command]
+pub async fn export_report<R: Runtime>(app: AppHandle<R>, dir: PathBuf, sign_key: Option<PathBuf>, on_progress: Channel<ProgressEvent>) -> IpcResult<ReportWritten> {
+    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.export_report(&dir, sign_key.as_deref(), p))).await
+}
+
+/// Re-checks a report folder against the public key files in `trust`. Needs no open case.
+#[tauri::command]
+pub async fn verify_report(dir: PathBuf, trust: Vec<PathBuf>) -> IpcResult<ReportCheck> {
+    tauri::async_runtime::spawn_blocking(move || Ok(workflow::verify_report(&dir, &trust)?)).await.map_err(|e| IpcError::internal(e.to_string()))?
+}
+
+/// Creates an investigator signing key (Ed25519) at `path`, and its public key at `path.pub`.
+#[tauri::command]
+pub fn new_key(path: PathBuf) -> IpcResult<NewKey> {
+    Ok(workflow::new_key(&path)?)
 }
 
 #[tauri::command]

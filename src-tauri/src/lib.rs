@@ -30,6 +30,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::findings,
             commands::search,
             commands::default_focus,
+            commands::trusted_keys,
+            commands::trust_keys,
+            commands::export_report,
+            commands::verify_report,
+            commands::new_key,
             commands::recent_cases,
             commands::launch_options,
         ])

@@ -50,14 +50,36 @@ pub fn demo_paths<R: Runtime>(app: &AppHandle<R>) -> Result<(PathBuf, PathBuf), 
 }
 
 fn find_demo() -> Option<PathBuf> {
+    find_fixture("fixtures/cases/fraud-detection")
+}
+
+fn find_fixture(rel: &str) -> Option<PathBuf> {
     let starts = [std::env::current_exe().ok(), std::env::current_dir().ok()];
     for start in starts.into_iter().flatten() {
         for dir in start.ancestors() {
-            let candidate = dir.join("fixtures/cases/fraud-detection");
+            let candidate = dir.join(rel);
             if candidate.is_dir() {
                 return Some(candidate);
             }
         }
     }
     None
+}
+
+/// The demo scenario's public keys, which an investigator of the demo would trust: the
+/// release-signing key, the CI's attestation key, the committer's allowed-signers file and
+/// the inference service's key (never the attacker's, never a key found in the evidence).
+pub const DEMO_KEYS: [&str; 4] = ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "serving-ed25519.pub"];
+
+/// The demo keys that exist, from `CUSTODY_DEMO_KEYS`, else `keys/` two levels above the demo
+/// case (`fixtures/keys`), else `fixtures/keys` above the executable or the current folder.
+/// None found: the demo opens with its signatures unverifiable or under untrusted keys.
+pub fn demo_keys(demo: &Path) -> Vec<PathBuf> {
+    let beside = demo.join("../../keys");
+    let dir = std::env::var_os("CUSTODY_DEMO_KEYS")
+        .map(PathBuf::from)
+        .or_else(|| beside.is_dir().then_some(beside))
+        .or_else(|| find_fixture("fixtures/keys"));
+    let Some(dir) = dir.map(|d| std::fs::canonicalize(&d).unwrap_or(d)) else { return Vec::new() };
+    DEMO_KEYS.iter().map(|k| dir.join(k)).filter(|p| p.is_file()).collect()
 }

@@ -104,3 +104,109 @@ fn bad_evidence_is_an_input_error() {
     assert_eq!(err["code"], "input");
     assert!(err["message"].as_str().unwrap().contains("dvc.lock"));
 }
+
+fn keys() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/keys")
+}
+
+#[test]
+fn plugin_commands_outside_the_capability_are_refused() {
+    let (_app, w) = app();
+    // The dialog plugin is loaded, but only its open and save dialogs are granted.
+    let err = invoke(&w, "plugin:dialog|message", json!({ "message": "hi" })).unwrap_err();
+    assert!(err.as_str().is_some_and(|m| m.contains("not allowed")), "{err}");
+}
+
+#[test]
+fn the_demo_opens_clean_with_its_keys_trusted() {
+    let (_app, w) = app();
+    let summary = invoke(&w, "open_demo", json!({ "onProgress": "__CHANNEL__:3" })).expect("the demo opens");
+    let case = PathBuf::from(summary["path"].as_str().unwrap());
+    let s = &summary["summary"];
+    for failure in ["mismatch", "missing", "conflict", "untrusted_key", "signature_invalid"] {
+        assert_eq!(s[failure], 0, "{failure} in {s}");
+    }
+    assert!(s["signature_valid"].as_u64().unwrap() > 0, "{s}");
+
+    let keys = invoke(&w, "trusted_keys", json!({})).unwrap();
+    let keys = keys.as_array().unwrap();
+    assert!(keys.len() >= 4, "{keys:?}");
+    assert!(keys.iter().all(|k| k["fingerprint"].as_str().is_some_and(|f| f.len() == 64)));
+    assert!(!keys.iter().any(|k| k["file"].as_str().unwrap().contains("attacker")));
+
+    let model = invoke(&w, "node_details", json!({ "id": "file:serving/fraud-detector/model.pkl" })).unwrap();
+    assert_eq!(model["node"]["status"], "signature-valid");
+    assert!(model["findings"].as_array().unwrap().iter().any(|f| f["check"] == "signed-digest" && f["status"] == "signature-valid"));
+    let sig = invoke(&w, "node_details", json!({ "id": "signature:serving/fraud-detector/model.sig" })).unwrap();
+    assert_eq!(sig["node"]["attrs"]["key_trusted"], true);
+    assert!(sig["outgoing"].as_array().unwrap().iter().any(|e| e["role"] == "signs"));
+    let _ = std::fs::remove_file(case);
+}
+
+#[test]
+fn trusting_keys_re_verifies_the_signatures() {
+    let (_app, w) = app();
+    let err = invoke(&w, "trust_keys", json!({ "paths": [keys().join("release-p256.pub")], "onProgress": "__CHANNEL__:4" })).unwrap_err();
+    assert_eq!(err["code"], "no-case");
+
+    let dir = tempfile::tempdir().unwrap();
+    let before = invoke(&w, "investigate", json!({ "dir": demo(), "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:5" })).unwrap();
+    assert_eq!(invoke(&w, "trusted_keys", json!({})).unwrap(), json!([]));
+    let untrusted = before["summary"]["untrusted_key"].as_u64().unwrap() + before["summary"]["unverifiable"].as_u64().unwrap();
+
+    let added = invoke(&w, "trust_keys", json!({ "paths": [keys().join("release-p256.pub")], "onProgress": "__CHANNEL__:6" })).unwrap();
+    assert_eq!(added.as_array().unwrap().len(), 1);
+    assert_eq!(added[0]["algorithm"], "ECDSA P-256");
+    let after = invoke(&w, "case_summary", json!({})).unwrap();
+    assert!(after["summary"]["untrusted_key"].as_u64().unwrap() + after["summary"]["unverifiable"].as_u64().unwrap() < untrusted, "{before} then {after}");
+    assert!(after["summary"]["signature_valid"].as_u64().unwrap() > before["summary"]["signature_valid"].as_u64().unwrap());
+    assert_eq!(invoke(&w, "trusted_keys", json!({})).unwrap().as_array().unwrap().len(), 1);
+
+    let not_a_key = demo().join("project/dvc.lock");
+    let err = invoke(&w, "trust_keys", json!({ "paths": [not_a_key], "onProgress": "__CHANNEL__:8" })).unwrap_err();
+    assert_eq!(err["code"], "usage");
+    assert!(err["message"].as_str().unwrap().contains("dvc.lock"), "{err}");
+}
+
+#[test]
+fn an_exported_signed_report_verifies_and_a_changed_one_does_not() {
+    let (_app, w) = app();
+    let dir = tempfile::tempdir().unwrap();
+    let err = invoke(&w, "export_report", json!({ "dir": dir.path().join("r0"), "signKey": null, "onProgress": "__CHANNEL__:2" })).unwrap_err();
+    assert_eq!(err["code"], "no-case");
+    invoke(&w, "investigate", json!({ "dir": demo(), "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:5" })).unwrap();
+
+    let key = dir.path().join("investigator.pem");
+    let made = invoke(&w, "new_key", json!({ "path": key })).unwrap();
+    let public = PathBuf::from(made["public_key"].as_str().unwrap());
+    assert!(public.is_file());
+
+    let out = dir.path().join("report");
+    let written = invoke(&w, "export_report", json!({ "dir": out, "signKey": key, "onProgress": "__CHANNEL__:6" })).unwrap();
+    let names: Vec<&str> = written["files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"report.html") && names.contains(&"report.json"), "{names:?}");
+    assert_eq!(written["signed_by"].as_str(), made["fingerprint"].as_str());
+
+    let check = invoke(&w, "verify_report", json!({ "dir": out, "trust": [public] })).unwrap();
+    assert_eq!(check["ok"], true, "{check}");
+    assert_eq!(check["signature"], "signature-valid");
+    assert_eq!(check["log_intact"], true);
+    assert!(check["files"].as_array().unwrap().iter().all(|f| f["ok"] == true));
+
+    // Without the investigator's key the signature cannot be trusted.
+    let check = invoke(&w, "verify_report", json!({ "dir": out, "trust": [] })).unwrap();
+    assert_eq!(check["ok"], false);
+    assert!(!check["problems"].as_array().unwrap().is_empty());
+
+    // A changed file is named.
+    std::fs::write(out.join("report.html"), "<p>nothing to see</p>").unwrap();
+    let check = invoke(&w, "verify_report", json!({ "dir": out, "trust": [public] })).unwrap();
+    assert_eq!(check["ok"], false);
+    assert!(check["files"].as_array().unwrap().iter().any(|f| f["name"] == "report.html" && f["ok"] == false), "{check}");
+
+    // A report is never written over.
+    let err = invoke(&w, "export_report", json!({ "dir": out, "signKey": null, "onProgress": "__CHANNEL__:7" })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("report"), "{err}");
+    let err = invoke(&w, "verify_report", json!({ "dir": demo(), "trust": [] })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("report.intoto.json"), "{err}");
+}
