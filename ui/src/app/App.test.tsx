@@ -1,7 +1,7 @@
-import { render, fireEvent } from "@testing-library/preact";
+import { render, fireEvent, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it, vi } from "vitest";
 import { setBackend } from "../backend";
-import { mockBackend } from "../backend/mock";
+import { defaultReportCheck, mockBackend, type MockData } from "../backend/mock";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
 import { App } from "./App";
@@ -34,13 +34,14 @@ const details = (id: string, status: NodeDetails["node"]["status"], findings: Fi
   incoming: [],
 });
 
-function setup() {
+function setup(extra: Partial<MockData> = {}) {
   const b = mockBackend({
+    ...extra,
     summary: {
       path: "/tmp/c.custody",
       info: { title: "Demo", created_at: "now", created_by: "custody" },
       roots: [{ path: "/e", label: "e", added_at: "now", sources: [{ kind: "dvc", path: "p", files: 3, bytes: 2000, sha256: "ab12cd34ef56ab12cd34ef56" }] }],
-      summary: { verified: 5, unverifiable: 0, missing: 0, conflict: 0, mismatch: 1 },
+      summary: { verified: 5, signature_valid: 2, unverifiable: 0, untrusted_key: 0, missing: 0, conflict: 0, mismatch: 1, signature_invalid: 0 },
       nodes: 3,
       edges: 2,
       log_intact: true,
@@ -120,5 +121,192 @@ describe("App", () => {
     const ui = render(<App />);
     fireEvent.click(await ui.findByTestId("open-demo"));
     expect((await ui.findByTestId("error")).textContent).toContain("dvc.lock: not valid YAML");
+  });
+});
+
+// A signed model: its signature (a model-signing bundle over a manifest), the manifest's
+// subjects, the key, and a model file carrying a signed-digest finding.
+const SIG = "signature:serving/fraud-detector/model.sig";
+const ATT = "attestation:serving/fraud-detector/model.sig";
+const KEY = "key:5c384f9c9a0ba7aafea09c645ad695b50de8477c46d2058eb7ad3994f8df3959";
+const PKL = "file:serving/fraud-detector/model.pkl";
+const signedDetail =
+  "the file's bytes are the signed bytes; the bundle's DSSE signature verifies under ECDSA P-256 key 5c384f9c9a0b (trusted: supplied by the investigator (/keys/release-p256.pub))";
+const pklFinding: Finding = {
+  status: "signature-valid",
+  check: "signed-digest",
+  node: { kind: "file", id: PKL, label: "serving/fraud-detector/model.pkl" },
+  path: "serving/fraud-detector/model.pkl",
+  source: { file: "serving/fraud-detector/model.sig", record: "" },
+  detail: signedDetail,
+};
+const empty = (focus: string) => ({ focus, nodes: [], edges: [], clusters: [], upstream: [] });
+
+function signedSetup(picks: MockData["picks"] = []) {
+  const b = setup({
+    picks,
+    keys: [{ label: "ECDSA P-256 key 5c384f9c9a0b", algorithm: "ECDSA P-256", fingerprint: KEY.slice(4), principals: [], file: "/keys/release-p256.pub" }],
+  });
+  return b;
+}
+
+/** Re-stubs the mock's node queries with the signed model's nodes, opening on the signature. */
+function signedData(b: ReturnType<typeof setup>) {
+  const details: Record<string, NodeDetails> = {
+    [SIG]: {
+      node: {
+        id: SIG,
+        kind: "signature",
+        label: "model.sig",
+        status: "signature-valid",
+        claims: [],
+        attrs: {
+          format: "Sigstore bundle (DSSE, self-managed key)",
+          verdict: "signature-valid",
+          signer: "ECDSA P-256 key 5c384f9c9a0b",
+          key_fingerprint: KEY.slice(4),
+          key_trusted: true,
+          key_origin: "trusted: supplied by the investigator (/keys/release-p256.pub)",
+          path: "serving/fraud-detector/model.sig",
+        },
+      },
+      findings: [],
+      outgoing: [
+        { from: SIG, relation: "wasDerivedFrom", to: ATT, role: "signs" },
+        { from: SIG, relation: "wasAttributedTo", to: KEY },
+      ],
+      incoming: [],
+    },
+    [ATT]: {
+      node: { id: ATT, kind: "attestation", label: "model-signing manifest", claims: [], attrs: {} },
+      findings: [],
+      outgoing: [
+        { from: ATT, relation: "wasDerivedFrom", to: PKL, role: "subject" },
+        { from: ATT, relation: "wasDerivedFrom", to: "file:serving/fraud-detector/MLmodel", role: "subject" },
+      ],
+      incoming: [{ from: SIG, relation: "wasDerivedFrom", to: ATT, role: "signs" }],
+    },
+    [PKL]: {
+      node: { id: PKL, kind: "file", label: "serving/fraud-detector/model.pkl", status: "signature-valid", claims: [], attrs: {} },
+      findings: [pklFinding],
+      outgoing: [],
+      incoming: [{ from: ATT, relation: "wasDerivedFrom", to: PKL, role: "subject" }],
+    },
+  };
+  b.nodeDetails = vi.fn(async (id: string) => {
+    b.calls.push(`nodeDetails:${id}`);
+    return details[id];
+  });
+  b.neighbourhood = vi.fn(async (ref: string) => (b.calls.push(`neighbourhood:${ref}`), empty(ref)));
+  b.defaultFocus = vi.fn(async () => SIG);
+  return b;
+}
+
+describe("signatures, keys and reports", () => {
+  it("shows a signature's signer, key, trust and what it covers, and a covered file's signer", async () => {
+    const b = signedData(signedSetup());
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    const sig = await ui.findByTestId("signature");
+    expect((await ui.findByTestId("signature-verdict")).textContent).toBe("signature-valid");
+    expect(sig.textContent).toContain("Sigstore bundle (DSSE, self-managed key)");
+    expect(sig.textContent).toContain("ECDSA P-256 key 5c384f9c9a0b");
+    expect((await ui.findByTestId("signature-trust")).textContent).toContain("yes");
+    expect((await ui.findByTestId("signature-trust")).textContent).toContain("supplied by the investigator (/keys/release-p256.pub)");
+    // The covered files come from the manifest the signature signs.
+    await waitFor(() => expect(ui.getByTestId("signature-covers").textContent).toContain(PKL));
+    expect(b.calls).toContain(`nodeDetails:${ATT}`);
+
+    fireEvent.click(ui.getByText(PKL));
+    const signed = await ui.findByTestId("signed-by");
+    expect(signed.dataset.status).toBe("signature-valid");
+    expect(signed.textContent).toContain("ECDSA P-256 key 5c384f9c9a0b (signature-valid)");
+    expect(signed.textContent).toContain("via serving/fraud-detector/model.sig");
+    expect((await ui.findByTestId("inspector-status")).textContent).toBe("signature-valid");
+  });
+
+  it("lists the trusted keys and trusts more key files, then reloads the case", async () => {
+    const b = signedSetup([["/keys/provenance-ed25519.intoto.json", "/keys/allowed_signers"]]);
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    await waitFor(() => expect(ui.getAllByTestId("trusted-key")).toHaveLength(1));
+    expect((await ui.findByTestId("keys")).textContent).toContain("from release-p256.pub");
+    b.calls.length = 0;
+    fireEvent.click(ui.getByTestId("trust-keys"));
+    await waitFor(() => expect(ui.getAllByTestId("trusted-key")).toHaveLength(3));
+    expect(b.calls).toEqual(expect.arrayContaining(["trustKeys:/keys/provenance-ed25519.intoto.json,/keys/allowed_signers", "caseSummary", "trustedKeys"]));
+    expect(b.calls.indexOf("caseSummary")).toBeGreaterThan(b.calls.indexOf("trustKeys:/keys/provenance-ed25519.intoto.json,/keys/allowed_signers"));
+  });
+
+  it("exports a signed report into a chosen folder and checks it with the new key", async () => {
+    // Dialog answers, in order: the report folder, where to save a new key.
+    const b = signedSetup(["/out/report", "/home/me/investigator.pem"]);
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    fireEvent.click(await ui.findByTestId("export-report"));
+    const panel = await ui.findByTestId("export-panel");
+    expect((ui.getByTestId("export-go") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(panel).getByTestId("export-choose-dir"));
+    await waitFor(() => expect(ui.getByTestId("export-dir").textContent).toBe("/out/report"));
+    fireEvent.click(within(panel).getByTestId("export-new-key"));
+    await waitFor(() => expect(ui.getByTestId("export-key").textContent).toBe("/home/me/investigator.pem"));
+    expect(panel.textContent).toContain("/home/me/investigator.pem.pub");
+    fireEvent.click(ui.getByTestId("export-go"));
+    const result = await ui.findByTestId("export-result");
+    expect(b.calls).toContain("exportReport:/out/report:/home/me/investigator.pem");
+    expect(ui.getAllByTestId("export-file").map((r) => r.textContent)).toEqual([expect.stringContaining("report.html2.0 KB"), expect.stringContaining("report.json4.1 KB")]);
+    expect(ui.getByTestId("export-signer").textContent).toContain("signed by key ab12cd34ef56");
+    fireEvent.click(within(result).getByTestId("export-check"));
+    // The public key made beside the new key is what the report is checked against.
+    expect((await ui.findByTestId("report-verdict")).dataset.ok).toBe("true");
+    expect(b.calls).toContain("verifyReport:/out/report:/home/me/investigator.pem.pub");
+  });
+
+  it("checks a report folder: without a key it fails and says why; with the key file it holds", async () => {
+    const b = setup({
+      picks: ["/reports/r1", ["/keys/investigator.pem.pub"]],
+      checkReport: (dir, trust) => ({
+        ...defaultReportCheck(dir, trust),
+        files: [
+          { name: "report.html", expected: "aa".repeat(32), observed: "cc".repeat(32), ok: false },
+          { name: "report.json", expected: "bb".repeat(32), observed: "bb".repeat(32), ok: true },
+        ],
+        problems: ["report.html: changed after the report was written (sha256 differs from the signed statement)", ...defaultReportCheck(dir, trust).problems],
+        ok: false,
+      }),
+    });
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-report"));
+    const verdict = await ui.findByTestId("report-verdict");
+    expect(verdict.dataset.ok).toBe("false");
+    expect(verdict.textContent).toBe("NOT intact: signature: signature-invalid, 1 of 2 files FAIL");
+    expect(ui.getAllByTestId("report-file").map((r) => r.dataset.ok)).toEqual(["false", "true"]);
+    expect(ui.getAllByTestId("report-file")[0].textContent).toContain("FAIL");
+    expect((await ui.findByTestId("report-problems")).textContent).toContain("no trusted key given");
+    expect(b.calls).toContain("verifyReport:/reports/r1:");
+
+    fireEvent.click(ui.getByText("Check against key files…"));
+    await waitFor(() => expect(ui.getByTestId("report-signature").textContent).toBe("signature-valid"));
+    expect(b.calls).toContain("verifyReport:/reports/r1:/keys/investigator.pem.pub");
+    expect(ui.getByTestId("report-check").textContent).toContain("investigator.pem.pub");
+  });
+
+  it("draws a legend with every status and kind", async () => {
+    setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    fireEvent.click(await ui.findByTestId("legend-toggle"));
+    const legend = await ui.findByTestId("legend");
+    for (const s of ["signature-valid", "untrusted-key", "signature-invalid", "mismatch", "verified"]) expect(legend.querySelector(`[data-status="${s}"]`)).toBeTruthy();
+    for (const k of ["signing key", "signature", "attestation (signed statement)", "build (from provenance)"]) expect(legend.textContent).toContain(k);
+  });
+
+  it("counts the statuses in the header, zeros only on hover", async () => {
+    setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    const counts = await ui.findByTestId("counts");
+    expect(counts.textContent).toBe("5 verified · 2 signature-valid · 1 mismatch");
+    expect(counts.title).toContain("0 untrusted-key\n0 missing\n0 conflict\n1 mismatch\n0 signature-invalid");
   });
 });

@@ -1,14 +1,19 @@
 // The application: a start screen, then the workspace (evidence, findings, graph, inspector).
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { backend, type ProgressEvent } from "../backend";
+import { backend, type NewKey, type ProgressEvent } from "../backend";
 import { normalise, severity, type IpcError } from "../backend/errors";
 import type { CaseSummary } from "../generated/CaseSummary";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
 import type { NodeSummary } from "../generated/NodeSummary";
+import type { ReportCheck } from "../generated/ReportCheck";
+import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
 import { GraphView, type GraphHandle } from "../graph/GraphView";
-import { actionFor, filterMembers, formatBytes, groupBySeverity, isFailure, SHORTCUTS } from "./model";
+import { Legend } from "../graph/Legend";
+import { actionFor, filterMembers, formatBytes, GOOD, groupBySeverity, isFailure, SHORTCUTS, statusCounts } from "./model";
+import { ExportPanel, ReportCheckPanel, type Task } from "./Reports";
+import { KeySection, SignatureSection, SignedBySection } from "./Signatures";
 
 interface Busy {
   label: string;
@@ -33,6 +38,12 @@ export function App() {
   const [results, setResults] = useState<NodeSummary[]>([]);
   const [openCluster, setOpenCluster] = useState<string | null>(null);
   const [clusterFilter, setClusterFilter] = useState("");
+  const [keys, setKeys] = useState<TrustedKeyInfo[]>([]);
+  const [legendOpen, setLegendOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
+  const [report, setReport] = useState<{ dir: string; check: ReportCheck } | null>(null);
+  /** Public key files to check reports against (chosen, or made here), for this session. */
+  const [reportKeys, setReportKeys] = useState<string[]>([]);
   const graph = useRef<GraphHandle | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
@@ -46,27 +57,61 @@ export function App() {
     else if (e.event === "advanced") setBusy((b) => (b ? { ...b, done: e.done, total: e.total } : b));
   };
 
-  /** Runs long work with the progress bar, then shows the case it produced. */
-  const run = async (label: string, work: () => Promise<CaseSummary>) => {
+  /** Runs work with the progress bar; errors go to the error bar and the result is null. */
+  const task: Task = async (label, work) => {
     setError(null);
     setBusy({ label, done: 0, total: 0 });
     try {
-      const s = await work();
-      await loadCase(s);
+      return await work();
     } catch (e) {
       fail(e);
+      return null;
     } finally {
       setBusy(null);
     }
   };
 
+  /** Runs long work with the progress bar, then shows the case it produced. */
+  const run = async (label: string, work: () => Promise<CaseSummary>) => {
+    await task(label, async () => loadCase(await work()));
+  };
+
   const loadCase = async (s: CaseSummary) => {
     setSummary(s);
     setExpanded([]);
-    const [fs, f] = await Promise.all([backend().findings(), backend().defaultFocus()]);
+    const [fs, f, ks] = await Promise.all([backend().findings(), backend().defaultFocus(), backend().trustedKeys()]);
     setFindings(fs);
+    setKeys(ks);
     if (f) focusOn(f);
   };
+
+  /** Trusting keys re-verifies the case, so everything is reloaded after. */
+  const trustKeys = async () => {
+    const paths = await backend().pickFiles("Public key files to trust (PEM, OpenSSH, allowed_signers, in-toto key JSON)", true);
+    if (paths.length === 0) return;
+    await run("trusting keys and re-verifying", async () => {
+      await backend().trustKeys(paths, onProgress);
+      return backend().caseSummary();
+    });
+  };
+
+  const checkReport = async (dir: string, trust: string[]) => {
+    const check = await task("checking the report", () => backend().verifyReport(dir, trust));
+    if (check) setReport({ dir, check });
+  };
+  const openReport = async () => {
+    const dir = await backend().pickFolder("A report folder to check");
+    if (dir) await checkReport(dir, reportKeys);
+  };
+  const addReportKeys = async () => {
+    if (!report) return;
+    const picked = await backend().pickFiles("Public key files to check the report's signature against", true);
+    if (picked.length === 0) return;
+    const trust = [...new Set([...reportKeys, ...picked])];
+    setReportKeys(trust);
+    await checkReport(report.dir, trust);
+  };
+  const onKeyMade = (k: NewKey) => setReportKeys((ks) => (ks.includes(k.public_key) ? ks : [...ks, k.public_key]));
 
   const focusOn = (id: string) => {
     setFocus(id);
@@ -217,7 +262,11 @@ export function App() {
           >
             Open a case…
           </button>
+          <button data-testid="open-report" onClick={openReport}>
+            Check a report…
+          </button>
         </div>
+        {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
         {recent.length > 0 && (
           <section class="recent">
             <h2>Recent cases</h2>
@@ -246,28 +295,45 @@ export function App() {
         <span class="case-title" title={summary.path}>
           {summary.info.title}
         </span>
-        <span class="counts" data-testid="counts">
-          <b class="st-verified">{s.verified}</b> verified · <b class="st-mismatch">{s.mismatch}</b> mismatch · <b class="st-conflict">{s.conflict}</b> conflict ·{" "}
-          <b class="st-missing">{s.missing}</b> missing · <b class="st-unverifiable">{s.unverifiable}</b> unverifiable
+        <span class="counts" data-testid="counts" title={statusCounts(s).map((c) => `${c.count} ${c.status}`).join("\n")}>
+          {statusCounts(s)
+            .filter((c) => c.count > 0)
+            .map((c, i) => (
+              <span key={c.status}>
+                {i > 0 && " · "}
+                <b class={`st-${c.status}`}>{c.count}</b> {c.status}
+              </span>
+            ))}
+          {!statusCounts(s).some((c) => c.count > 0 && isFailure(c.status)) && <span class="clean"> · no failures</span>}
         </span>
         <span class={summary.log_intact ? "log ok" : "log broken"}>{summary.log_intact ? "case log intact" : "case log BROKEN"}</span>
         <span class="spacer" />
-        <button
-          onClick={async () => {
-            const p = await backend().pickFolder("Evidence folder to add");
-            if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
-          }}
-        >
-          Add evidence…
-        </button>
         <button data-testid="verify" onClick={() => run("verifying", () => backend().verify(onProgress))}>
           Re-verify
         </button>
-        <button onClick={() => setSearchOpen(true)}>Search</button>
+        <button data-testid="search-open" onClick={() => setSearchOpen(true)}>
+          Search
+        </button>
+        <button data-testid="export-report" onClick={() => setExportOpen(true)}>
+          Export report…
+        </button>
+        <button data-testid="open-report" onClick={openReport}>
+          Check a report…
+        </button>
       </header>
       <aside class="left">
         <section class="evidence" data-testid="evidence">
-          <h2>Evidence</h2>
+          <div class="section-head">
+            <h2>Evidence</h2>
+            <button
+              onClick={async () => {
+                const p = await backend().pickFolder("Evidence folder to add");
+                if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
+              }}
+            >
+              Add evidence…
+            </button>
+          </div>
           {summary.roots.map((r) => (
             <div key={r.path} class="root">
               <div class="root-path" title={r.path}>
@@ -287,10 +353,29 @@ export function App() {
           ))}
           <p class="muted">Drop a folder on the window to add it.</p>
         </section>
+        <section class="trusted-keys" data-testid="keys">
+          <div class="section-head">
+            <h2>Trusted keys</h2>
+            <button data-testid="trust-keys" onClick={trustKeys}>
+              Trust key files…
+            </button>
+          </div>
+          {keys.length === 0 ? (
+            <p class="muted">None: signatures verify only as far as "untrusted key". Trust the signers' public keys to check them.</p>
+          ) : (
+            <ul>
+              {keys.map((k) => (
+                <li key={k.fingerprint + k.file} data-testid="trusted-key" title={[`${k.algorithm} ${k.fingerprint}`, ...(k.principals.length > 0 ? [`as ${k.principals.join(", ")}`] : []), `from ${k.file}`].join("\n")}>
+                  <b>{k.label}</b> <span class="muted">from {k.file.split(/[\\/]/).pop()}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
         <section class="findings" data-testid="findings">
           <h2>Findings</h2>
           {groupBySeverity(findings)
-            .filter((g) => g.status !== "verified")
+            .filter((g) => !GOOD.includes(g.status))
             .map((g) => (
               <div key={g.status} class={`group st-${g.status}`}>
                 <h3>
@@ -308,7 +393,9 @@ export function App() {
                 </ul>
               </div>
             ))}
-          <p class="muted">{s.verified} checks verified.</p>
+          <p class="muted">
+            {s.verified} checks verified, {s.signature_valid} signed digests and signatures valid.
+          </p>
         </section>
       </aside>
       <main class="center">
@@ -320,7 +407,25 @@ export function App() {
           <button onClick={() => graph.current?.zoom(1.25)}>Zoom in</button>
           <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
           <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
+          <span class="spacer" />
+          <button data-testid="legend-toggle" onClick={() => setLegendOpen((o) => !o)}>
+            Legend
+          </button>
         </div>
+        {legendOpen && <Legend onClose={() => setLegendOpen(false)} />}
+        {exportOpen && (
+          <ExportPanel
+            task={task}
+            onProgress={onProgress}
+            onClose={() => setExportOpen(false)}
+            onKeyMade={onKeyMade}
+            onCheck={(dir) => {
+              setExportOpen(false);
+              void checkReport(dir, reportKeys);
+            }}
+          />
+        )}
+        {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
         {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
         {cluster && (
           <div class="cluster-panel" data-testid="cluster-panel">
@@ -368,6 +473,8 @@ export function App() {
                 <li key={r.id}>
                   <button
                     class="link"
+                    data-testid="search-result"
+                    data-id={r.id}
                     onClick={() => {
                       focusOn(r.id);
                       setSearchOpen(false);
@@ -409,6 +516,9 @@ function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(i
         <span class="badge">{n.kind}</span> <span class={`status st-${n.status ?? "unchecked"}`} data-testid="inspector-status">{n.status ?? "unchecked"}</span>
       </p>
       <p class="mono muted">{n.id}</p>
+      {n.kind === "signature" && <SignatureSection details={details} onNavigate={onNavigate} />}
+      {n.kind === "agent" && <KeySection details={details} onNavigate={onNavigate} />}
+      {n.kind !== "signature" && <SignedBySection details={details} />}
       {details.findings.length > 0 && (
         <section>
           <h3>Findings</h3>
@@ -448,7 +558,8 @@ function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(i
         <ul>
           {details.outgoing.map((e) => (
             <li key={e.to + e.relation}>
-              {e.relation}{" "}
+              {e.relation}
+              {e.role ? ` (${e.role})` : ""}{" "}
               <button class="link" onClick={() => onNavigate(e.to)}>
                 {e.to}
               </button>
@@ -459,7 +570,8 @@ function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(i
         <ul>
           {details.incoming.map((e) => (
             <li key={e.from + e.relation}>
-              {e.relation}{" "}
+              {e.relation}
+              {e.role ? ` (${e.role})` : ""}{" "}
               <button class="link" onClick={() => onNavigate(e.from)}>
                 {e.from}
               </button>

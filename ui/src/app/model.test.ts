@@ -46,3 +46,139 @@ describe("filterMembers", () => {
     expect(filterMembers(members, "nothing")).toEqual([]);
   });
 });
+
+import type { NodeDetails } from "../generated/NodeDetails";
+import type { ReportCheck } from "../generated/ReportCheck";
+import { isFailure, keyInfo, reportVerdict, SEVERITY, signatureInfo, signedBy, signerOf, statusCounts, trustOf } from "./model";
+
+const validDetail =
+  "the file's bytes are the signed bytes; the bundle's DSSE signature verifies under ECDSA P-256 key 5c384f9c9a0b (trusted: supplied by the investigator (/keys/release-p256.pub))";
+const untrustedDetail =
+  "the file's bytes are the signed bytes; the DSSE signature verifies under ECDSA P-256 key ff57169879e7 (not trusted: carried inside the signature (serving/fraud-detector/model.sig)); supply the signer's key with --trust if it is the expected signer";
+
+describe("signature statuses", () => {
+  it("orders every status worst first and counts the signature failures as failures", () => {
+    expect(SEVERITY[0]).toBe("signature-invalid");
+    expect(SEVERITY.indexOf("untrusted-key")).toBeLessThan(SEVERITY.indexOf("unverifiable"));
+    expect(SEVERITY.indexOf("signature-valid")).toBeLessThan(SEVERITY.indexOf("verified"));
+    expect(SEVERITY.filter(isFailure)).toEqual(["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key"]);
+    const groups = groupBySeverity([f("signature-valid", "a"), f("untrusted-key", "b"), f("signature-invalid", "c")]);
+    expect(groups.map((g) => g.status)).toEqual(["signature-invalid", "untrusted-key", "signature-valid"]);
+  });
+
+  it("reads the header counts from the summary, best first", () => {
+    const counts = statusCounts({ verified: 63, signature_valid: 29, unverifiable: 3, untrusted_key: 1, missing: 0, conflict: 0, mismatch: 2, signature_invalid: 4 });
+    expect(counts.map((c) => `${c.count} ${c.status}`)).toEqual([
+      "63 verified",
+      "29 signature-valid",
+      "3 unverifiable",
+      "1 untrusted-key",
+      "0 missing",
+      "0 conflict",
+      "2 mismatch",
+      "4 signature-invalid",
+    ]);
+  });
+});
+
+describe("signers", () => {
+  it("names the signer and the trust from a finding's detail", () => {
+    expect(signerOf(validDetail)).toBe("ECDSA P-256 key 5c384f9c9a0b");
+    expect(trustOf(validDetail)).toBe("trusted: supplied by the investigator (/keys/release-p256.pub)");
+    expect(signerOf(untrustedDetail)).toBe("ECDSA P-256 key ff57169879e7");
+    expect(trustOf(untrustedDetail)).toBe("not trusted: carried inside the signature (serving/fraud-detector/model.sig)");
+    expect(signerOf("the DSSE signature is invalid: bad signature")).toBeNull();
+  });
+
+  it("lists the signatures covering a file from its signed-digest and commit-signature findings", () => {
+    const findings: Finding[] = [
+      { ...f("signature-valid", "file:m.pkl"), check: "signed-digest", detail: validDetail, source: { file: "serving/fraud-detector/model.sig", record: "" } },
+      { ...f("verified", "file:m.pkl"), check: "evidence-register" },
+      { ...f("signature-invalid", "file:m.pkl"), check: "signed-digest", detail: "the file's digest matches the signed statement, but the DSSE signature is invalid: x", path: "a.sig" },
+    ];
+    expect(signedBy(findings)).toEqual([
+      { status: "signature-valid", signer: "ECDSA P-256 key 5c384f9c9a0b", via: "serving/fraud-detector/model.sig", detail: validDetail },
+      { status: "signature-invalid", signer: null, via: "a.sig", detail: "the file's digest matches the signed statement, but the DSSE signature is invalid: x" },
+    ]);
+  });
+});
+
+const node = (id: string, kind: NodeDetails["node"]["kind"], attrs: NodeDetails["node"]["attrs"], outgoing: NodeDetails["outgoing"] = [], incoming: NodeDetails["incoming"] = []): NodeDetails => ({
+  node: { id, kind, label: id, attrs, claims: [] },
+  findings: [],
+  outgoing,
+  incoming,
+});
+
+describe("signatureInfo", () => {
+  const attrs = {
+    format: "Sigstore bundle (DSSE, self-managed key)",
+    verdict: "signature-valid",
+    signer: "ECDSA P-256 key 5c384f9c9a0b",
+    key_fingerprint: "5c384f9c".padEnd(64, "0"),
+    key_trusted: true,
+    key_origin: "trusted: supplied by the investigator (/keys/release-p256.pub)",
+  };
+  it("covers the subjects of the statement it signs", () => {
+    const sig = node("signature:s/model.sig", "signature", attrs, [
+      { from: "signature:s/model.sig", relation: "wasDerivedFrom", to: "attestation:s/model.sig", role: "signs" },
+      { from: "signature:s/model.sig", relation: "wasDerivedFrom", to: "file:s/model.sig", role: "stored-in" },
+      { from: "signature:s/model.sig", relation: "wasAttributedTo", to: "key:5c38" },
+    ]);
+    const att = node("attestation:s/model.sig", "attestation", {}, [
+      { from: "attestation:s/model.sig", relation: "wasDerivedFrom", to: "file:s/model.pkl", role: "subject" },
+      { from: "attestation:s/model.sig", relation: "wasDerivedFrom", to: "file:s/MLmodel", role: "subject" },
+    ]);
+    const info = signatureInfo(sig, [att]);
+    expect(info).toMatchObject({ format: attrs.format, verdict: "signature-valid", signer: attrs.signer, trusted: true, origin: attrs.key_origin, key: "key:5c38" });
+    expect(info.signs).toEqual(["attestation:s/model.sig"]);
+    expect(info.covers).toEqual(["file:s/model.pkl", "file:s/MLmodel"]);
+    expect(signatureInfo(sig).covers).toEqual([]);
+  });
+
+  it("covers its own subjects (a detached signature) or the commit it signs", () => {
+    const detached = node("signature:p.sig", "signature", { format: "detached Ed25519 signature", verdict: "unverifiable" }, [
+      { from: "signature:p.sig", relation: "wasDerivedFrom", to: "file:p.jsonl", role: "subject" },
+    ]);
+    expect(signatureInfo(detached)).toMatchObject({ verdict: "unverifiable", signer: null, trusted: null, key: null, covers: ["file:p.jsonl"] });
+    const commit = node("signature:git@abc", "signature", { verdict: "untrusted-key", key_trusted: false }, [
+      { from: "signature:git@abc", relation: "wasDerivedFrom", to: "commit:abc", role: "signs" },
+    ]);
+    expect(signatureInfo(commit)).toMatchObject({ trusted: false, signs: ["commit:abc"], covers: ["commit:abc"] });
+  });
+});
+
+describe("keyInfo", () => {
+  it("reads a signing key's agent node, and nothing from other agents", () => {
+    const key = node(
+      "key:14837f",
+      "agent",
+      { signing_key: true, algorithm: "Ed25519", fingerprint: "14837f", trusted: false, origins: ["not trusted: found in the evidence (k.pub)"], principals: ["m@example"] },
+      [],
+      [{ from: "signature:git@abc", relation: "wasAttributedTo", to: "key:14837f" }],
+    );
+    expect(keyInfo(key)).toEqual({ algorithm: "Ed25519", fingerprint: "14837f", trusted: false, origins: ["not trusted: found in the evidence (k.pub)"], principals: ["m@example"], signed: ["signature:git@abc"] });
+    expect(keyInfo(node("agent:alice", "agent", { user: "alice" }))).toBeNull();
+  });
+});
+
+describe("reportVerdict", () => {
+  const check: ReportCheck = {
+    dir: "/r",
+    signature: "signature-valid",
+    signer: "Ed25519 key ab12",
+    files: [
+      { name: "report.html", expected: "aa", observed: "aa", ok: true },
+      { name: "report.json", expected: "bb", observed: "bb", ok: true },
+    ],
+    log_intact: true,
+    problems: [],
+    ok: true,
+  };
+  it("says intact, or what fails", () => {
+    expect(reportVerdict(check)).toBe("intact: signature valid (signed by Ed25519 key ab12), 2 files match, case log intact");
+    const changed = { ...check, ok: false, files: [check.files[0], { ...check.files[1], observed: "cc", ok: false }], log_intact: false, problems: ["report.json: changed"] };
+    expect(reportVerdict(changed)).toBe("NOT intact: signature valid, 1 of 2 files FAIL, case log not intact");
+    expect(reportVerdict({ ...check, ok: false, signature: "unsigned", signer: undefined })).toBe("NOT intact: signature: unsigned");
+  });
+});

@@ -2,8 +2,15 @@
 import type { Finding } from "../generated/Finding";
 import type { NodeSummary } from "../generated/NodeSummary";
 import type { Status } from "../generated/Status";
+import type { NodeDetails } from "../generated/NodeDetails";
+import type { Summary } from "../generated/Summary";
+import type { ReportCheck } from "../generated/ReportCheck";
 
-export const SEVERITY: Status[] = ["mismatch", "conflict", "missing", "unverifiable", "verified"];
+/** Every status, worst first (the engine's order, reversed). */
+export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "unverifiable", "signature-valid", "verified"];
+
+/** Statuses that say something holds: not listed as findings, only counted. */
+export const GOOD: Status[] = ["verified", "signature-valid"];
 
 export interface FindingGroup {
   status: Status;
@@ -15,8 +22,120 @@ export function groupBySeverity(findings: Finding[]): FindingGroup[] {
   return SEVERITY.map((status) => ({ status, findings: findings.filter((f) => f.status === status) })).filter((g) => g.findings.length > 0);
 }
 
+/** Tampering, loss, contradiction, or a signature that cannot be relied on. */
 export function isFailure(s: Status): boolean {
-  return s === "mismatch" || s === "conflict" || s === "missing";
+  return s === "mismatch" || s === "conflict" || s === "missing" || s === "untrusted-key" || s === "signature-invalid";
+}
+
+/** The header's counts, worst first, with a summary field per status. */
+export function statusCounts(s: Summary): { status: Status; count: number }[] {
+  const field: Record<Status, keyof Summary> = {
+    "signature-invalid": "signature_invalid",
+    mismatch: "mismatch",
+    conflict: "conflict",
+    missing: "missing",
+    "untrusted-key": "untrusted_key",
+    unverifiable: "unverifiable",
+    "signature-valid": "signature_valid",
+    verified: "verified",
+  };
+  return [...SEVERITY].reverse().map((status) => ({ status, count: s[field[status]] ?? 0 }));
+}
+
+/** One signature a file or commit is covered by, from its `signed-digest` / `commit-signature` findings. */
+export interface SignedBy {
+  status: Status;
+  /** Who signed, as the engine named the key; null when no key verified the signature. */
+  signer: string | null;
+  /** The record carrying the signature (a signature file, or the repository for a commit). */
+  via: string;
+  detail: string;
+}
+
+/** The signer named in a finding's detail ("… verifies under KEY (trusted: …)"), if any. */
+export function signerOf(detail: string): string | null {
+  const m = /verifies under (.+?) \((?:trusted|not trusted):/.exec(detail);
+  return m ? m[1] : null;
+}
+
+/** How the trust in a signer was established, from the detail ("trusted: supplied by …"). */
+export function trustOf(detail: string): string | null {
+  const m = /\(((?:trusted|not trusted): [^()]*(?:\([^()]*\))?[^()]*)\)/.exec(detail);
+  return m ? m[1] : null;
+}
+
+export function signedBy(findings: Finding[]): SignedBy[] {
+  return findings
+    .filter((f) => f.check === "signed-digest" || f.check === "commit-signature")
+    .map((f) => ({ status: f.status, signer: signerOf(f.detail), via: f.source?.file ?? f.path ?? "", detail: f.detail }));
+}
+
+/** What the inspector says about a signature node. */
+export interface SignatureInfo {
+  format: string;
+  verdict: string;
+  signer: string | null;
+  fingerprint: string | null;
+  trusted: boolean | null;
+  /** Why the key is or is not trusted (where it came from). */
+  origin: string | null;
+  /** The key's node, when a key verified the signature. */
+  key: string | null;
+  /** What the signature signs directly (an attestation or a commit). */
+  signs: string[];
+  /** The files and commits it covers: its own subjects, or those of the statement it signs. */
+  covers: string[];
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+/** The signature's facts from its attributes and edges; `signed` is the statement it signs, when fetched. */
+export function signatureInfo(sig: NodeDetails, signed: NodeDetails[] = []): SignatureInfo {
+  const a = sig.node.attrs;
+  const signs = sig.outgoing.filter((e) => e.role === "signs").map((e) => e.to);
+  const subjects = [...sig.outgoing, ...signed.flatMap((d) => d.outgoing)].filter((e) => e.role === "subject").map((e) => e.to);
+  const covers = [...new Set([...signs.filter((id) => id.startsWith("commit:")), ...subjects])];
+  return {
+    format: str(a.format) ?? "signature",
+    verdict: str(a.verdict) ?? sig.node.status ?? "unchecked",
+    signer: str(a.signer),
+    fingerprint: str(a.key_fingerprint),
+    trusted: typeof a.key_trusted === "boolean" ? a.key_trusted : null,
+    origin: str(a.key_origin),
+    key: sig.outgoing.find((e) => e.relation === "wasAttributedTo")?.to ?? null,
+    signs,
+    covers,
+  };
+}
+
+/** A signing key's facts (agent nodes with `signing_key`), or null for other nodes. */
+export function keyInfo(d: NodeDetails): { algorithm: string; fingerprint: string; trusted: boolean; origins: string[]; principals: string[]; signed: string[] } | null {
+  const a = d.node.attrs;
+  if (d.node.kind !== "agent" || a.signing_key !== true) return null;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+  return {
+    algorithm: str(a.algorithm) ?? "",
+    fingerprint: str(a.fingerprint) ?? "",
+    trusted: a.trusted === true,
+    origins: list(a.origins),
+    principals: list(a.principals),
+    signed: d.incoming.filter((e) => e.relation === "wasAttributedTo").map((e) => e.from),
+  };
+}
+
+/** A one-line verdict on a checked report folder. */
+export function reportVerdict(c: ReportCheck): string {
+  const failed = c.files.filter((f) => !f.ok).length;
+  if (c.ok) return `intact: signature valid${c.signer ? ` (signed by ${c.signer})` : ""}, ${c.files.length} files match, case log intact`;
+  const parts = [c.signature === "signature-valid" ? "signature valid" : `signature: ${c.signature}`];
+  if (failed > 0) parts.push(`${failed} of ${c.files.length} files FAIL`);
+  if (!c.log_intact) parts.push("case log not intact");
+  return `NOT intact: ${parts.join(", ")}`;
+}
+
+/** A short form of a long hex fingerprint or digest. */
+export function shortHex(h: string, n = 12): string {
+  return h.length > n ? `${h.slice(0, n)}…` : h;
 }
 
 export function formatBytes(n: number): string {

@@ -7,6 +7,16 @@ import type { NodeSummary } from "../generated/NodeSummary";
 import type { SourceKind } from "../generated/SourceKind";
 import type { View } from "../generated/View";
 import type { Phase } from "../generated/Phase";
+import type { ReportCheck } from "../generated/ReportCheck";
+import type { ReportWritten } from "../generated/ReportWritten";
+import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
+
+/** A new investigator signing key (`new_key`). */
+export interface NewKey {
+  private_key: string;
+  public_key: string;
+  fingerprint: string;
+}
 
 /** What long work reports while it runs. */
 export type ProgressEvent =
@@ -30,11 +40,25 @@ export interface Backend {
   findings(): Promise<Finding[]>;
   search(query: string): Promise<NodeSummary[]>;
   defaultFocus(): Promise<string | null>;
+  /** The keys the open case trusts. */
+  trustedKeys(): Promise<TrustedKeyInfo[]>;
+  /** Trusts more key files, then re-verifies; returns the keys newly trusted. */
+  trustKeys(paths: string[], onProgress: OnProgress): Promise<TrustedKeyInfo[]>;
+  /** Writes the case's evidence report into an empty folder, signed when a key is given. */
+  exportReport(dir: string, signKey: string | null, onProgress: OnProgress): Promise<ReportWritten>;
+  /** Re-checks a report folder against the given public key files. */
+  verifyReport(dir: string, trust: string[]): Promise<ReportCheck>;
+  /** Creates an Ed25519 signing key at `path` and its public key at `path.pub`. */
+  newKey(path: string): Promise<NewKey>;
   recentCases(): Promise<string[]>;
   launchOptions(): Promise<{ open_demo: boolean; open_case: string | null }>;
   /** Asks the user for a folder (evidence) or a file (a case); null when dismissed. */
   pickFolder(title: string): Promise<string | null>;
   pickCaseFile(title: string, save: boolean): Promise<string | null>;
+  /** Asks for one or more files (keys); an empty list when dismissed. */
+  pickFiles(title: string, multiple: boolean): Promise<string[]>;
+  /** Asks where to save a new file; null when dismissed. */
+  pickSavePath(title: string): Promise<string | null>;
   /** Calls back with the paths of files or folders dropped on the window. */
   onDropPaths(cb: (paths: string[]) => void): Promise<() => void>;
 }

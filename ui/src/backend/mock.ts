@@ -4,7 +4,12 @@ import type { Backend } from "./index";
 import type { CaseSummary } from "../generated/CaseSummary";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
+import type { ReportCheck } from "../generated/ReportCheck";
+import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
+
+/** An answer a file dialog gives: a path, several, or null (dismissed). */
+export type Pick = string | string[] | null;
 
 export interface MockData {
   summary: CaseSummary;
@@ -12,11 +17,40 @@ export interface MockData {
   views: Record<string, View>;
   details: Record<string, NodeDetails>;
   focus: string;
+  /** The keys the case trusts (trustKeys adds to it). */
+  keys?: TrustedKeyInfo[];
+  /** What the file dialogs answer, in order; each dialog takes the next (null when empty). */
+  picks?: Pick[];
+  /** The verdict on a report folder; by default ok when any key file is given. */
+  checkReport?: (dir: string, trust: string[]) => ReportCheck;
+}
+
+const baseName = (p: string) => p.split("/").pop() ?? p;
+
+/** A report check: ok when checked against a key, else the signature cannot be trusted. */
+export function defaultReportCheck(dir: string, trust: string[]): ReportCheck {
+  const ok = trust.length > 0;
+  return {
+    dir,
+    signature: ok ? "signature-valid" : "signature-invalid",
+    signer: ok ? "Ed25519 key ab12cd34ef56" : undefined,
+    files: [
+      { name: "report.html", expected: "11".repeat(32), observed: "11".repeat(32), ok: true },
+      { name: "report.json", expected: "22".repeat(32), observed: "22".repeat(32), ok: true },
+    ],
+    log_intact: true,
+    problems: ok ? [] : ["report.intoto.json: no trusted key given (--trust KEY) to check the signature against"],
+    ok,
+  };
 }
 
 export function mockBackend(data: MockData): Backend & { calls: string[] } {
   const calls: string[] = [];
   const log = (name: string) => calls.push(name);
+  const keys = data.keys ?? [];
+  const picks = data.picks ?? [];
+  const pick = (): Pick => (picks.length > 0 ? picks.shift()! : null);
+  const one = (p: Pick) => (Array.isArray(p) ? (p[0] ?? null) : p);
   return {
     calls,
     caseSummary: vi.fn(async () => (log("caseSummary"), data.summary)),
@@ -40,15 +74,48 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
     }),
     nodeDetails: vi.fn(async (id: string) => {
       log(`nodeDetails:${id}`);
-      return data.details[id];
+      const d = data.details[id];
+      if (!d) throw { code: "usage", message: `unknown ${id}` };
+      return d;
     }),
     findings: vi.fn(async () => data.findings),
     search: vi.fn(async () => []),
     defaultFocus: vi.fn(async () => data.focus),
+    trustedKeys: vi.fn(async () => (log("trustedKeys"), [...keys])),
+    trustKeys: vi.fn(async (paths: string[], onProgress) => {
+      log(`trustKeys:${paths.join(",")}`);
+      onProgress({ event: "started", phase: "check", label: "cross-checking", total: 1 });
+      const added = paths.map((p, i) => ({ label: `key ${baseName(p)}`, algorithm: "Ed25519", fingerprint: `${i}`.repeat(64), principals: [], file: p }));
+      keys.push(...added);
+      return added;
+    }),
+    exportReport: vi.fn(async (dir: string, signKey: string | null, onProgress) => {
+      log(`exportReport:${dir}:${signKey ?? "unsigned"}`);
+      onProgress({ event: "started", phase: "report", label: "writing report", total: 4 });
+      return {
+        dir,
+        // ts-rs types u64 as bigint; over IPC a size is a JSON number, as here.
+        files: [
+          { name: "report.html", sha256: "11".repeat(32), size: 2048 as unknown as bigint },
+          { name: "report.json", sha256: "22".repeat(32), size: 4096 as unknown as bigint },
+        ],
+        signed_by: signKey ? "ab12cd34ef56".padEnd(64, "0") : undefined,
+      };
+    }),
+    verifyReport: vi.fn(async (dir: string, trust: string[]) => {
+      log(`verifyReport:${dir}:${trust.join(",")}`);
+      return (data.checkReport ?? defaultReportCheck)(dir, trust);
+    }),
+    newKey: vi.fn(async (path: string) => (log(`newKey:${path}`), { private_key: path, public_key: `${path}.pub`, fingerprint: "ab12cd34ef56".padEnd(64, "0") })),
     recentCases: vi.fn(async () => []),
     launchOptions: vi.fn(async () => ({ open_demo: false, open_case: null })),
-    pickFolder: vi.fn(async () => null),
-    pickCaseFile: vi.fn(async () => null),
+    pickFolder: vi.fn(async () => one(pick())),
+    pickCaseFile: vi.fn(async () => one(pick())),
+    pickFiles: vi.fn(async () => {
+      const p = pick();
+      return p === null ? [] : Array.isArray(p) ? p : [p];
+    }),
+    pickSavePath: vi.fn(async () => one(pick())),
     onDropPaths: vi.fn(async () => () => undefined),
   };
 }

@@ -19,6 +19,21 @@ function channel(onProgress: OnProgress): Channel<ProgressEvent> {
   return ch;
 }
 
+// The end-to-end tests cannot drive the system's file dialogs, so they queue the answers the
+// user would give in `window.__custodyPicks` (see e2e/run.mjs): while that queue exists, each
+// dialog takes the next answer instead of opening. It grants nothing new: a page script could
+// already pass the same paths to the commands.
+type Pick = string | string[] | null;
+declare global {
+  interface Window {
+    __custodyPicks?: Pick[];
+  }
+}
+const scripted = () => typeof window !== "undefined" && Array.isArray(window.__custodyPicks);
+const scriptedPick = (): Pick => window.__custodyPicks!.shift() ?? null;
+const asPath = (p: Pick) => (Array.isArray(p) ? (p[0] ?? null) : p);
+const asPaths = (p: Pick) => (p === null ? [] : Array.isArray(p) ? p : [p]);
+
 export const tauriBackend: Backend = {
   caseSummary: () => call("case_summary"),
   openCase: (path) => call("open_case", { path }),
@@ -33,15 +48,32 @@ export const tauriBackend: Backend = {
   findings: () => call("findings"),
   search: (query) => call("search", { query }),
   defaultFocus: () => call("default_focus"),
+  trustedKeys: () => call("trusted_keys"),
+  trustKeys: (paths, onProgress) => call("trust_keys", { paths, onProgress: channel(onProgress) }),
+  exportReport: (dir, signKey, onProgress) => call("export_report", { dir, signKey, onProgress: channel(onProgress) }),
+  verifyReport: (dir, trust) => call("verify_report", { dir, trust }),
+  newKey: (path) => call("new_key", { path }),
   recentCases: () => call("recent_cases"),
   launchOptions: () => call("launch_options"),
   pickFolder: async (title) => {
+    if (scripted()) return asPath(scriptedPick());
     const r = await open({ title, directory: true, multiple: false });
     return typeof r === "string" ? r : null;
   },
   pickCaseFile: async (title, wantSave) => {
+    if (scripted()) return asPath(scriptedPick());
     const filters = [{ name: "Custody case", extensions: ["custody"] }];
     const r = wantSave ? await save({ title, filters }) : await open({ title, multiple: false, filters });
+    return typeof r === "string" ? r : null;
+  },
+  pickFiles: async (title, multiple) => {
+    if (scripted()) return asPaths(scriptedPick());
+    const r = await open({ title, multiple, directory: false });
+    return r === null ? [] : Array.isArray(r) ? r : [r];
+  },
+  pickSavePath: async (title) => {
+    if (scripted()) return asPath(scriptedPick());
+    const r = await save({ title });
     return typeof r === "string" ? r : null;
   },
   onDropPaths: (cb) =>

@@ -3,4 +3,4 @@
 /**
  * The verification status of a check, from best to worst.
  */
-export type Status = "verified" | "unverifiable" | "missing" | "conflict" | "mismatch";
+export type Status = "verified" | "signature-valid" | "unverifiable" | "untrusted-key" | "missing" | "conflict" | "mismatch" | "signature-invalid";

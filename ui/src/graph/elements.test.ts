@@ -72,3 +72,64 @@ describe("worstStatus and shortLabel", () => {
     expect(shortLabel("short")).toBe("short");
   });
 });
+
+import type { NodeKind } from "../generated/NodeKind";
+import type { Status } from "../generated/Status";
+import { KIND_SHAPES, shapeOf, STATUS_COLOURS, STYLE } from "./elements";
+import { SHAPE_PATHS } from "./Legend";
+
+// Exhaustive: adding a kind or a status to the engine fails to compile here until it is styled.
+const KINDS: Record<NodeKind, true> = {
+  commit: true, run: true, stage: true, dataset: true, "data-version": true, file: true, "logged-model": true,
+  "model-version": true, alias: true, agent: true, signature: true, attestation: true, build: true,
+};
+const STATUSES: Record<Status, true> = {
+  verified: true, "signature-valid": true, unverifiable: true, "untrusted-key": true, missing: true, conflict: true, mismatch: true, "signature-invalid": true,
+};
+
+describe("signatures in the graph", () => {
+  it("draws signing keys apart from other agents, and signatures, attestations and builds by kind", () => {
+    const v: View = {
+      focus: "signature:s/model.sig",
+      nodes: [
+        { id: "signature:s/model.sig", kind: "signature", label: "model.sig", status: "signature-valid" },
+        { id: "attestation:s/model.sig", kind: "attestation", label: "manifest" },
+        { id: "key:5c38", kind: "agent", label: "ECDSA P-256 key 5c38" },
+        { id: "agent:ci", kind: "agent", label: "ci" },
+        { id: "build:b", kind: "build", label: "build", status: "untrusted-key" },
+      ],
+      edges: [],
+      clusters: [],
+      upstream: [],
+    };
+    const classes = Object.fromEntries(toElements(v, null).map((e) => [e.data.id, e.classes]));
+    expect(classes["signature:s/model.sig"]).toContain("kind-signature");
+    expect(classes["signature:s/model.sig"]).toContain("status-signature-valid");
+    expect(classes["key:5c38"]).toContain("kind-key");
+    expect(classes["agent:ci"]).toContain("kind-agent");
+    expect(classes["build:b"]).toEqual(["kind-build", "status-untrusted-key"]);
+    expect(shapeOf("agent", "key:x")).toBe("key");
+  });
+
+  it("ranks signature statuses among the others", () => {
+    expect(worstStatus(["verified", "signature-valid"])).toBe("signature-valid");
+    expect(worstStatus(["signature-valid", "unverifiable"])).toBe("unverifiable");
+    expect(worstStatus(["untrusted-key", "missing"])).toBe("missing");
+    expect(worstStatus(["mismatch", "signature-invalid", "conflict"])).toBe("signature-invalid");
+  });
+
+  it("styles every status and every kind, and the legend can draw every shape", () => {
+    const selectors = STYLE.map((s) => s.selector).join(" ");
+    for (const s of Object.keys(STATUSES)) {
+      expect(selectors).toContain(`.status-${s}`);
+      expect(STATUS_COLOURS[s as Status]).toBeTruthy();
+    }
+    const shaped = new Set(KIND_SHAPES.flatMap((k) => k.kinds));
+    for (const k of [...Object.keys(KINDS), "key"]) {
+      expect(shaped.has(k as NodeKind)).toBe(true);
+      expect(selectors).toContain(`.kind-${k}`);
+    }
+    for (const k of KIND_SHAPES) expect(SHAPE_PATHS[k.shape]).toBeTruthy();
+    expect(STATUS_COLOURS["signature-invalid"].border).toBe(STATUS_COLOURS.mismatch.border);
+  });
+});

@@ -4,10 +4,13 @@ import type { View } from "../generated/View";
 import type { NodeKind } from "../generated/NodeKind";
 import type { Status } from "../generated/Status";
 
+/** What a node is drawn as: its kind, or `key` for an agent that is a signing key. */
+export type Shape = NodeKind | "key";
+
 export interface ElementData {
   id: string;
   label: string;
-  kind?: NodeKind | "cluster";
+  kind?: Shape | "cluster";
   status?: Status | "unchecked";
   source?: string;
   target?: string;
@@ -35,11 +38,12 @@ export function toElements(view: View, selected: string | null): Element[] {
   const out: Element[] = [];
   for (const n of view.nodes) {
     const status = n.status ?? "unchecked";
-    const classes = [`kind-${n.kind}`, `status-${status}`];
+    const shape = shapeOf(n.kind, n.id);
+    const classes = [`kind-${shape}`, `status-${status}`];
     if (n.id === view.focus) classes.push("focus");
     if (n.id === selected) classes.push("selected");
     if (upstream.has(n.id) && n.id !== view.focus) classes.push("upstream");
-    out.push({ group: "nodes", data: { id: n.id, label: shortLabel(n.label), kind: n.kind, status }, classes });
+    out.push({ group: "nodes", data: { id: n.id, label: shortLabel(n.label), kind: shape, status }, classes });
   }
   for (const c of view.clusters) {
     const worst = worstStatus(c.members.map((m) => m.status ?? "unchecked"));
@@ -60,7 +64,13 @@ export function toElements(view: View, selected: string | null): Element[] {
   return out;
 }
 
-const ORDER: (Status | "unchecked")[] = ["unchecked", "verified", "unverifiable", "missing", "conflict", "mismatch"];
+/** Signing keys are agents whose ids start with `key:` (the engine's key nodes). */
+export function shapeOf(kind: NodeKind, id: string): Shape {
+  return kind === "agent" && id.startsWith("key:") ? "key" : kind;
+}
+
+/** Best to worst, as the engine orders statuses; nodes with no finding are `unchecked`. */
+const ORDER: (Status | "unchecked")[] = ["unchecked", "verified", "signature-valid", "unverifiable", "untrusted-key", "missing", "conflict", "mismatch", "signature-invalid"];
 
 export function worstStatus(statuses: (Status | "unchecked")[]): Status | "unchecked" {
   let worst: Status | "unchecked" = "unchecked";
@@ -68,22 +78,58 @@ export function worstStatus(statuses: (Status | "unchecked")[]): Status | "unche
   return worst;
 }
 
+/** Colour by status: border and fill (the legend and the canvas share these). */
+export const STATUS_COLOURS: Record<Status | "unchecked", { border: string; fill: string; meaning: string }> = {
+  unchecked: { border: "#5b6470", fill: "#b8bec7", meaning: "no check made a claim about it" },
+  verified: { border: "#2e8b57", fill: "#cdebd9", meaning: "the claims hold against the bytes" },
+  "signature-valid": { border: "#1f6fb2", fill: "#d3e5f6", meaning: "signed, and the signature verifies under a key you trust" },
+  unverifiable: { border: "#8a8f98", fill: "#e4e6ea", meaning: "nothing to check against (or no key for the signature)" },
+  "untrusted-key": { border: "#c98a00", fill: "#fcebb6", meaning: "the signature verifies, but under a key you have not trusted" },
+  missing: { border: "#7b4fb3", fill: "#e6dcf5", meaning: "something recorded is absent" },
+  conflict: { border: "#d9822b", fill: "#fbe3cc", meaning: "two records contradict each other" },
+  mismatch: { border: "#c62828", fill: "#f8d0d0", meaning: "the bytes differ from what was recorded or signed" },
+  "signature-invalid": { border: "#c62828", fill: "#f8d0d0", meaning: "the signature does not verify: the signed content or signature was changed" },
+};
+
+/** Shape by kind (Cytoscape shape names; the legend draws the same). */
+export const KIND_SHAPES: { kinds: Shape[]; shape: string; label: string }[] = [
+  { kinds: ["run", "stage"], shape: "round-rectangle", label: "run, pipeline stage" },
+  { kinds: ["build"], shape: "cut-rectangle", label: "build (from provenance)" },
+  { kinds: ["commit"], shape: "diamond", label: "commit" },
+  { kinds: ["agent"], shape: "pentagon", label: "person or service" },
+  { kinds: ["key"], shape: "tag", label: "signing key" },
+  { kinds: ["model-version", "logged-model", "alias"], shape: "hexagon", label: "model, version, alias" },
+  { kinds: ["data-version", "dataset"], shape: "barrel", label: "dataset, data version" },
+  { kinds: ["file"], shape: "rectangle", label: "file" },
+  { kinds: ["signature"], shape: "star", label: "signature" },
+  { kinds: ["attestation"], shape: "octagon", label: "attestation (signed statement)" },
+];
+
+const SIZE: Partial<Record<Shape, { width: number; height: number }>> = {
+  run: { width: 34, height: 26 },
+  stage: { width: 34, height: 26 },
+  build: { width: 34, height: 26 },
+  "model-version": { width: 30, height: 30 },
+  "logged-model": { width: 30, height: 30 },
+  alias: { width: 30, height: 30 },
+  file: { width: 20, height: 24 },
+  signature: { width: 30, height: 30 },
+  attestation: { width: 30, height: 30 },
+  key: { width: 30, height: 24 },
+};
+
 /** Cytoscape stylesheet: shape by kind, colour by verification status. */
 export const STYLE = [
   { selector: "node", style: { label: "data(label)", "font-size": 10, "text-wrap": "wrap", "text-max-width": "150px", "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26, "background-color": "#b8bec7", "border-width": 2, "border-color": "#5b6470", color: "#1d232b" } },
   { selector: "edge", style: { width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": "#a2a9b3", "target-arrow-color": "#a2a9b3", label: "data(label)", "font-size": 8, color: "#6b7380", "text-rotation": "autorotate" } },
-  { selector: ".kind-run, .kind-stage", style: { shape: "round-rectangle", width: 34 } },
-  { selector: ".kind-commit", style: { shape: "diamond" } },
-  { selector: ".kind-agent", style: { shape: "pentagon" } },
-  { selector: ".kind-model-version, .kind-logged-model, .kind-alias", style: { shape: "hexagon", width: 30, height: 30 } },
-  { selector: ".kind-data-version, .kind-dataset", style: { shape: "barrel" } },
-  { selector: ".kind-file", style: { shape: "rectangle", width: 20, height: 24 } },
+  ...KIND_SHAPES.map(({ kinds, shape }) => ({ selector: kinds.map((k) => `.kind-${k}`).join(", "), style: { shape, ...(SIZE[kinds[0]] ?? {}) } })),
   { selector: ".cluster", style: { shape: "round-rectangle", width: 46, height: 30, "background-color": "#e6e9ee", "border-style": "dashed" } },
-  { selector: ".status-verified", style: { "border-color": "#2e8b57", "background-color": "#cdebd9" } },
-  { selector: ".status-unverifiable", style: { "border-color": "#8a8f98", "background-color": "#e4e6ea" } },
-  { selector: ".status-missing", style: { "border-color": "#7b4fb3", "background-color": "#e6dcf5" } },
-  { selector: ".status-conflict", style: { "border-color": "#d9822b", "background-color": "#fbe3cc" } },
-  { selector: ".status-mismatch", style: { "border-color": "#c62828", "background-color": "#f8d0d0", "border-width": 3 } },
+  ...(Object.keys(STATUS_COLOURS) as (Status | "unchecked")[])
+    .filter((s) => s !== "unchecked")
+    .map((s) => ({ selector: `.status-${s}`, style: { "border-color": STATUS_COLOURS[s].border, "background-color": STATUS_COLOURS[s].fill } })),
+  { selector: ".status-mismatch, .status-signature-invalid", style: { "border-width": 3 } },
+  { selector: ".status-signature-invalid", style: { "border-style": "double", "border-width": 5 } },
+  { selector: ".status-untrusted-key", style: { "border-style": "dashed", "border-width": 3 } },
   { selector: "edge.upstream", style: { "line-color": "#2f6fd6", "target-arrow-color": "#2f6fd6", width: 2.2 } },
   { selector: "node.upstream", style: { "border-color": "#2f6fd6" } },
   { selector: ".focus", style: { "border-width": 4 } },
