@@ -3,11 +3,17 @@
 //
 //   node e2e/run.mjs <path to custody-app binary>
 //
-// It launches the app, opens the demo case, checks the graph is drawn, opens a tampered copy
-// of the demo case, reads the mismatch in the inspector, and follows a finding to its node.
+// It launches the app, opens the demo case (its scenario's keys trusted), checks the graph is
+// drawn, reads a signed model file's signature in the inspector, exports a signed report and
+// checks it, opens a tampered copy of the demo case, reads the mismatch in the inspector, and
+// follows a finding to its node.
+//
+// The system file dialogs cannot be driven over WebDriver: the test queues the answers a user
+// would give in `window.__custodyPicks`, which the app's dialogs take instead of opening
+// (ui/src/backend/tauri.ts). Everything after the dialog is the real app.
 // Screenshots go to e2e/screenshots/ (representative ones are copied to docs/).
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +85,7 @@ function session(id) {
       return els.map((e) => Object.values(e)[0]);
     },
     click: (el) => wd("POST", `${s}/element/${el}/click`, {}),
+    type: (el, text) => wd("POST", `${s}/element/${el}/value`, { text }),
     text: (el) => wd("GET", `${s}/element/${el}/text`),
     attr: (el, name) => wd("GET", `${s}/element/${el}/attribute/${name}`),
     exec: (script, args = []) => wd("POST", `${s}/execute/sync`, { script, args }),
@@ -147,14 +154,68 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: join(repo, "fixtures/cases/fraud-dete
     const graph = await s.find('[data-testid="graph"]', 120000);
     const nodes = Number(await s.attr(graph, "data-nodes"));
     if (!(nodes > 3)) throw new Error(`graph shows ${nodes} nodes`);
-    await s.waitText('[data-testid="counts"]', /0 mismatch/);
+    await s.waitText('[data-testid="counts"]', /no failures/);
     await sleep(1500);
     await s.screenshot("demo-graph");
+  });
+  await check("the demo's scenario keys are trusted", async () => {
+    const counts = await s.waitText('[data-testid="counts"]', /[1-9]\d* signature-valid/);
+    if (/untrusted-key|signature-invalid/.test(counts)) throw new Error(`signatures fail: ${counts}`);
+    const keys = await s.findAll('[data-testid="trusted-key"]');
+    if (keys.length < 4) throw new Error(`${keys.length} trusted keys listed`);
+  });
+  await check("a signed model file reads signature-valid, signed by the release key", async () => {
+    await s.click(await s.find('[data-testid="search-open"]'));
+    await s.type(await s.find('[data-testid="search"] input'), "serving/fraud-detector/model.pkl");
+    await s.click(await s.find('[data-testid="search-result"][data-id="file:serving/fraud-detector/model.pkl"]'));
+    await s.waitText('[data-testid="inspector-label"]', /serving\/fraud-detector\/model\.pkl/);
+    await s.waitText('[data-testid="inspector-status"]', /^signature-valid$/);
+    const signers = (await Promise.all((await s.findAll('[data-testid="signed-by"]')).map((e) => s.text(e)))).join("\n");
+    if (!/ECDSA P-256 key .*\(signature-valid\)/.test(signers)) throw new Error(`no signed-by line for the release key: ${signers}`);
+    if (!signers.includes("via serving/fraud-detector/model.sig")) throw new Error(`signature file not named: ${signers}`);
+  });
+  await check("the model's signature node shows its signer, trusted key and what it covers", async () => {
+    await s.click(await s.find('[data-testid="search-open"]'));
+    const box = await s.find('[data-testid="search"] input');
+    // Clear the previous query the way typing would (an input event), then search again.
+    await s.exec("const i = document.querySelector('[data-testid=\"search\"] input'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));");
+    await s.type(box, "model.sig");
+    await s.click(await s.find('[data-testid="search-result"][data-id="signature:serving/fraud-detector/model.sig"]'));
+    await s.waitText('[data-testid="signature-verdict"]', /^signature-valid$/);
+    await s.waitText('[data-testid="signature-trust"]', /yes[\s\S]*supplied by the investigator/);
+    await s.waitText('[data-testid="signature-covers"]', /file:serving\/fraud-detector\/model\.pkl/);
+    await sleep(1500);
+    await s.screenshot("signature-inspector");
+  });
+  await check("a signed report is exported, and checks out against the new key", async () => {
+    const work = mkdtempSync(join(tmpdir(), "custody-e2e-report-"));
+    const out = join(work, "report");
+    const key = join(work, "investigator.pem");
+    // The answers to the two dialogs: the report folder, then where to save a new key.
+    await s.exec("window.__custodyPicks = arguments[0];", [[out, key]]);
+    await s.click(await s.find('[data-testid="export-report"]'));
+    await s.click(await s.find('[data-testid="export-choose-dir"]'));
+    await s.waitText('[data-testid="export-dir"]', /report$/);
+    await s.click(await s.find('[data-testid="export-new-key"]'));
+    await s.waitText('[data-testid="export-key"]', /investigator\.pem$/);
+    await s.click(await s.find('[data-testid="export-go"]'));
+    await s.waitText('[data-testid="export-signer"]', /signed by key [0-9a-f]{64}/, 120000);
+    const files = readdirSync(out).sort();
+    for (const f of ["report.html", "report.intoto.json", "report.json"]) if (!files.includes(f)) throw new Error(`${f} not written: ${files}`);
+    if (!existsSync(`${key}.pub`)) throw new Error("the new key's public key was not written");
+    await s.screenshot("report-exported");
+    await s.click(await s.find('[data-testid="export-check"]'));
+    await s.waitText('[data-testid="report-signature"]', /^signature-valid$/);
+    const verdict = await s.find('[data-testid="report-verdict"]');
+    if ((await s.attr(verdict, "data-ok")) !== "true") throw new Error(`report check fails: ${await s.text(verdict)}`);
+    await s.exec("window.__custodyPicks = undefined;");
+    await sleep(500);
+    await s.screenshot("report-check");
   });
 });
 
 const tampered = tamperedDemo("raw-byte-flip");
-await withApp({ ...base, CUSTODY_DEMO_DIR: tampered.root }, async (s) => {
+await withApp({ ...base, CUSTODY_DEMO_DIR: tampered.root, CUSTODY_DEMO_KEYS: join(repo, "fixtures/keys") }, async (s) => {
   await check("a tampered node's mismatch is read in the inspector", async () => {
     await s.click(await s.find('[data-testid="open-demo"]'));
     await s.waitText('[data-testid="counts"]', /[1-9]\d* mismatch/, 120000);
