@@ -16,6 +16,12 @@ const MODEL_DIR: &str = "serving/fraud-detector";
 const MODEL_SIG: &str = "serving/fraud-detector/model.sig";
 const ATTESTATION: &str = "serving/attestations/fraud-detector-v3.intoto.jsonl";
 const RELEASE_COMMIT: &str = "d4f7e3c4c70037aaa25323a49da41da3b62042ab";
+/// Priya's model-card commit, signed with GnuPG (EdDSA).
+const GPG_COMMIT: &str = "a031aab96b0c913edb1cc77eaa5e1bd7d0c88d4e";
+
+fn commit_signature(r: &Investigation, sha: &str) -> Finding {
+    r.verification.findings.iter().find(|f| f.check == Check::CommitSignature && f.node.id == format!("commit:{sha}")).cloned().unwrap_or_else(|| panic!("commit {sha}'s signature is checked"))
+}
 
 fn investigate(m: &Materialised, keys: &[PathBuf]) -> Investigation {
     workflow::investigate_with_keys(&m.root, Some(&m.dir.path().join("case.custody")), keys, &Silent).unwrap()
@@ -67,6 +73,9 @@ fn with_the_investigators_keys_every_signature_of_the_demo_is_valid() {
     let commit = r.verification.findings.iter().find(|f| f.check == Check::CommitSignature && f.node.id == format!("commit:{RELEASE_COMMIT}")).expect("the release commit's signature is checked");
     assert_eq!(commit.status, Status::SignatureValid, "{}", commit.detail);
     assert!(commit.detail.contains("marcus.okafor@northwind-payments.example"), "{}", commit.detail);
+    let gpg = commit_signature(&r, GPG_COMMIT);
+    assert_eq!(gpg.status, Status::SignatureValid, "{}", gpg.detail);
+    assert!(gpg.detail.contains("OpenPGP") && gpg.detail.contains("priya.nair@northwind-payments.example"), "{}", gpg.detail);
     assert!(!r.verification.has_failures(), "{:#?}", r.verification.findings.iter().filter(|f| f.status.is_failure()).collect::<Vec<_>>());
 }
 
@@ -104,6 +113,8 @@ fn without_trusted_keys_valid_signatures_are_untrusted_and_the_case_fails_closed
     // the SSH signature carries its key: valid, not trusted
     let commit = r.verification.findings.iter().find(|f| f.check == Check::CommitSignature && f.node.id == format!("commit:{RELEASE_COMMIT}")).unwrap();
     assert_eq!(commit.status, Status::UntrustedKey);
+    // an OpenPGP signature is present but nobody supplied the key
+    assert_eq!(commit_signature(&r, GPG_COMMIT).status, Status::Unverifiable);
     // no key at all for the attestation and the log signature
     assert_eq!(signature_node_status(&r, ATTESTATION), Status::Unverifiable);
     assert_eq!(signature_node_status(&r, "inference/predictions.jsonl.sig"), Status::Unverifiable);
@@ -212,6 +223,34 @@ fn an_ssh_signature_checked_against_someone_elses_allowed_signers_is_untrusted()
     let r = investigate(&m, &[samples().join("signing/allowed_signers")]);
     let commit = r.verification.findings.iter().find(|f| f.check == Check::CommitSignature && f.node.id == format!("commit:{RELEASE_COMMIT}")).unwrap();
     assert_eq!(commit.status, Status::UntrustedKey, "{}", commit.detail);
+}
+
+#[test]
+fn a_changed_commit_object_fails_its_ssh_and_openpgp_signatures() {
+    use custody::signing::gitsig::{PgpOutcome, SshOutcome, check_openpgp, check_ssh};
+    use custody::signing::keys::KeyRing;
+    let mut ring = KeyRing::default();
+    for k in demo_keys() {
+        for key in read_key_file(&std::fs::read_to_string(&k).unwrap(), &KeyOrigin::Supplied { file: k.display().to_string() }).unwrap() {
+            ring.add(key);
+        }
+    }
+    let repo = git2::Repository::open_bare(fixtures().join("cases/fraud-detection/project.git")).unwrap();
+    for (sha, ssh) in [(RELEASE_COMMIT, true), (GPG_COMMIT, false)] {
+        let (sig, data) = repo.extract_signature(&git2::Oid::from_str(sha).unwrap(), None).unwrap();
+        let armour = std::str::from_utf8(&sig).unwrap();
+        let mut changed = data.to_vec();
+        // the author line's email: one letter changed, as if the commit were re-attributed
+        let at = changed.windows(6).position(|w| w == b"author").unwrap() + 8;
+        changed[at] ^= 0x20;
+        if ssh {
+            assert!(matches!(check_ssh(armour, &data, None, &ring, "project.git"), SshOutcome::Valid { .. }), "the real SSH signature verifies");
+            assert!(matches!(check_ssh(armour, &changed, None, &ring, "project.git"), SshOutcome::Invalid { .. }), "a changed commit fails its SSH signature");
+        } else {
+            assert!(matches!(check_openpgp(armour, &data, &ring), PgpOutcome::Valid(_)), "the real OpenPGP signature verifies");
+            assert!(matches!(check_openpgp(armour, &changed, &ring), PgpOutcome::Invalid(_)), "a changed commit fails its OpenPGP signature");
+        }
+    }
 }
 
 #[test]

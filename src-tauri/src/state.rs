@@ -69,7 +69,7 @@ fn find_fixture(rel: &str) -> Option<PathBuf> {
 /// The demo scenario's public keys, which an investigator of the demo would trust: the
 /// release-signing key, the CI's attestation key, the committer's allowed-signers file and
 /// the inference service's key (never the attacker's, never a key found in the evidence).
-pub const DEMO_KEYS: [&str; 4] = ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "serving-ed25519.pub"];
+pub const DEMO_KEYS: [&str; 5] = ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "priya-openpgp.asc", "serving-ed25519.pub"];
 
 /// The demo keys that exist, from `CUSTODY_DEMO_KEYS`, else `keys/` two levels above the demo
 /// case (`fixtures/keys`), else `fixtures/keys` above the executable or the current folder.

@@ -61,6 +61,7 @@ pub struct ReportWritten {
 pub struct ReportFile {
     pub name: String,
     pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size: u64,
 }
 

@@ -81,6 +81,7 @@ pub fn check_ssh(armour: &str, signed: &[u8], identity: Option<&str>, ring: &Key
                 principals: Vec::new(),
                 namespaces: None,
                 format: KeyFormat::Embedded,
+                aliases: Vec::new(),
             });
             SshOutcome::Valid { signer: known, principal_matches: None }
         }
@@ -93,4 +94,35 @@ fn principal_matches(pattern: &str, identity: &str) -> bool {
         return identity.ends_with(suffix);
     }
     pattern.eq_ignore_ascii_case(identity)
+}
+
+/// The result of checking an OpenPGP signature on a git object.
+#[derive(Debug, Clone)]
+pub enum PgpOutcome {
+    Valid(KnownKey),
+    Invalid(String),
+    /// No key named by the signature was supplied or found.
+    NoKey { issuer: String },
+}
+
+/// Checks an OpenPGP armour over `signed` against the ring's OpenPGP keys, chosen by the
+/// issuer the signature names.
+pub fn check_openpgp(armour: &str, signed: &[u8], ring: &KeyRing) -> PgpOutcome {
+    let sig = match super::openpgp::read_signature(armour) {
+        Ok(s) => s,
+        Err(e) => return PgpOutcome::Invalid(format!("the OpenPGP signature is malformed: {e}")),
+    };
+    let mut candidates: Vec<&KnownKey> = ring.keys.iter().filter(|k| k.format == KeyFormat::OpenPgp && sig.issuer.iter().any(|i| k.is_named_by(i))).collect();
+    candidates.sort_by_key(|k| !k.is_trusted());
+    if candidates.is_empty() {
+        return PgpOutcome::NoKey { issuer: sig.issuer.first().cloned().unwrap_or_else(|| "(no issuer subpacket)".into()) };
+    }
+    let mut reason = String::new();
+    for k in candidates {
+        match sig.verify(signed, &k.key) {
+            Ok(()) => return PgpOutcome::Valid(ring.lookup(&k.key).cloned().unwrap_or_else(|| k.clone())),
+            Err(e) => reason = e,
+        }
+    }
+    PgpOutcome::Invalid(reason)
 }

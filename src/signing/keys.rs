@@ -237,6 +237,16 @@ impl PublicKey {
         }
     }
 
+    /// Checks a fixed-size (r||s) ECDSA signature over a digest computed elsewhere (OpenPGP).
+    pub fn verify_prehash_raw(&self, prehash: &[u8], signature: &[u8]) -> bool {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        match &self.material {
+            Material::Ed25519(_) => false,
+            Material::P256(k) => p256::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify_prehash(prehash, &s).is_ok()),
+            Material::P384(k) => p384::ecdsa::Signature::from_slice(signature).is_ok_and(|s| k.verify_prehash(prehash, &s).is_ok()),
+        }
+    }
+
     /// Checks an ECDSA signature made over a digest computed elsewhere (`prehash`), used where
     /// the signed message is a hash (RFC 3161, X.509 with a different digest).
     pub fn verify_prehash(&self, prehash: &[u8], signature: &[u8]) -> bool {
@@ -341,9 +351,18 @@ pub struct KnownKey {
     pub namespaces: Option<Vec<String>>,
     /// The format the key was read from.
     pub format: KeyFormat,
+    /// Identifiers that do not derive from the key material alone (OpenPGP fingerprints and
+    /// key ids, which include the key's creation time).
+    pub aliases: Vec<String>,
 }
 
 impl KnownKey {
+    /// Whether `id` names this key (any tool's key id, or an alias).
+    pub fn is_named_by(&self, id: &str) -> bool {
+        let id = id.trim();
+        !id.is_empty() && (self.key.is_named_by(id) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(id)))
+    }
+
     pub fn is_trusted(&self) -> bool {
         self.origin.is_trusted()
     }
@@ -369,6 +388,8 @@ pub enum KeyFormat {
     AllowedSigners,
     /// A securesystemslib / in-toto public key JSON.
     IntotoJson,
+    /// An OpenPGP public key block (armored).
+    OpenPgp,
     /// A key carried in a signature (SSHSIG, certificate).
     Embedded,
 }
@@ -378,8 +399,24 @@ pub enum KeyFormat {
 /// allowed-signers file, or a securesystemslib / in-toto key JSON (a single key, or a map of
 /// key ids to keys as in in-toto layouts).
 pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, KeyError> {
-    let simple = |key: PublicKey, format: KeyFormat| KnownKey { key, origin: origin.clone(), principals: Vec::new(), namespaces: None, format };
+    let simple = |key: PublicKey, format: KeyFormat| KnownKey { key, origin: origin.clone(), principals: Vec::new(), namespaces: None, format, aliases: Vec::new() };
     let trimmed = text.trim_start();
+    if text.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----") {
+        let cert = super::openpgp::read_cert(text).map_err(KeyError::Malformed)?;
+        let emails: Vec<String> = cert.user_ids.iter().map(|u| u.rsplit_once('<').and_then(|(_, e)| e.strip_suffix('>')).unwrap_or(u).to_string()).collect();
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for k in cert.keys {
+            match k.key {
+                Ok(key) => out.push(KnownKey { key, origin: origin.clone(), principals: emails.clone(), namespaces: None, format: KeyFormat::OpenPgp, aliases: vec![k.fingerprint, k.key_id] }),
+                Err(e) => problems.push(format!("{}: {e}", k.key_id)),
+            }
+        }
+        if out.is_empty() {
+            return Err(KeyError::Unsupported(format!("an OpenPGP key with no usable key ({})", problems.join("; "))));
+        }
+        return Ok(out);
+    }
     if trimmed.starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| KeyError::Malformed(format!("key JSON: {e}")))?;
         let keys = intoto_keys(&value)?;
@@ -418,7 +455,7 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
             continue;
         }
         let entry = parse_allowed_signer(line).map_err(|e| KeyError::Malformed(format!("line {}: {e}", n + 1)))?;
-        out.push(KnownKey { key: entry.0, origin: origin.clone(), principals: entry.1, namespaces: entry.2, format: KeyFormat::AllowedSigners });
+        out.push(KnownKey { key: entry.0, origin: origin.clone(), principals: entry.1, namespaces: entry.2, format: KeyFormat::AllowedSigners, aliases: Vec::new() });
     }
     if out.is_empty() {
         return Err(KeyError::Unsupported("no PEM, OpenSSH, allowed-signers or in-toto key found".into()));
@@ -543,6 +580,11 @@ impl KeyRing {
                     existing.principals.push(p);
                 }
             }
+            for a in key.aliases {
+                if !existing.aliases.contains(&a) {
+                    existing.aliases.push(a);
+                }
+            }
             return;
         }
         self.keys.push(key);
@@ -577,13 +619,13 @@ impl KeyRing {
     /// were tried), and unverifiable otherwise.
     pub fn check(&self, key_id: &str, message: &[u8], signature: &[u8]) -> SignatureCheck {
         let mut order: Vec<&KnownKey> = self.keys.iter().collect();
-        order.sort_by_key(|k| (!k.key.is_named_by(key_id), !k.is_trusted()));
+        order.sort_by_key(|k| (!k.is_named_by(key_id), !k.is_trusted()));
         for k in &order {
             if k.key.verify(message, signature) {
                 return SignatureCheck::Valid(self.lookup(&k.key).cloned().unwrap_or_else(|| (*k).clone()));
             }
         }
-        let named: Vec<KnownKey> = order.iter().filter(|k| k.key.is_named_by(key_id)).map(|k| (*k).clone()).collect();
+        let named: Vec<KnownKey> = order.iter().filter(|k| k.is_named_by(key_id)).map(|k| (*k).clone()).collect();
         if !named.is_empty() {
             return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named[0].label()), tried: named };
         }

@@ -18,6 +18,7 @@ pub mod gitsig;
 pub mod intoto;
 pub mod keys;
 pub mod keyless;
+pub mod openpgp;
 
 pub mod signer;
 

@@ -158,6 +158,20 @@ impl GitRepo {
         Some((String::from_utf8_lossy(&sig).into_owned(), data.to_vec()))
     }
 
+    /// The signature armour of a signed annotated tag, the bytes it signs (the tag object up
+    /// to the armour) and the tagger's email.
+    pub fn tag_signature_of(&self, name: &str) -> Option<(String, Vec<u8>, String)> {
+        let reference = self.repo.find_reference(&format!("refs/tags/{name}")).ok()?;
+        let tag = reference.peel_to_tag().ok()?;
+        let odb = self.repo.odb().ok()?;
+        let obj = odb.read(tag.id()).ok()?;
+        let data = obj.data();
+        let text = std::str::from_utf8(data).ok()?;
+        let at = ["-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----", "-----BEGIN SIGNED MESSAGE-----"].iter().filter_map(|m| text.find(m)).min()?;
+        let tagger = tag.tagger().and_then(|t| t.email().ok().map(str::to_string)).unwrap_or_default();
+        Some((text[at..].to_string(), data[..at].to_vec(), tagger))
+    }
+
     /// The commit with this full object name, if the repository has it.
     pub fn commit(&self, sha: &str) -> Option<&Commit> {
         let sha = sha.to_ascii_lowercase();

@@ -71,7 +71,7 @@ fn is_internal(rel: &str) -> bool {
 const SIGNATURE_EXTENSIONS: [&str; 6] = ["sig", "dsse", "intoto", "sigstore", "bundle", "asc"];
 /// Words that mark a `.json`/`.jsonl` file as an attestation by name.
 const ATTESTATION_WORDS: [&str; 6] = ["intoto", "in-toto", "dsse", "sigstore", "attestation", "provenance"];
-const KEY_EXTENSIONS: [&str; 3] = ["pub", "pem", "key"];
+const KEY_EXTENSIONS: [&str; 4] = ["pub", "pem", "key", "asc"];
 
 /// Reads the signature and key files under `root`.
 pub fn read(root: &Path, entries: &[WalkedEntry]) -> SignatureEvidence {
@@ -151,6 +151,12 @@ fn read_one(rel: &RelPath, bytes: &[u8], named_sig: bool, named_key: bool, files
         let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
         rel.parent().join(stem).ok().filter(|t| files.contains(t))
     };
+    if trimmed.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----") {
+        if let Ok(ks) = keys::read_key_file(trimmed, &KeyOrigin::Evidence { file: rel.as_str().to_string() }) {
+            out.keys.extend(ks);
+        }
+        return;
+    }
     if trimmed.starts_with("-----BEGIN PGP SIGNATURE-----") {
         match sibling() {
             Some(target) => out.records.push(SignatureRecord { file: rel.clone(), line: 0, signed: Signed::OpenPgp { target } }),
@@ -162,7 +168,7 @@ fn read_one(rel: &RelPath, bytes: &[u8], named_sig: bool, named_key: bool, files
         if trimmed.contains("PRIVATE KEY-----") {
             // a private key in the evidence: listed as a key only by its public half
             if let Ok(k) = crate::signing::signer::public_of_private_pem(trimmed) {
-                out.keys.push(KnownKey { key: k, origin: KeyOrigin::Evidence { file: rel.as_str().to_string() }, principals: Vec::new(), namespaces: None, format: keys::KeyFormat::Pem });
+                out.keys.push(KnownKey { key: k, origin: KeyOrigin::Evidence { file: rel.as_str().to_string() }, principals: Vec::new(), namespaces: None, format: keys::KeyFormat::Pem, aliases: Vec::new() });
             }
             return;
         }

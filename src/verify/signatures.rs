@@ -26,7 +26,7 @@ use crate::lineage::build::id;
 use crate::lineage::{Lineage, Node, NodeKind, Relation, Witness};
 use crate::signing::bundle::{Bundle, Content, Material, ModelManifest};
 use crate::signing::dsse::Envelope;
-use crate::signing::gitsig::{self, GitSignatureKind, SshOutcome};
+use crate::signing::gitsig::{self, GitSignatureKind, PgpOutcome, SshOutcome};
 use crate::signing::intoto::{self, Descriptor, Statement};
 use crate::signing::keys::{KeyRing, KnownKey, SignatureCheck};
 use crate::sources::Evidence;
@@ -637,46 +637,70 @@ impl Cx<'_, '_> {
         self.lineage.link(&sid, Relation::WasDerivedFrom, &fid, Some("subject"));
     }
 
-    /// Signatures on the commits of every repository.
+    /// Signatures on the commits and tags of every repository.
     fn commits(&mut self) {
         for repo in &self.ev.git {
+            let mut objects: Vec<(String, String, String, Vec<u8>, String)> = Vec::new(); // (commit sha, what, armour, signed, identity)
             for c in repo.commits.iter().filter(|c| c.signed) {
-                let Some((armour, signed)) = repo.signature_of(&c.sha) else { continue };
-                let cid = id::commit(&c.sha);
+                if let Some((armour, signed)) = repo.signature_of(&c.sha) {
+                    objects.push((c.sha.clone(), format!("commit {}", c.sha), armour, signed, c.committer.email.clone()));
+                }
+            }
+            for t in repo.tags.iter().filter(|t| t.signed) {
+                if let Some((armour, signed, tagger)) = repo.tag_signature_of(&t.name) {
+                    objects.push((t.commit.clone(), format!("tag {}", t.name), armour, signed, tagger));
+                }
+            }
+            for (sha, what, armour, signed, identity) in objects {
+                let cid = id::commit(&sha);
                 if !self.lineage.contains(&cid) {
                     continue;
                 }
-                let place = format!("{}@{}", repo.rel, c.sha);
+                let place = format!("{}@{}", repo.rel, what.replace(' ', ":"));
                 let sid = id::signature(&place);
                 let kind = GitSignatureKind::of(&armour);
-                let witness = Witness::new(repo.rel.as_str(), format!("commit {} gpgsig", c.sha));
+                let witness = Witness::new(repo.rel.as_str(), format!("{what} signature"));
+                let trusted_verdict = |signer: KnownKey, detail: String| {
+                    let status = if signer.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
+                    (status, Some(signer), detail)
+                };
                 let (status, signer, detail) = match kind {
-                    GitSignatureKind::Ssh => match gitsig::check_ssh(&armour, &signed, Some(&c.committer.email), self.ring, repo.rel.as_str()) {
+                    GitSignatureKind::Ssh => match gitsig::check_ssh(&armour, &signed, Some(&identity), self.ring, repo.rel.as_str()) {
                         SshOutcome::Valid { signer, principal_matches } => {
-                            let mut detail = format!("the commit's SSH signature verifies under {} ({})", signer.label(), signer.origin.describe());
+                            let mut detail = format!("the {what}'s SSH signature verifies under {} ({})", signer.label(), signer.origin.describe());
                             if principal_matches == Some(false) {
-                                detail.push_str(&format!("; note: the allowed-signers principals {:?} do not include the committer {}", signer.principals, c.committer.email));
+                                detail.push_str(&format!("; note: the allowed-signers principals {:?} do not include {identity}", signer.principals));
                             }
-                            let status = if signer.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
-                            (status, Some(signer), detail)
+                            trusted_verdict(signer, detail)
                         }
                         SshOutcome::Invalid { reason, .. } => (Status::SignatureInvalid, None, reason),
                     },
+                    GitSignatureKind::OpenPgp => match gitsig::check_openpgp(&armour, &signed, self.ring) {
+                        PgpOutcome::Valid(signer) => {
+                            let detail = format!("the {what}'s OpenPGP signature verifies under {} ({})", signer.label(), signer.origin.describe());
+                            trusted_verdict(signer, detail)
+                        }
+                        PgpOutcome::Invalid(reason) => (Status::SignatureInvalid, None, format!("the {what}'s OpenPGP signature is invalid: {reason}")),
+                        PgpOutcome::NoKey { issuer } => (
+                            Status::Unverifiable,
+                            None,
+                            format!("an OpenPGP signature by key {issuer} is present; no such key was supplied (give its armored public key with --trust)"),
+                        ),
+                    },
                     other => (Status::Unverifiable, None, format!("an {} signature is present; Custody does not verify {} signatures", other.name(), other.name())),
                 };
-                let verdict = Verdict { status, signer: signer.clone(), detail: detail.clone() };
-                let mut node = Node::new(&sid, NodeKind::Signature, format!("{} signature of {}", kind.name(), &c.sha[..8])).attr("format", format!("git {} signature", kind.name())).attr("verdict", status.name());
+                let mut node = Node::new(&sid, NodeKind::Signature, format!("{} signature of {what}", kind.name())).attr("format", format!("git {} signature", kind.name())).attr("verdict", status.name());
                 if let Some(k) = &signer {
                     node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
                 }
                 self.lineage.add(node);
                 self.lineage.link(&sid, Relation::WasDerivedFrom, &cid, Some("signs"));
-                if let Some(k) = &verdict.signer {
+                if let Some(k) = &signer {
                     let kid = self.key_node(k);
                     self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
                 }
                 if let Some(n) = self.lineage.node_mut(&cid) {
-                    n.attrs.insert("signature".into(), json!(status.name()));
+                    n.attrs.insert(if what.starts_with("tag") { "tag_signature".into() } else { "signature".into() }, json!(status.name()));
                 }
                 let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone());
                 self.out.push(f.clone());

@@ -23,10 +23,10 @@ pub fn demo_case() -> PathBuf {
 }
 
 /// The investigator's keys for the demo case (`fixtures/keys`): the release key, the CI's
-/// attestation key, Marcus's SSH key (allowed-signers) and the serving log key. Never the
-/// attacker's.
+/// attestation key, Marcus's SSH key (allowed-signers), Priya's OpenPGP key and the serving
+/// log key. Never the attacker's, never a private key.
 pub fn demo_keys() -> Vec<PathBuf> {
-    ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "serving-ed25519.pub"].iter().map(|k| fixtures().join("keys").join(k)).collect()
+    ["release-p256.pub", "provenance-ed25519.intoto.json", "allowed_signers", "priya-openpgp.asc", "serving-ed25519.pub"].iter().map(|k| fixtures().join("keys").join(k)).collect()
 }
 
 /// `--trust FILE` for every demo key.
