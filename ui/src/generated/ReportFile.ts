@@ -3,4 +3,4 @@
 /**
  * One file of a report, by digest.
  */
-export type ReportFile = { name: string, sha256: string, size: bigint, };
+export type ReportFile = { name: string, sha256: string, size: number, };
