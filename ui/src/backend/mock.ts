@@ -94,10 +94,9 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
       onProgress({ event: "started", phase: "report", label: "writing report", total: 4 });
       return {
         dir,
-        // ts-rs types u64 as bigint; over IPC a size is a JSON number, as here.
         files: [
-          { name: "report.html", sha256: "11".repeat(32), size: 2048 as unknown as bigint },
-          { name: "report.json", sha256: "22".repeat(32), size: 4096 as unknown as bigint },
+          { name: "report.html", sha256: "11".repeat(32), size: 2048 },
+          { name: "report.json", sha256: "22".repeat(32), size: 4096 },
         ],
         signed_by: signKey ? "ab12cd34ef56".padEnd(64, "0") : undefined,
       };
