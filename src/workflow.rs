@@ -133,10 +133,10 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
         },
         None => sources::discover(&root, &entries, progress),
     };
-    if sources.is_empty() {
+    if sources.is_empty() && sources::signatures::read(&root, &entries).records.is_empty() {
         return Err(Error::Usage {
             path: target,
-            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files)".into(),
+            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files, signatures and attestations)".into(),
         });
     }
     // Sources must read before anything is recorded, so bad input leaves the case unchanged.
@@ -388,16 +388,29 @@ pub fn trust_keys(case: &mut Case, files: &[PathBuf]) -> Result<Vec<TrustedKeyIn
     let mut texts = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+        keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
         let shown = std::path::absolute(f).unwrap_or(f.clone()).display().to_string();
         texts.push((shown, text));
     }
-    Ok(case.record_trusted_keys(&texts)?.iter().map(TrustedKeyInfo::of).collect())
+    let before = trusted_keys(case)?.len();
+    case.record_trusted_keys(&texts)?;
+    Ok(trusted_keys(case)?.into_iter().skip(before).collect())
 }
 
-/// The keys the case trusts.
+/// The keys the case trusts, and its Sigstore trusted roots (one entry each).
 pub fn trusted_keys(case: &Case) -> Result<Vec<TrustedKeyInfo>, Error> {
-    Ok(case.trusted_keys()?.keys.iter().map(TrustedKeyInfo::of).collect())
+    let ring = case.trusted_keys()?;
+    let mut out: Vec<TrustedKeyInfo> = ring.keys.iter().map(TrustedKeyInfo::of).collect();
+    for r in &ring.roots {
+        out.push(TrustedKeyInfo {
+            label: format!("Sigstore trusted root ({} certificate authorities, {} logs)", r.authorities.len(), r.logs.len()),
+            algorithm: "trusted root".into(),
+            fingerprint: String::new(),
+            principals: r.logs.iter().map(|l| l.base_url.clone()).collect(),
+            file: r.file.clone(),
+        });
+    }
+    Ok(out)
 }
 
 /// Discovers every source under `dir`, acquires them into a new case, builds, verifies.
@@ -422,7 +435,7 @@ pub fn investigate_with_keys(dir: &Path, case_path: Option<&Path>, trust: &[Path
     let title = format!("Investigation of {}", evidence_root.display());
     for f in trust {
         let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+        keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
     }
     let mut case = if case_path.exists() { Case::open(&case_path)? } else { Case::create(&case_path, &title)? };
     trust_keys(&mut case, trust)?;
@@ -499,9 +512,7 @@ pub fn verify_report(dir: &Path, trust: &[PathBuf]) -> Result<crate::report::Rep
     let mut ring = KeyRing::default();
     for f in trust {
         let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        for k in keys::read_key_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })? {
-            ring.add(k);
-        }
+        ring.add_file(keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?);
     }
     Ok(crate::report::verify_report(dir, &ring)?)
 }

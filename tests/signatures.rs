@@ -452,3 +452,85 @@ fn a_report_is_never_written_over_an_existing_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
 }
+
+// ---- keyless Sigstore bundles against the trusted roots sigstore-python ships ---------------
+
+/// An evidence folder with the shared keyless samples, each beside its artifact as
+/// `NAME.sigstore.json`: `a.txt` (public-good, no signed time), `b.txt` (staging Rekor v2, an
+/// RFC 3161 timestamp), `c.txt.sigstore.json` (staging v0.1 bundle with a signed entry
+/// timestamp; its artifact is not in the samples, so its stated digest is checked).
+fn keyless_evidence(mutate: impl FnOnce(&Path)) -> (tempfile::TempDir, Investigation) {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    std::fs::create_dir(&ev).unwrap();
+    let s = samples().join("signing");
+    for (from, to) in [("kl_bundle.txt", "a.txt"), ("kl_bundle.json", "a.txt.sigstore.json"), ("v2_bundle.txt", "b.txt"), ("v2_bundle.json", "b.txt.sigstore.json"), ("v01_bundle.json", "c.txt.sigstore.json")] {
+        std::fs::copy(s.join(from), ev.join(to)).unwrap();
+    }
+    mutate(&ev);
+    let roots = ["public-good", "staging"].map(|r| fixtures().join(format!("keys/sigstore/{r}.trusted_root.json")));
+    let r = workflow::investigate_with_keys(&ev, Some(&dir.path().join("c.custody")), &roots, &Silent).unwrap();
+    (dir, r)
+}
+
+fn keyless_status(r: &Investigation, file: &str) -> (Status, String) {
+    let f = r.verification.findings.iter().find(|f| f.check == Check::Signature && f.path.as_deref() == Some(file)).unwrap_or_else(|| panic!("no signature finding for {file}"));
+    (f.status, f.detail.clone())
+}
+
+#[test]
+fn keyless_bundles_are_verified_against_a_supplied_trusted_root() {
+    let (_d, r) = keyless_evidence(|_| {});
+    let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
+    assert_eq!(st, Status::SignatureValid, "{detail}");
+    assert!(detail.contains("a@tny.town") && detail.contains("rekor.sigstage.dev") && detail.contains("checkpoint verified"), "{detail}");
+    // the conformance case: no source of signed time, so a client must reject it
+    let (st, detail) = keyless_status(&r, "a.txt.sigstore.json");
+    assert_eq!(st, Status::SignatureInvalid, "{detail}");
+    assert!(detail.contains("william@yossarian.net") && detail.contains("no signed time"), "{detail}");
+    // Rekor v2 with an RFC 3161 timestamp: Custody's limit, reported as such
+    let (st, detail) = keyless_status(&r, "b.txt.sigstore.json");
+    assert_eq!(st, Status::Unverifiable, "{detail}");
+    assert!(detail.contains("RFC 3161"), "{detail}");
+}
+
+fn edit_bundle(ev: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+    let p = ev.join(name);
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+}
+
+fn flip_b64(v: &mut serde_json::Value) {
+    let mut raw = custody::signing::b64::decode(v.as_str().unwrap()).unwrap();
+    let at = raw.len() / 2;
+    raw[at] ^= 0x01;
+    *v = custody::signing::b64::encode_std(&raw).into();
+}
+
+#[test]
+fn a_keyless_bundle_with_a_flipped_timestamp_proof_or_signature_is_invalid() {
+    let cases: [(&str, fn(&mut serde_json::Value), &str); 3] = [
+        ("signed entry timestamp", |v| flip_b64(&mut v["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]["signedEntryTimestamp"]), "signed entry timestamp"),
+        ("inclusion proof hash", |v| flip_b64(&mut v["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["hashes"][0]), "inclusion proof"),
+        ("artifact signature", |v| flip_b64(&mut v["messageSignature"]["signature"]), "does not verify"),
+    ];
+    for (what, edit, expect) in cases {
+        let (_d, r) = keyless_evidence(|ev| edit_bundle(ev, "c.txt.sigstore.json", edit));
+        let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
+        assert_eq!(st, Status::SignatureInvalid, "{what}: {detail}");
+        assert!(detail.contains(expect), "{what}: {detail}");
+    }
+}
+
+#[test]
+fn without_a_trusted_root_a_keyless_bundle_is_unverifiable_with_its_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    std::fs::create_dir(&ev).unwrap();
+    std::fs::copy(samples().join("signing/v01_bundle.json"), ev.join("c.txt.sigstore.json")).unwrap();
+    let r = workflow::investigate_with_keys(&ev, Some(&dir.path().join("c.custody")), &[], &Silent).unwrap();
+    let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
+    assert_eq!(st, Status::Unverifiable);
+    assert!(detail.contains("a@tny.town") && detail.contains("trusted_root.json"), "{detail}");
+}

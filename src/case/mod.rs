@@ -435,8 +435,9 @@ impl Case {
         let tx = self.conn.transaction().map_err(sql)?;
         let mut added = Vec::new();
         for (supplied_as, text) in files {
-            let keys = keys::read_key_file(text, &KeyOrigin::Supplied { file: supplied_as.clone() })
+            let trust = keys::read_trust_file(text, &KeyOrigin::Supplied { file: supplied_as.clone() })
                 .map_err(|e| CaseError::Corrupt { path: PathBuf::from(supplied_as), problem: e.to_string() })?;
+            let keys = trust.keys;
             let sha = crate::hashing::sha256_hex(text.as_bytes());
             let n = tx
                 .execute("INSERT OR IGNORE INTO trusted_key_files (supplied_as, sha256, text, added_at) VALUES (?1, ?2, ?3, ?4)", params![supplied_as, sha, text, now()])
@@ -448,6 +449,7 @@ impl Case {
                 "file": supplied_as,
                 "sha256": sha,
                 "keys": keys.iter().map(|k| serde_json::json!({"label": k.label(), "algorithm": k.key.algorithm().name(), "fingerprint": k.key.fingerprint(), "principals": k.principals})).collect::<Vec<_>>(),
+                "trusted_roots": trust.roots.iter().map(|r| serde_json::json!({"logs": r.logs.iter().map(|l| l.base_url.clone()).collect::<Vec<_>>(), "authorities": r.authorities.iter().map(|a| a.name.clone()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
             });
             append_log(&tx, "keys.trust", &detail).map_err(sql)?;
             added.extend(keys);
@@ -462,11 +464,9 @@ impl Case {
         let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())?.collect::<Result<_, _>>().map_err(self.sql())?;
         let mut ring = KeyRing::default();
         for (supplied_as, text) in rows {
-            let keys = keys::read_key_file(&text, &KeyOrigin::Supplied { file: supplied_as.clone() })
+            let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: supplied_as.clone() })
                 .map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as}: {e}") })?;
-            for k in keys {
-                ring.add(k);
-            }
+            ring.add_file(trust);
         }
         Ok(ring)
     }

@@ -82,6 +82,8 @@ pub struct Bundle {
     pub material: Material,
     pub content: Content,
     pub tlog_entries: Vec<TlogEntry>,
+    /// Whether the bundle carries RFC 3161 timestamps (a source of signed time).
+    pub has_rfc3161: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +133,8 @@ impl Bundle {
         } else {
             return Err(shape("neither dsseEnvelope nor messageSignature"));
         };
-        Ok(Bundle { media_type, material, content, tlog_entries })
+        let has_rfc3161 = vm.pointer("/timestampVerificationData/rfc3161Timestamps").and_then(|t| t.as_array()).is_some_and(|a| !a.is_empty());
+        Ok(Bundle { media_type, material, content, tlog_entries, has_rfc3161 })
     }
 }
 

@@ -565,14 +565,45 @@ fn intoto_keys(value: &serde_json::Value) -> Result<Vec<PublicKey>, KeyError> {
     Ok(out)
 }
 
+/// What a trust file holds: keys, or a Sigstore trusted root (for keyless signatures).
+#[derive(Debug, Clone, Default)]
+pub struct TrustFile {
+    pub keys: Vec<KnownKey>,
+    pub roots: Vec<super::keyless::TrustedRoot>,
+}
+
+/// Reads a file the investigator trusts: any key file [`read_key_file`] reads, or a Sigstore
+/// `trusted_root.json` (certificate authorities and transparency-log keys, used only for
+/// keyless bundles, never as signing keys).
+pub fn read_trust_file(text: &str, origin: &KeyOrigin) -> Result<TrustFile, KeyError> {
+    if text.trim_start().starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+            if super::keyless::looks_like_trusted_root(&v) {
+                let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(KeyError::Malformed)?;
+                return Ok(TrustFile { keys: Vec::new(), roots: vec![root] });
+            }
+        }
+    }
+    Ok(TrustFile { keys: read_key_file(text, origin)?, roots: Vec::new() })
+}
+
 /// The keys a verification may use: the investigator's (trusted) and those found in the
-/// evidence (listed, never trusted).
+/// evidence (listed, never trusted), and the Sigstore trusted roots the investigator supplied.
 #[derive(Debug, Clone, Default)]
 pub struct KeyRing {
     pub keys: Vec<KnownKey>,
+    pub roots: Vec<super::keyless::TrustedRoot>,
 }
 
 impl KeyRing {
+    /// Adds everything a trust file holds.
+    pub fn add_file(&mut self, file: TrustFile) {
+        for k in file.keys {
+            self.add(k);
+        }
+        self.roots.extend(file.roots);
+    }
+
     pub fn add(&mut self, key: KnownKey) {
         if let Some(existing) = self.keys.iter_mut().find(|k| k.key == key.key && k.origin == key.origin) {
             for p in key.principals {

@@ -19,6 +19,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::json;
+use sha2::Digest as _;
 
 use super::{Check, DigestTable, Finding, NodeRef, Status};
 use crate::evidence::{EntryKind, RelPath};
@@ -255,14 +256,48 @@ impl Cx<'_, '_> {
                     self.cover(&sid, &t, None, &verdict, record);
                 }
             }
-            (_, Material::Certificates(certs)) => {
-                let who = crate::signing::keyless::certificate_identity(certs.first().map(Vec::as_slice).unwrap_or_default()).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
-                let verdict = Verdict {
-                    status: Status::Unverifiable,
-                    signer: None,
-                    detail: format!("a keyless Sigstore bundle (certificate for {who}, {} transparency-log entries); keyless verification needs a trusted root, which Custody does not check yet", b.tlog_entries.len()),
+            (content, Material::Certificates(certs)) => {
+                use crate::signing::keyless::{self, Signed as KeylessSigned};
+                let identity = keyless::certificate_identity(certs.first().map(Vec::as_slice).unwrap_or_default()).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
+                let verdict = |outcome: Option<keyless::KeylessOutcome>| match outcome.map(|o| (o.unsupported, o.result)) {
+                    Some((true, Err(problem))) => Verdict { status: Status::Unverifiable, signer: None, detail: format!("the keyless signature by {identity} cannot be checked: {problem}") },
+                    None => Verdict {
+                        status: Status::Unverifiable,
+                        signer: None,
+                        detail: format!("a keyless Sigstore bundle signed by {identity}; supply a Sigstore trusted_root.json with --trust to verify it offline"),
+                    },
+                    Some((_, Ok(summary))) => Verdict { status: Status::SignatureValid, signer: None, detail: format!("the keyless signature by {identity} verifies: {summary}") },
+                    Some((false, Err(problem))) => Verdict::invalid(format!("the keyless signature by {identity} does not verify: {problem}")),
                 };
-                self.signature_node(&sid, record.file.file_name(), record, "Sigstore bundle (keyless)", &verdict);
+                let roots = &self.ring.roots;
+                match content {
+                    Content::Dsse(env) => {
+                        let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Pae(&env.pae()), env.signatures.first().map(|s| s.sig.as_slice()).unwrap_or_default(), roots));
+                        let mut v = verdict(result);
+                        v.detail = v.detail.replace("signature by", "DSSE signature by");
+                        self.statement_of(record, &sid, env, v, "Sigstore bundle (keyless, DSSE)");
+                        if let Some(n) = self.lineage.node_mut(&sid) {
+                            n.attrs.insert("signer".into(), json!(identity));
+                        }
+                    }
+                    Content::MessageSignature { digest, signature, .. } => {
+                        let target = sibling_target(self.ev, &record.file);
+                        let bytes = target.as_ref().and_then(|t| std::fs::read(t.to_local(&self.ev.root)).ok());
+                        let stated = match &bytes {
+                            Some(b) => sha2::Sha256::digest(b).to_vec(),
+                            None => digest.clone(),
+                        };
+                        let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Artifact { bytes: bytes.as_deref(), digest: &stated }, signature, roots));
+                        let v = verdict(result);
+                        self.signature_node(&sid, record.file.file_name(), record, "Sigstore bundle (keyless)", &v);
+                        if let Some(n) = self.lineage.node_mut(&sid) {
+                            n.attrs.insert("signer".into(), json!(identity));
+                        }
+                        if let Some(t) = target {
+                            self.cover(&sid, &t, None, &v, record);
+                        }
+                    }
+                }
             }
         }
     }
