@@ -490,46 +490,38 @@ fn parse_allowed_signer(line: &str) -> Result<(PublicKey, Vec<String>, Option<Ve
     Ok((key, principals, namespaces))
 }
 
-fn split_quoted(line: &str) -> Vec<String> {
+/// Splits `text` at separators outside double quotes (quotes are kept); empty parts are
+/// dropped when `skip_empty`.
+fn split_outside_quotes(text: &str, is_separator: impl Fn(char) -> bool, skip_empty: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
+    for c in text.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if is_separator(c) && !quoted {
+            if !(skip_empty && cur.is_empty()) {
+                out.push(std::mem::take(&mut cur));
             }
-            c if c.is_whitespace() && !quoted => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
+        } else {
+            cur.push(c);
         }
     }
-    if !cur.is_empty() {
+    if !(skip_empty && cur.is_empty()) {
         out.push(cur);
     }
     out
 }
 
+/// The whitespace-separated fields of an allowed-signers line.
+fn split_quoted(line: &str) -> Vec<String> {
+    split_outside_quotes(line, char::is_whitespace, true)
+}
+
+/// The comma-separated options of an allowed-signers line.
 fn split_options(opts: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in opts.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                cur.push(c);
-            }
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
+    split_outside_quotes(opts, |c| c == ',', false)
 }
 
 /// Keys in a securesystemslib key dict, or in a map of key id → key dict.
@@ -669,5 +661,23 @@ impl KeyRing {
             return SignatureCheck::Invalid { reason: format!("it names no key and none of the {} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", trusted.len()), tried: trusted };
         }
         SignatureCheck::NoKey { named: key_id.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJxz1eJ9+kM7/jHb347aivMUtR2rHmXEvGBSKfuAShT";
+
+    #[test]
+    fn allowed_signers_lines_with_options_and_quotes() {
+        let text = format!("# team\nalice@example.com,bob@example.com namespaces=\"git,file\",valid-after=\"20260101\" {KEY} laptop\n\"carol x@example.com\" {KEY}\n");
+        let keys = read_key_file(&text, &KeyOrigin::Supplied { file: "a".into() }).unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(keys[0].principals, vec!["alice@example.com", "bob@example.com"]);
+        assert_eq!(keys[0].namespaces.as_deref(), Some(&["git".to_string(), "file".to_string()][..]));
+        assert_eq!(keys[1].principals, vec!["carol x@example.com"]);
+        assert!(read_key_file(&format!("x@example.com cert-authority {KEY}"), &KeyOrigin::Supplied { file: "a".into() }).is_err(), "CA entries are refused, not misread");
     }
 }
