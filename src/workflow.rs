@@ -382,19 +382,32 @@ impl TrustedKeyInfo {
 }
 
 /// Reads key files the investigator trusts (PEM, OpenSSH public keys, allowed-signers, in-toto
-/// key JSON) and records them in the case. Every file is read and checked before anything is
-/// recorded, so a bad key file leaves the case unchanged. Returns the keys newly trusted.
-pub fn trust_keys(case: &mut Case, files: &[PathBuf]) -> Result<Vec<TrustedKeyInfo>, Error> {
+/// key JSON, OpenPGP keys, Sigstore trusted roots) and keyless identities (`IDENTITY` or
+/// `IDENTITY,ISSUER`), and records them in the case. Everything is read and checked before
+/// anything is recorded, so a bad key file leaves the case unchanged. Returns what is newly
+/// trusted.
+pub fn trust(case: &mut Case, files: &[PathBuf], identities: &[String]) -> Result<Vec<TrustedKeyInfo>, Error> {
     let mut texts = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+        let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
+        // a private key file is kept as its public half only: the case never holds secrets
+        let text = if text.contains("PRIVATE KEY-----") { trust.keys.iter().map(|k| k.key.to_pem()).collect::<String>() } else { text };
         let shown = std::path::absolute(f).unwrap_or(f.clone()).display().to_string();
         texts.push((shown, text));
     }
-    let before = trusted_keys(case)?.len();
+    for i in identities {
+        let identity = keys::TrustedIdentity::parse(i).map_err(|e| Error::Usage { path: PathBuf::from("--trust-identity"), problem: format!("{i}: {e}") })?;
+        texts.push((format!("--trust-identity {i}"), identity.to_record()));
+    }
+    let before: std::collections::HashSet<(String, String, String)> = trusted_keys(case)?.into_iter().map(|k| (k.file, k.fingerprint, k.label)).collect();
     case.record_trusted_keys(&texts)?;
-    Ok(trusted_keys(case)?.into_iter().skip(before).collect())
+    Ok(trusted_keys(case)?.into_iter().filter(|k| !before.contains(&(k.file.clone(), k.fingerprint.clone(), k.label.clone()))).collect())
+}
+
+/// [`trust`] for key files only.
+pub fn trust_keys(case: &mut Case, files: &[PathBuf]) -> Result<Vec<TrustedKeyInfo>, Error> {
+    trust(case, files, &[])
 }
 
 /// The keys the case trusts, and its Sigstore trusted roots (one entry each).
@@ -410,6 +423,18 @@ pub fn trusted_keys(case: &Case) -> Result<Vec<TrustedKeyInfo>, Error> {
             file: r.file.clone(),
         });
     }
+    for i in &ring.identities {
+        out.push(TrustedKeyInfo {
+            label: match &i.issuer {
+                Some(iss) => format!("{} (issuer {iss})", i.identity),
+                None => i.identity.clone(),
+            },
+            algorithm: "keyless identity".into(),
+            fingerprint: String::new(),
+            principals: vec![i.identity.clone()],
+            file: "--trust-identity".into(),
+        });
+    }
     Ok(out)
 }
 
@@ -420,6 +445,11 @@ pub fn investigate(dir: &Path, case_path: Option<&Path>, progress: &dyn Progress
 
 /// [`investigate`], trusting the keys in `trust` (recorded in the case before verifying).
 pub fn investigate_with_keys(dir: &Path, case_path: Option<&Path>, trust: &[PathBuf], progress: &dyn Progress) -> Result<Investigation, Error> {
+    investigate_with_trust(dir, case_path, trust, &[], progress)
+}
+
+/// [`investigate`], trusting key files and keyless identities (recorded before verifying).
+pub fn investigate_with_trust(dir: &Path, case_path: Option<&Path>, trust: &[PathBuf], identities: &[String], progress: &dyn Progress) -> Result<Investigation, Error> {
     let evidence_root = canonical(dir)?;
     if !evidence_root.is_dir() {
         return Err(Error::Usage { path: evidence_root, problem: "investigate needs a folder".into() });
@@ -437,8 +467,11 @@ pub fn investigate_with_keys(dir: &Path, case_path: Option<&Path>, trust: &[Path
         let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
         keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
     }
+    for i in identities {
+        keys::TrustedIdentity::parse(i).map_err(|e| Error::Usage { path: PathBuf::from("--trust-identity"), problem: format!("{i}: {e}") })?;
+    }
     let mut case = if case_path.exists() { Case::open(&case_path)? } else { Case::create(&case_path, &title)? };
-    trust_keys(&mut case, trust)?;
+    self::trust(&mut case, trust, identities)?;
     let mut cache = DigestCache::new();
     let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
     let verification = verify(&mut case, progress, &mut cache)?;

@@ -240,7 +240,7 @@ fn a_changed_commit_object_fails_its_ssh_and_openpgp_signatures() {
         let (sig, data) = repo.extract_signature(&git2::Oid::from_str(sha).unwrap(), None).unwrap();
         let armour = std::str::from_utf8(&sig).unwrap();
         let mut changed = data.to_vec();
-        // the author line's email: one letter changed, as if the commit were re-attributed
+        // the author line's name: one letter's case changed, as if the commit were re-attributed
         let at = changed.windows(6).position(|w| w == b"author").unwrap() + 8;
         changed[at] ^= 0x20;
         if ssh {
@@ -251,6 +251,79 @@ fn a_changed_commit_object_fails_its_ssh_and_openpgp_signatures() {
             assert!(matches!(check_openpgp(armour, &changed, &ring), PgpOutcome::Invalid(_)), "a changed commit fails its OpenPGP signature");
         }
     }
+}
+
+#[test]
+fn a_key_id_names_candidates_but_never_decides() {
+    // a garbage model-signing hint: the trusted key still verifies the untouched signature
+    let m = materialise(None, GitLayout::BareBeside);
+    let path = m.root.join(MODEL_SIG);
+    let mut bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    bundle["verificationMaterial"]["publicKey"]["hint"] = "x".into();
+    std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let r = investigate(&m, &demo_keys());
+    assert_eq!(signature_node_status(&r, MODEL_SIG), Status::SignatureValid);
+    // and with the signature flipped as well, it is invalid, not merely uncheckable
+    flip_signature_bit(&mut bundle["dsseEnvelope"]);
+    std::fs::write(&path, serde_json::to_vec(&bundle).unwrap()).unwrap();
+    let r = investigate(&m, &demo_keys());
+    assert_eq!(signature_node_status(&r, MODEL_SIG), Status::SignatureInvalid);
+}
+
+#[test]
+fn an_allowed_signers_entry_restricted_to_another_namespace_does_not_trust_git_signatures() {
+    let m = materialise(None, GitLayout::BareBeside);
+    let line = std::fs::read_to_string(fixtures().join("keys/allowed_signers")).unwrap();
+    let (principal, key) = line.trim().split_once(' ').unwrap();
+    let restricted = m.dir.path().join("allowed_signers_file_only");
+    std::fs::write(&restricted, format!("{principal} namespaces=\"file\" {key}\n")).unwrap();
+    let r = investigate(&m, &[restricted]);
+    assert_eq!(commit_signature(&r, RELEASE_COMMIT).status, Status::UntrustedKey);
+}
+
+#[test]
+fn a_changed_deployed_copy_is_caught_by_the_attestation_although_intact_copies_exist_elsewhere() {
+    // three files of the deployed model changed: the MLflow copies still match the
+    // attestation's digests better than the deployed folder does
+    let m = materialise(None, GitLayout::BareBeside);
+    for f in ["model.pkl", "MLmodel", "requirements.txt"] {
+        let p = m.root.join(MODEL_DIR).join(f);
+        let mut b = std::fs::read(&p).unwrap();
+        b[0] ^= 0x01;
+        std::fs::write(&p, b).unwrap();
+    }
+    let r = investigate(&m, &demo_keys());
+    for f in ["model.pkl", "MLmodel", "requirements.txt"] {
+        let path = format!("{MODEL_DIR}/{f}");
+        assert_eq!(status_of(&r, Check::SignedDigest, &path, ATTESTATION), Status::Mismatch, "{path}");
+    }
+}
+
+#[test]
+fn a_private_key_given_to_trust_is_kept_as_its_public_half_only() {
+    let m = materialise(None, GitLayout::BareBeside);
+    let case = m.dir.path().join("c.custody");
+    workflow::investigate_with_keys(&m.root, Some(&case), &[fixtures().join("keys/release-p256.pem")], &Silent).unwrap();
+    let conn = rusqlite::Connection::open(&case).unwrap();
+    let texts: Vec<String> = conn.prepare("SELECT text FROM trusted_key_files").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(texts.len(), 1);
+    assert!(texts[0].contains("BEGIN PUBLIC KEY") && !texts[0].contains("PRIVATE"), "{}", texts[0]);
+}
+
+#[test]
+fn a_trusted_key_slipped_into_the_case_file_is_refused() {
+    let m = materialise(None, GitLayout::BareBeside);
+    let case = m.dir.path().join("c.custody");
+    workflow::investigate_with_keys(&m.root, Some(&case), &demo_keys(), &Silent).unwrap();
+    let conn = rusqlite::Connection::open(&case).unwrap();
+    // the attacker's key, inserted behind Custody's back (updates and deletes are refused by triggers)
+    let attacker = std::fs::read_to_string(fixtures().join("keys/attacker-p256.pub")).unwrap();
+    conn.execute("INSERT INTO trusted_key_files (supplied_as, sha256, text, added_at) VALUES ('x', 'y', ?1, 'now')", [&attacker]).unwrap();
+    assert!(conn.execute("DELETE FROM trusted_key_files", []).is_err(), "trusted keys are append-only");
+    drop(conn);
+    let out = custody(&["verify", case.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("not recorded in the case log"), "{}", stderr(&out));
 }
 
 #[test]
@@ -481,9 +554,14 @@ fn keyless_status(r: &Investigation, file: &str) -> (Status, String) {
 #[test]
 fn keyless_bundles_are_verified_against_a_supplied_trusted_root() {
     let (_d, r) = keyless_evidence(|_| {});
+    // every check passes (chain, signed time, signature over the stated digest, log entry,
+    // inclusion proof, signed checkpoint), but the artifact itself is not in the samples, and a
+    // stated digest is not proof of the bytes: unverifiable, with what did verify
     let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
-    assert_eq!(st, Status::SignatureValid, "{detail}");
-    assert!(detail.contains("a@tny.town") && detail.contains("rekor.sigstage.dev") && detail.contains("checkpoint verified"), "{detail}");
+    assert_eq!(st, Status::Unverifiable, "{detail}");
+    for part in ["a@tny.town", "https://fulcio.sigstage.dev", "index 7390977", "signed checkpoint verified", "not in the evidence"] {
+        assert!(detail.contains(part), "{part}: {detail}");
+    }
     // the conformance case: no source of signed time, so a client must reject it
     let (st, detail) = keyless_status(&r, "a.txt.sigstore.json");
     assert_eq!(st, Status::SignatureInvalid, "{detail}");

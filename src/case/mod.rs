@@ -462,8 +462,19 @@ impl Case {
     pub fn trusted_keys(&self) -> Result<KeyRing, CaseError> {
         let mut stmt = self.conn.prepare("SELECT supplied_as, text FROM trusted_key_files ORDER BY id").map_err(self.sql())?;
         let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())?.collect::<Result<_, _>>().map_err(self.sql())?;
+        // every trusted file must have been recorded through the hash-chained log: a row
+        // slipped into the table by editing the case file is refused, not trusted
+        let logged: std::collections::HashSet<String> = self
+            .log_rows()?
+            .into_iter()
+            .filter(|r| r.action == "keys.trust")
+            .filter_map(|r| serde_json::from_str::<serde_json::Value>(&r.detail).ok().and_then(|d| d["sha256"].as_str().map(str::to_string)))
+            .collect();
         let mut ring = KeyRing::default();
         for (supplied_as, text) in rows {
+            if !logged.contains(&crate::hashing::sha256_hex(text.as_bytes())) {
+                return Err(CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as} is not recorded in the case log: the case file was edited") });
+            }
             let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: supplied_as.clone() })
                 .map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as}: {e}") })?;
             ring.add_file(trust);

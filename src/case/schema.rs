@@ -96,6 +96,13 @@ const MIGRATIONS: &[&str] = &[
         added_at TEXT NOT NULL
     );
     ",
+    // 3: what the investigator trusted is as append-only as the log that records it.
+    "
+    CREATE TRIGGER trusted_keys_append_only_update BEFORE UPDATE ON trusted_key_files
+        BEGIN SELECT RAISE(ABORT, 'trusted keys are append-only'); END;
+    CREATE TRIGGER trusted_keys_append_only_delete BEFORE DELETE ON trusted_key_files
+        BEGIN SELECT RAISE(ABORT, 'trusted keys are append-only'); END;
+    ",
 ];
 
 /// The schema version this build writes.

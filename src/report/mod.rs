@@ -219,7 +219,7 @@ pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, Repor
     let value: serde_json::Value = serde_json::from_slice(&raw).map_err(|e| file_err(&statement_path, format!("malformed JSON: {e}")))?;
     let mut problems = Vec::new();
     let (payload, signature, signer) = if dsse::looks_like_envelope(&value) {
-        let env = Envelope::from_json(&value).map_err(|e| file_err(&statement_path, e.to_string()))?;
+        let env = Envelope::from_json(&value).map_err(|e| file_err(&statement_path, format!("not a readable DSSE envelope: {e}")))?;
         let mut verdict = ("signature-invalid".to_string(), None);
         for s in &env.signatures {
             match trusted.check(&s.keyid, &env.pae(), &s.sig) {
@@ -245,7 +245,18 @@ pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, Repor
         problems.push(format!("{STATEMENT_FILE}: the report is not signed"));
         (raw.clone(), "unsigned".to_string(), None)
     };
-    let statement = Statement::from_payload(&payload).map_err(|e| file_err(&statement_path, e.to_string()))?;
+    let statement = match Statement::from_payload(&payload) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push(format!("{STATEMENT_FILE}: the signed statement cannot be read ({e}): it was changed"));
+            return Ok(ReportCheck { dir: dir.display().to_string(), signature, signer, files: Vec::new(), log_intact: false, problems, ok: false });
+        }
+    };
+    for name in FILES {
+        if !statement.subjects.iter().any(|s| s.name.as_deref() == Some(name)) {
+            problems.push(format!("{name}: not listed in the signed statement"));
+        }
+    }
     if statement.predicate_type != PREDICATE_TYPE {
         problems.push(format!("{STATEMENT_FILE}: predicate type {} is not a Custody evidence report", statement.predicate_type));
     }

@@ -75,9 +75,12 @@ pub fn check_ssh(armour: &str, signed: &[u8], identity: Option<&str>, ring: &Key
             SshOutcome::Valid { signer: k.clone(), principal_matches }
         }
         None => {
-            let known = ring.lookup(&key).cloned().unwrap_or(KnownKey {
+            // an evidence copy of the key, or the key the signature carries: never trusted,
+            // even when a trusted entry for the key exists but does not admit the git namespace
+            let restricted = ring.keys.iter().any(|k| k.key == key && k.is_trusted());
+            let known = ring.keys.iter().find(|k| k.key == key && !k.is_trusted()).cloned().unwrap_or(KnownKey {
                 key,
-                origin: KeyOrigin::Embedded { file: file.to_string() },
+                origin: KeyOrigin::Embedded { file: if restricted { format!("{file}; the investigator's allowed-signers entry for this key does not admit the git namespace") } else { file.to_string() } },
                 principals: Vec::new(),
                 namespaces: None,
                 format: KeyFormat::Embedded,
@@ -112,7 +115,12 @@ pub fn check_openpgp(armour: &str, signed: &[u8], ring: &KeyRing) -> PgpOutcome 
         Ok(s) => s,
         Err(e) => return PgpOutcome::Invalid(format!("the OpenPGP signature is malformed: {e}")),
     };
-    let mut candidates: Vec<&KnownKey> = ring.keys.iter().filter(|k| k.format == KeyFormat::OpenPgp && sig.issuer.iter().any(|i| k.is_named_by(i))).collect();
+    let pgp_keys: Vec<&KnownKey> = ring.keys.iter().filter(|k| k.format == KeyFormat::OpenPgp).collect();
+    let mut candidates: Vec<&KnownKey> = pgp_keys.iter().copied().filter(|k| sig.issuer.iter().any(|i| k.is_named_by(i))).collect();
+    if candidates.is_empty() {
+        // the issuer is only a hint: with trusted OpenPGP keys at hand, none of them may verify it
+        candidates = pgp_keys.iter().copied().filter(|k| k.is_trusted()).collect();
+    }
     candidates.sort_by_key(|k| !k.is_trusted());
     if candidates.is_empty() {
         return PgpOutcome::NoKey { issuer: sig.issuer.first().cloned().unwrap_or_else(|| "(no issuer subpacket)".into()) };
@@ -120,7 +128,7 @@ pub fn check_openpgp(armour: &str, signed: &[u8], ring: &KeyRing) -> PgpOutcome 
     let mut reason = String::new();
     for k in candidates {
         match sig.verify(signed, &k.key) {
-            Ok(()) => return PgpOutcome::Valid(ring.lookup(&k.key).cloned().unwrap_or_else(|| k.clone())),
+            Ok(()) => return PgpOutcome::Valid(k.clone()),
             Err(e) => reason = e,
         }
     }

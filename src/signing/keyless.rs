@@ -25,6 +25,16 @@ const OID_ISSUER_V2: &str = "1.3.6.1.4.1.57264.1.8";
 /// The identity a Fulcio certificate binds: its subject alternative names and OIDC issuer,
 /// as `name (issuer)`.
 pub fn certificate_identity(der_bytes: &[u8]) -> Result<String, String> {
+    let (names, issuer) = certificate_names(der_bytes)?;
+    let who = if names.is_empty() { "no subject alternative name".to_string() } else { names.join(", ") };
+    Ok(match issuer {
+        Some(i) => format!("{who} (issuer {i})"),
+        None => who,
+    })
+}
+
+/// A certificate's subject alternative names and Fulcio OIDC issuer.
+pub fn certificate_names(der_bytes: &[u8]) -> Result<(Vec<String>, Option<String>), String> {
     let cert = Certificate::from_der(der_bytes).map_err(|e| format!("not an X.509 certificate: {e}"))?;
     let mut names = Vec::new();
     let mut issuer = None;
@@ -47,11 +57,7 @@ pub fn certificate_identity(der_bytes: &[u8]) -> Result<String, String> {
             issuer = std::str::from_utf8(ext.extn_value.as_bytes()).ok().map(str::to_string);
         }
     }
-    let who = if names.is_empty() { "no subject alternative name".to_string() } else { names.join(", ") };
-    Ok(match issuer {
-        Some(i) => format!("{who} (issuer {i})"),
-        None => who,
-    })
+    Ok((names, issuer))
 }
 
 /// RFC 6962 leaf hash: SHA-256(0x00 || data).
@@ -255,50 +261,33 @@ pub enum Signed<'a> {
 }
 
 /// Verifies a keyless bundle offline against `roots`: the certificate chains to a trusted
-/// authority; the signed time (the log's signed entry timestamp) lies inside the certificate's
-/// validity; the signature verifies under the certificate's key; the log entry records this
-/// signature, certificate and digest; the inclusion proof reaches the proof's root; the
-/// checkpoint is signed by the log's key and names that root.
+/// authority; the signature verifies under the certificate's key; the log entry records this
+/// signature, certificate and digest; the inclusion proof reaches its root and the checkpoint
+/// naming that root is signed by the log's key; and a signed time (the log's signed entry
+/// timestamp) lies inside the certificate's and the authority's validity.
 pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signature: &[u8], roots: &[TrustedRoot]) -> KeylessOutcome {
     let super::bundle::Material::Certificates(certs) = &bundle.material else {
         return KeylessOutcome { identity: String::new(), result: Err("not a keyless bundle".into()), unsupported: false };
     };
     let leaf_der = certs.first().cloned().unwrap_or_default();
     let identity = certificate_identity(&leaf_der).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
+    let mut unsupported = false;
     let result = (|| -> Result<String, String> {
         let leaf = parse_cert(&leaf_der)?;
-        // 1. a transparency-log entry with a signed time
-        let entry = bundle.tlog_entries.first().ok_or("the bundle has no transparency-log entry")?;
-        let body_b64 = entry.canonicalized_body.as_deref().ok_or("the log entry has no canonicalized body")?;
-        let body = super::b64::decode(body_b64)?;
-        let log_id = super::b64::decode(&entry.log_id.as_ref().ok_or("the log entry has no log id")?.key_id)?;
-        let log = roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or("the entry's log is not in the trusted root")?;
-        let promise = entry.inclusion_promise.as_ref().ok_or(if bundle.has_rfc3161 {
-            "its signed time is an RFC 3161 timestamp, which Custody does not check yet"
-        } else {
-            "no signed time: neither a signed entry timestamp nor an RFC 3161 timestamp, so the certificate's ten-minute validity cannot be checked (Sigstore clients reject such bundles)"
-        })?;
-        let integrated: i64 = entry.integrated_time.as_deref().ok_or("no integrated time")?.parse().map_err(|e| format!("integrated time: {e}"))?;
-        let log_index: i64 = entry.log_index.as_deref().ok_or("no log index")?.parse().map_err(|e| format!("log index: {e}"))?;
-        let set_message = format!("{{\"body\":\"{body_b64}\",\"integratedTime\":{integrated},\"logID\":\"{}\",\"logIndex\":{log_index}}}", hex::encode(&log_id));
-        if !log.key.verify(set_message.as_bytes(), &super::b64::decode(&promise.signed_entry_timestamp)?) {
-            return Err("the signed entry timestamp does not verify under the log's key".into());
-        }
-        // 2. the certificate chain, at the signed time
-        if integrated < leaf.not_before || integrated > leaf.not_after {
-            return Err(format!("the certificate was not valid at the signed time {integrated}"));
-        }
-        let authority = roots
+        // 1. the certificate chain (the time comes last)
+        let authorities: Vec<&Authority> = roots
             .iter()
             .flat_map(|r| r.authorities.iter())
-            .filter(|a| a.valid_from.is_none_or(|f| integrated >= f) && a.valid_to.is_none_or(|t| integrated <= t))
-            .find(|a| {
+            .filter(|a| {
                 let Ok(chain) = a.chain.iter().map(|c| parse_cert(c)).collect::<Result<Vec<_>, _>>() else { return false };
                 let Some(first) = chain.first() else { return false };
                 signed_by(&leaf, first) && chain.windows(2).all(|w| signed_by(&w[0], &w[1]))
             })
-            .ok_or("the certificate does not chain to a certificate authority of the trusted root (at the signed time)")?;
-        // 3. the signature under the certificate's key
+            .collect();
+        if authorities.is_empty() {
+            return Err("the certificate does not chain to a certificate authority of the trusted root".into());
+        }
+        // 2. the signature under the certificate's key
         let key = PublicKey::from_spki_der(&leaf.spki).map_err(|e| format!("certificate key: {e}"))?;
         let digest: Vec<u8> = match &signed {
             Signed::Pae(pae) => {
@@ -318,7 +307,12 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
                 digest.to_vec()
             }
         };
-        // 4. the log entry records this signature, certificate and digest
+        // 3. the log entry records this signature, certificate and digest
+        let entry = bundle.tlog_entries.first().ok_or("the bundle has no transparency-log entry")?;
+        let body_b64 = entry.canonicalized_body.as_deref().ok_or("the log entry has no canonicalized body")?;
+        let body = super::b64::decode(body_b64)?;
+        let log_id = super::b64::decode(&entry.log_id.as_ref().ok_or("the log entry has no log id")?.key_id)?;
+        let log = roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or("the entry's log is not in the trusted root")?;
         let rec: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("log entry body: {e}"))?;
         if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.1" {
             if rec.pointer("/spec/data/hash/value").and_then(|v| v.as_str()) != Some(hex::encode(&digest).as_str()) {
@@ -333,8 +327,23 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
             if super::keys::pem_block(&pem, "CERTIFICATE").as_deref() != Some(leaf_der.as_slice()) {
                 return Err("the log entry records another certificate".into());
             }
+        } else if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.2" {
+            let spec = &rec["spec"]["hashedRekordV002"];
+            let field = |ptr: &str| spec.pointer(ptr).and_then(|v| v.as_str()).map(super::b64::decode).transpose();
+            if field("/data/digest")?.as_deref() != Some(digest.as_slice()) {
+                return Err("the log entry records another artifact digest".into());
+            }
+            if field("/signature/content")?.as_deref() != Some(signature) {
+                return Err("the log entry records another signature".into());
+            }
+            if field("/signature/verifier/x509Certificate/rawBytes")?.as_deref() != Some(leaf_der.as_slice()) {
+                return Err("the log entry records another certificate".into());
+            }
+        } else {
+            unsupported = true;
+            return Err(format!("its log entry is of kind {} {}, which Custody does not tie to the bundle yet", rec["kind"], rec["apiVersion"]));
         }
-        // 5. inclusion in the log, and the checkpoint
+        // 4. inclusion in the log, and the checkpoint
         let proof = entry.inclusion_proof.as_ref().ok_or("the entry has no inclusion proof")?;
         let path: Vec<Vec<u8>> = proof.hashes.iter().map(|h| super::b64::decode(h)).collect::<Result<_, _>>()?;
         let root = super::b64::decode(&proof.root_hash)?;
@@ -343,20 +352,43 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
         if !verify_inclusion(index, size, &leaf_hash(&body), &path, &root) {
             return Err("the inclusion proof does not reach the recorded root".into());
         }
-        if let Some(cp) = &proof.checkpoint {
-            let cp = parse_checkpoint(&cp.envelope)?;
-            if cp.root != root || cp.size != size {
-                return Err("the checkpoint names another tree than the inclusion proof".into());
+        let checkpoint = match &proof.checkpoint {
+            Some(cp) => {
+                let cp = parse_checkpoint(&cp.envelope)?;
+                if cp.root != root || cp.size != size {
+                    return Err("the checkpoint names another tree than the inclusion proof".into());
+                }
+                let hint = &log.log_id[..4];
+                if !cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig)) {
+                    return Err("the checkpoint is not signed by the log's key".into());
+                }
+                "inclusion proof and signed checkpoint verified"
             }
-            let hint = &log.log_id[..4];
-            let signed_ok = cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig));
-            if !signed_ok {
-                return Err("the checkpoint is not signed by the log's key".into());
+            None => "inclusion proof verified; no checkpoint",
+        };
+        // 5. a signed time inside the certificate's and the authority's validity
+        let Some(promise) = entry.inclusion_promise.as_ref() else {
+            if bundle.has_rfc3161 {
+                unsupported = true;
+                return Err("everything else verifies, but its signed time is an RFC 3161 timestamp, which Custody does not check yet".into());
             }
+            return Err("no signed time: neither a signed entry timestamp nor an RFC 3161 timestamp, so the certificate's ten-minute validity cannot be checked (Sigstore clients reject such bundles)".into());
+        };
+        let integrated: i64 = entry.integrated_time.as_deref().ok_or("no integrated time")?.parse().map_err(|e| format!("integrated time: {e}"))?;
+        let log_index: i64 = entry.log_index.as_deref().ok_or("no log index")?.parse().map_err(|e| format!("log index: {e}"))?;
+        let set_message = format!("{{\"body\":\"{body_b64}\",\"integratedTime\":{integrated},\"logID\":\"{}\",\"logIndex\":{log_index}}}", hex::encode(&log_id));
+        if !log.key.verify(set_message.as_bytes(), &super::b64::decode(&promise.signed_entry_timestamp)?) {
+            return Err("the signed entry timestamp does not verify under the log's key".into());
         }
+        if integrated < leaf.not_before || integrated > leaf.not_after {
+            return Err(format!("the certificate was not valid at the signed time {integrated}"));
+        }
+        let authority = authorities
+            .into_iter()
+            .find(|a| a.valid_from.is_none_or(|f| integrated >= f) && a.valid_to.is_none_or(|t| integrated <= t))
+            .ok_or("the certificate authority was not valid at the signed time")?;
         let when = jiff::Timestamp::from_second(integrated).map(|t| t.to_string()).unwrap_or_else(|_| integrated.to_string());
-        Ok(format!("certificate chains to {} in the trusted root; logged in {} at index {log_index} (signed time {when}; inclusion proof and checkpoint verified)", authority.name, log.base_url))
+        Ok(format!("certificate chains to {} in the trusted root; logged in {} at index {log_index} (signed time {when}; {checkpoint})", authority.name, log.base_url))
     })();
-    let unsupported = bundle.has_rfc3161 && bundle.tlog_entries.first().is_some_and(|e| e.inclusion_promise.is_none()) && result.is_err();
     KeylessOutcome { identity, result, unsupported }
 }

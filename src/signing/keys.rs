@@ -437,7 +437,7 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
         }
         return Ok(out);
     }
-    if text.contains("-----BEGIN PRIVATE KEY-----") {
+    if text.contains("-----BEGIN PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----") {
         return super::signer::public_of_private_pem(text).map(|k| vec![simple(k, KeyFormat::Pem)]);
     }
     if text.contains("PRIVATE KEY-----") {
@@ -557,11 +557,48 @@ fn intoto_keys(value: &serde_json::Value) -> Result<Vec<PublicKey>, KeyError> {
     Ok(out)
 }
 
-/// What a trust file holds: keys, or a Sigstore trusted root (for keyless signatures).
+/// What a trust file holds: keys, a Sigstore trusted root (for keyless signatures), or an
+/// identity trusted to sign keylessly.
 #[derive(Debug, Clone, Default)]
 pub struct TrustFile {
     pub keys: Vec<KnownKey>,
     pub roots: Vec<super::keyless::TrustedRoot>,
+    pub identities: Vec<TrustedIdentity>,
+}
+
+/// A keyless signer the investigator trusts: a certificate identity (e-mail or URI) and,
+/// optionally, the OIDC issuer that must have vouched for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedIdentity {
+    pub identity: String,
+    pub issuer: Option<String>,
+}
+
+/// The media type of Custody's trusted-identity records (what `--trust-identity` stores).
+pub const TRUSTED_IDENTITY_MEDIA_TYPE: &str = "application/vnd.custody.trusted-identity+json;version=1";
+
+impl TrustedIdentity {
+    /// `IDENTITY` or `IDENTITY,ISSUER`.
+    pub fn parse(text: &str) -> Result<TrustedIdentity, KeyError> {
+        let (identity, issuer) = match text.split_once(',') {
+            Some((i, s)) => (i.trim(), Some(s.trim().to_string()).filter(|s| !s.is_empty())),
+            None => (text.trim(), None),
+        };
+        if identity.is_empty() {
+            return Err(KeyError::Malformed("an empty identity".into()));
+        }
+        Ok(TrustedIdentity { identity: identity.to_string(), issuer })
+    }
+
+    /// The record stored in the case for this identity.
+    pub fn to_record(&self) -> String {
+        serde_json::json!({"mediaType": TRUSTED_IDENTITY_MEDIA_TYPE, "identity": self.identity, "issuer": self.issuer}).to_string()
+    }
+
+    /// Whether a certificate naming `names`, vouched for by `issuer`, is this identity.
+    pub fn admits(&self, names: &[String], issuer: Option<&str>) -> bool {
+        names.iter().any(|n| n == &self.identity) && self.issuer.as_deref().is_none_or(|want| issuer == Some(want))
+    }
 }
 
 /// Reads a file the investigator trusts: any key file [`read_key_file`] reads, or a Sigstore
@@ -572,11 +609,16 @@ pub fn read_trust_file(text: &str, origin: &KeyOrigin) -> Result<TrustFile, KeyE
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
             if super::keyless::looks_like_trusted_root(&v) {
                 let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(KeyError::Malformed)?;
-                return Ok(TrustFile { keys: Vec::new(), roots: vec![root] });
+                return Ok(TrustFile { roots: vec![root], ..TrustFile::default() });
+            }
+            if v.get("mediaType").and_then(|m| m.as_str()) == Some(TRUSTED_IDENTITY_MEDIA_TYPE) {
+                let identity = v.get("identity").and_then(|i| i.as_str()).ok_or_else(|| KeyError::Malformed("a trusted identity without `identity`".into()))?;
+                let issuer = v.get("issuer").and_then(|i| i.as_str()).map(str::to_string);
+                return Ok(TrustFile { identities: vec![TrustedIdentity { identity: identity.to_string(), issuer }], ..TrustFile::default() });
             }
         }
     }
-    Ok(TrustFile { keys: read_key_file(text, origin)?, roots: Vec::new() })
+    Ok(TrustFile { keys: read_key_file(text, origin)?, ..TrustFile::default() })
 }
 
 /// The keys a verification may use: the investigator's (trusted) and those found in the
@@ -585,6 +627,7 @@ pub fn read_trust_file(text: &str, origin: &KeyOrigin) -> Result<TrustFile, KeyE
 pub struct KeyRing {
     pub keys: Vec<KnownKey>,
     pub roots: Vec<super::keyless::TrustedRoot>,
+    pub identities: Vec<TrustedIdentity>,
 }
 
 impl KeyRing {
@@ -594,6 +637,7 @@ impl KeyRing {
             self.add(k);
         }
         self.roots.extend(file.roots);
+        self.identities.extend(file.identities);
     }
 
     pub fn add(&mut self, key: KnownKey) {
@@ -641,24 +685,32 @@ impl KeyRing {
     /// signature no key verifies is invalid when a named key exists (or `accountable` keys
     /// were tried), and unverifiable otherwise.
     pub fn check(&self, key_id: &str, message: &[u8], signature: &[u8]) -> SignatureCheck {
-        let mut order: Vec<&KnownKey> = self.keys.iter().collect();
+        // SSH keys (allowed-signers, OpenSSH public keys) are trusted for SSH signatures in
+        // their namespaces only, never for other formats.
+        let mut order: Vec<&KnownKey> = self.keys.iter().filter(|k| !matches!(k.format, KeyFormat::AllowedSigners | KeyFormat::SshPublicKey)).collect();
         order.sort_by_key(|k| (!k.is_named_by(key_id), !k.is_trusted()));
         for k in &order {
             if k.key.verify(message, signature) {
-                return SignatureCheck::Valid(self.lookup(&k.key).cloned().unwrap_or_else(|| (*k).clone()));
+                // the investigator's entry for the same key wins over an evidence copy of it
+                let trusted = order.iter().find(|x| x.key == k.key && x.is_trusted());
+                return SignatureCheck::Valid(trusted.copied().unwrap_or(*k).clone());
             }
         }
         let named: Vec<KnownKey> = order.iter().filter(|k| k.is_named_by(key_id)).map(|k| (*k).clone()).collect();
         if !named.is_empty() {
             return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named[0].label()), tried: named };
         }
-        // A signature that names no key (a detached signature, an empty DSSE keyid) is
-        // judged against every trusted key: when none verifies it, it is invalid as far as
-        // the investigator's trust goes (the bytes or the signature changed, or someone else
-        // signed), which is how `openssl pkeyutl -verify` and cosign see it too.
-        let trusted: Vec<KnownKey> = self.trusted().cloned().collect();
-        if key_id.trim().is_empty() && !trusted.is_empty() {
-            return SignatureCheck::Invalid { reason: format!("it names no key and none of the {} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", trusted.len()), tried: trusted };
+        // A key id is not signed, so it must not decide the outcome: a signature that no
+        // trusted key verifies is invalid as far as the investigator's trust goes (the bytes
+        // or the signature were changed, or a key that was not supplied signed it), whatever
+        // key it names. Only with no trusted key at all is it merely uncheckable.
+        let trusted: Vec<KnownKey> = order.iter().filter(|k| k.is_trusted()).map(|k| (*k).clone()).collect();
+        if !trusted.is_empty() {
+            let named = if key_id.trim().is_empty() { "names no key".to_string() } else { format!("names key {key_id}, which is none of them,") };
+            return SignatureCheck::Invalid {
+                reason: format!("it {named} and none of the {} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", trusted.len()),
+                tried: trusted,
+            };
         }
         SignatureCheck::NoKey { named: key_id.to_string() }
     }
@@ -679,5 +731,18 @@ mod tests {
         assert_eq!(keys[0].namespaces.as_deref(), Some(&["git".to_string(), "file".to_string()][..]));
         assert_eq!(keys[1].principals, vec!["carol x@example.com"]);
         assert!(read_key_file(&format!("x@example.com cert-authority {KEY}"), &KeyOrigin::Supplied { file: "a".into() }).is_err(), "CA entries are refused, not misread");
+    }
+
+    #[test]
+    fn a_trusted_identity_admits_only_its_name_and_issuer() {
+        let names = vec!["a@tny.town".to_string()];
+        let any_issuer = TrustedIdentity::parse("a@tny.town").unwrap();
+        assert!(any_issuer.admits(&names, Some("https://github.com/login/oauth")));
+        let pinned = TrustedIdentity::parse("a@tny.town, https://accounts.google.com").unwrap();
+        assert!(!pinned.admits(&names, Some("https://github.com/login/oauth")), "another issuer");
+        assert!(!any_issuer.admits(&["b@tny.town".to_string()], None), "another identity");
+        assert!(!TrustedIdentity::parse("a@tny").unwrap().admits(&names, None), "no prefix matching");
+        let back = read_trust_file(&pinned.to_record(), &KeyOrigin::Supplied { file: "i".into() }).unwrap();
+        assert_eq!(back.identities, vec![pinned]);
     }
 }

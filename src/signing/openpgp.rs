@@ -229,7 +229,10 @@ pub struct PgpSignature {
     pub created: Option<u32>,
     hashed_part: Vec<u8>,
     left16: [u8; 2],
+    /// MPIs (algorithms 19, 22).
     values: Vec<Vec<u8>>,
+    /// The native 64-byte value of algorithm 27 (Ed25519, RFC 9580).
+    native: Option<Vec<u8>>,
 }
 
 fn subpackets(mut data: &[u8], out: &mut PgpSignature) -> Result<(), String> {
@@ -274,12 +277,17 @@ pub fn read_signature(armour: &str) -> Result<PgpSignature, String> {
     let left16 = [*body.get(after).ok_or("truncated signature")?, *body.get(after + 1).ok_or("truncated signature")?];
     let mut rest = body.get(after + 2..).ok_or("truncated signature")?;
     let mut values = Vec::new();
-    while !rest.is_empty() {
-        let (v, r) = mpi(rest)?;
-        values.push(v.to_vec());
-        rest = r;
+    let mut native = None;
+    if body[2] == 27 {
+        native = Some(rest.get(..64).ok_or("truncated Ed25519 signature")?.to_vec());
+    } else {
+        while !rest.is_empty() {
+            let (v, r) = mpi(rest)?;
+            values.push(v.to_vec());
+            rest = r;
+        }
     }
-    let mut sig = PgpSignature { sig_type: body[1], pubkey_algo: body[2], hash_algo: body[3], issuer: Vec::new(), created: None, hashed_part: body[..hashed_end].to_vec(), left16, values };
+    let mut sig = PgpSignature { sig_type: body[1], pubkey_algo: body[2], hash_algo: body[3], issuer: Vec::new(), created: None, hashed_part: body[..hashed_end].to_vec(), left16, values, native };
     subpackets(hashed, &mut sig)?;
     subpackets(unhashed, &mut sig)?;
     Ok(sig)
@@ -315,13 +323,17 @@ impl PgpSignature {
             out.extend_from_slice(v);
             out
         };
-        let ok = match (self.pubkey_algo, key.algorithm()) {
-            (22 | 27, KeyAlgorithm::Ed25519) => {
-                let sig = if self.pubkey_algo == 27 { self.values.concat() } else { [pad(&self.values[0], 32), pad(self.values.get(1).map(Vec::as_slice).unwrap_or_default(), 32)].concat() };
-                key.verify(&digest, &sig)
+        let two = |n: usize| -> Result<Vec<u8>, String> {
+            match self.values.as_slice() {
+                [r, s] if r.len() <= n && s.len() <= n => Ok([pad(r, n), pad(s, n)].concat()),
+                _ => Err("a malformed signature (expected two values r and s)".to_string()),
             }
-            (19, KeyAlgorithm::EcdsaP256) => key.verify_prehash_raw(&digest, &[pad(&self.values[0], 32), pad(self.values.get(1).map(Vec::as_slice).unwrap_or_default(), 32)].concat()),
-            (19, KeyAlgorithm::EcdsaP384) => key.verify_prehash_raw(&digest, &[pad(&self.values[0], 48), pad(self.values.get(1).map(Vec::as_slice).unwrap_or_default(), 48)].concat()),
+        };
+        let ok = match (self.pubkey_algo, key.algorithm()) {
+            (22, KeyAlgorithm::Ed25519) => key.verify(&digest, &two(32)?),
+            (27, KeyAlgorithm::Ed25519) => key.verify(&digest, self.native.as_deref().ok_or("a malformed Ed25519 signature (expected 64 bytes)")?),
+            (19, KeyAlgorithm::EcdsaP256) => key.verify_prehash_raw(&digest, &two(32)?),
+            (19, KeyAlgorithm::EcdsaP384) => key.verify_prehash_raw(&digest, &two(48)?),
             (a, _) => return Err(format!("OpenPGP public-key algorithm {a} does not match the key or is not supported")),
         };
         if ok { Ok(()) } else { Err("the OpenPGP signature does not verify under the key".into()) }

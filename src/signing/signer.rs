@@ -93,5 +93,12 @@ pub fn public_of_private_pem(text: &str) -> Result<PublicKey, KeyError> {
     if let Ok(k) = p384::SecretKey::from_pkcs8_pem(text) {
         return PublicKey::ecdsa_sec1(super::keys::KeyAlgorithm::EcdsaP384, k.public_key().to_sec1_bytes().as_ref());
     }
-    Err(KeyError::Unsupported("a private key that is not unencrypted PKCS#8 Ed25519, P-256 or P-384".into()))
+    // SEC1 `EC PRIVATE KEY`, as `openssl ecparam -genkey` writes it
+    if let Ok(k) = p256::SecretKey::from_sec1_pem(text) {
+        return PublicKey::ecdsa_sec1(super::keys::KeyAlgorithm::EcdsaP256, k.public_key().to_sec1_bytes().as_ref());
+    }
+    if let Ok(k) = p384::SecretKey::from_sec1_pem(text) {
+        return PublicKey::ecdsa_sec1(super::keys::KeyAlgorithm::EcdsaP384, k.public_key().to_sec1_bytes().as_ref());
+    }
+    Err(KeyError::Unsupported("a private key that is not an unencrypted PKCS#8 or SEC1 Ed25519, P-256 or P-384 key".into()))
 }

@@ -167,7 +167,11 @@ impl GitRepo {
         let obj = odb.read(tag.id()).ok()?;
         let data = obj.data();
         let text = std::str::from_utf8(data).ok()?;
-        let at = ["-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----", "-----BEGIN SIGNED MESSAGE-----"].iter().filter_map(|m| text.find(m)).min()?;
+        // git appends the signature to the tag body: the last armour that starts a line
+        let at = ["-----BEGIN PGP SIGNATURE-----", "-----BEGIN SSH SIGNATURE-----", "-----BEGIN SIGNED MESSAGE-----"]
+            .iter()
+            .filter_map(|m| text.rfind(&format!("\n{m}")).map(|i| i + 1))
+            .max()?;
         let tagger = tag.tagger().and_then(|t| t.email().ok().map(str::to_string)).unwrap_or_default();
         Some((text[at..].to_string(), data[..at].to_vec(), tagger))
     }

@@ -259,26 +259,36 @@ impl Cx<'_, '_> {
             (content, Material::Certificates(certs)) => {
                 use crate::signing::keyless::{self, Signed as KeylessSigned};
                 let identity = keyless::certificate_identity(certs.first().map(Vec::as_slice).unwrap_or_default()).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
-                let verdict = |outcome: Option<keyless::KeylessOutcome>| match outcome.map(|o| (o.unsupported, o.result)) {
+                let (names, issuer) = keyless::certificate_names(certs.first().map(Vec::as_slice).unwrap_or_default()).unwrap_or_default();
+                let trusted_identity = self.ring.identities.iter().any(|t| t.admits(&names, issuer.as_deref()));
+                let verdict = |outcome: Option<keyless::KeylessOutcome>, artifact_present: bool| match outcome.map(|o| (o.unsupported, o.result)) {
                     Some((true, Err(problem))) => Verdict { status: Status::Unverifiable, signer: None, detail: format!("the keyless signature by {identity} cannot be checked: {problem}") },
                     None => Verdict {
                         status: Status::Unverifiable,
                         signer: None,
                         detail: format!("a keyless Sigstore bundle signed by {identity}; supply a Sigstore trusted_root.json with --trust to verify it offline"),
                     },
-                    Some((_, Ok(summary))) => Verdict { status: Status::SignatureValid, signer: None, detail: format!("the keyless signature by {identity} verifies: {summary}") },
+                    Some((_, Ok(summary))) if !artifact_present => Verdict {
+                        status: Status::Unverifiable,
+                        signer: None,
+                        detail: format!("the keyless signature by {identity} verifies for the artifact digest the bundle states ({summary}), but the artifact itself is not in the evidence"),
+                    },
+                    Some((_, Ok(summary))) if trusted_identity => Verdict { status: Status::SignatureValid, signer: None, detail: format!("the keyless signature by {identity}, an identity the investigator trusts, verifies: {summary}") },
+                    Some((_, Ok(summary))) => Verdict {
+                        status: Status::UntrustedKey,
+                        signer: None,
+                        detail: format!("the keyless signature by {identity} verifies ({summary}), but that identity is not one the investigator trusts; trust it with --trust-identity if it is the expected signer"),
+                    },
                     Some((false, Err(problem))) => Verdict::invalid(format!("the keyless signature by {identity} does not verify: {problem}")),
                 };
                 let roots = &self.ring.roots;
                 match content {
                     Content::Dsse(env) => {
                         let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Pae(&env.pae()), env.signatures.first().map(|s| s.sig.as_slice()).unwrap_or_default(), roots));
-                        let mut v = verdict(result);
+                        let mut v = verdict(result, true);
                         v.detail = v.detail.replace("signature by", "DSSE signature by");
                         self.statement_of(record, &sid, env, v, "Sigstore bundle (keyless, DSSE)");
-                        if let Some(n) = self.lineage.node_mut(&sid) {
-                            n.attrs.insert("signer".into(), json!(identity));
-                        }
+                        self.keyless_signer(&sid, &identity, trusted_identity);
                     }
                     Content::MessageSignature { digest, signature, .. } => {
                         let target = sibling_target(self.ev, &record.file);
@@ -288,17 +298,26 @@ impl Cx<'_, '_> {
                             None => digest.clone(),
                         };
                         let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Artifact { bytes: bytes.as_deref(), digest: &stated }, signature, roots));
-                        let v = verdict(result);
+                        let v = verdict(result, bytes.is_some());
                         self.signature_node(&sid, record.file.file_name(), record, "Sigstore bundle (keyless)", &v);
-                        if let Some(n) = self.lineage.node_mut(&sid) {
-                            n.attrs.insert("signer".into(), json!(identity));
-                        }
+                        self.keyless_signer(&sid, &identity, trusted_identity);
                         if let Some(t) = target {
                             self.cover(&sid, &t, None, &v, record);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The certificate identity of a keyless signature, as the agent that signed.
+    fn keyless_signer(&mut self, sid: &str, identity: &str, trusted: bool) {
+        let agent = id::agent(identity);
+        self.lineage.add(Node::new(&agent, NodeKind::Agent, identity).attr("keyless_identity", true).attr("trusted", trusted));
+        self.lineage.link(sid, Relation::WasAttributedTo, &agent, None);
+        if let Some(n) = self.lineage.node_mut(sid) {
+            n.attrs.insert("signer".into(), json!(identity));
+            n.attrs.insert("key_trusted".into(), json!(trusted));
         }
     }
 
@@ -344,7 +363,18 @@ impl Cx<'_, '_> {
             None => self.subjects(record, &aid, &statement, &verdict),
         }
         if let Some(prov) = statement.provenance() {
-            self.provenance(record, &aid, &statement, &prov);
+            if verdict.status == Status::SignatureValid {
+                self.provenance(record, &aid, &statement, &prov);
+            } else {
+                let f = Finding::new(
+                    Status::Unverifiable,
+                    Check::Provenance,
+                    self.node(&aid),
+                    format!("the provenance is not taken into the lineage: its signature is {}, so its claims are not evidence", verdict.status.name()),
+                )
+                .at(&record.file);
+                self.out.push(f);
+            }
         }
     }
 
@@ -353,19 +383,25 @@ impl Cx<'_, '_> {
         let fid = self.file_node(rel);
         self.lineage.link(from, Relation::WasDerivedFrom, &fid, Some("subject"));
         let witness = Witness::new(record.file.as_str(), record_label(record));
-        let actual = self.index.table.get(rel, super::Algorithm::Sha256).ok().map(str::to_string);
+        let algorithm = match expected {
+            Some(("md5", _)) => super::Algorithm::Md5,
+            _ => super::Algorithm::Sha256,
+        };
+        let present = self.index.table.get(rel, super::Algorithm::Sha256).is_ok();
+        let actual = if present { self.index.table.get(rel, algorithm).ok().map(str::to_string) } else { None };
         let f = match (expected, &actual) {
-            (_, None) => Finding::new(Status::Missing, Check::SignedDigest, self.node(&fid), "a file the signature covers is absent from the evidence"),
-            (Some((alg, want)), Some(have)) if alg == "sha256" && want != have => Finding::new(
+            (_, None) if !present => Finding::new(Status::Missing, Check::SignedDigest, self.node(&fid), "a file the signature covers is absent from the evidence"),
+            (Some((alg, want)), _) if alg != "sha256" && !(alg == "md5" && actual.is_some()) => {
+                Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("covered by a {alg} digest, which Custody does not compute for this file")).expect(want.to_string(), None)
+            }
+            (_, None) => Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), "the file's digest could not be computed"),
+            (Some((alg, want)), Some(have)) if want != have => Finding::new(
                 Status::Mismatch,
                 Check::SignedDigest,
                 self.node(&fid),
-                "the file's bytes differ from the digest the signature covers: it was changed after signing",
+                format!("the file's bytes differ from the {alg} digest the signature covers: it was changed after signing"),
             )
             .expect(want.to_string(), Some(have.clone())),
-            (Some((alg, want)), Some(_)) if alg != "sha256" => {
-                Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("signed with a {alg} digest, which Custody does not recompute")).expect(want.to_string(), None)
-            }
             (expected, Some(have)) => {
                 let detail = match verdict.status {
                     Status::SignatureValid | Status::UntrustedKey => format!("the file's bytes are the signed bytes; {}", verdict.detail),
@@ -414,10 +450,7 @@ impl Cx<'_, '_> {
         }
         let mut covered = BTreeSet::new();
         for r in &m.resources {
-            let (path, sharded) = match r.algorithm.contains("-sharded-") {
-                true => (r.name.split(':').next().unwrap_or(&r.name).to_string(), true),
-                false => (r.name.clone(), false),
-            };
+            let (path, sharded) = (resource_path(r), r.algorithm.contains("-sharded-"));
             let rel = if path == "." { Some(dir.clone()) } else { dir.join(&path).ok() };
             let Some(rel) = rel else { continue };
             covered.insert(rel.clone());
@@ -429,6 +462,24 @@ impl Cx<'_, '_> {
                 continue;
             }
             self.cover(aid, &rel, Some((r.algorithm.as_str(), r.digest.as_str())), verdict, record);
+        }
+        // links in the model folder: model-signing refuses them unless allow_symlinks
+        if !m.allow_symlinks {
+            let links: Vec<RelPath> = self
+                .ev
+                .entries
+                .iter()
+                .filter(|e| matches!(e.kind, EntryKind::Symlink { .. }))
+                .filter(|e| e.rel.strip_prefix(&dir).is_some_and(|r| !r.is_root() && !m.is_ignored(r.as_str())))
+                .map(|e| e.rel.clone())
+                .collect();
+            for rel in links {
+                let fid = self.file_node(&rel);
+                let f = Finding::new(Status::Mismatch, Check::SignedDigest, self.node(&fid), "a link inside the signed model folder, which was signed without allow_symlinks: model-signing refuses such a folder")
+                    .at(&rel)
+                    .by(Witness::new(record.file.as_str(), record_label(record)));
+                self.out.push(f);
+            }
         }
         // files in the model folder the signature does not cover
         let extra: Vec<RelPath> = self
@@ -459,19 +510,29 @@ impl Cx<'_, '_> {
     fn model_root(&self, record: &SignatureRecord, m: &ModelManifest) -> Option<RelPath> {
         let exists = |rel: &RelPath| self.ev.entries.iter().any(|e| &e.rel == rel);
         let parent = record.file.parent();
-        let first = m.resources.first().map(|r| r.name.split(':').next().unwrap_or(&r.name).to_string()).unwrap_or_default();
         let mut candidates = vec![parent.clone()];
         if !m.model_name.is_empty() {
             if let Ok(sib) = parent.join(&m.model_name) {
-                candidates.insert(if parent.file_name() == m.model_name { 1 } else { 0 }, sib);
+                candidates.push(sib);
             }
         }
-        candidates.into_iter().find(|c| if first == "." { exists(c) } else { c.join(&first).is_ok_and(|f| exists(&f)) })
+        // the candidate holding the most of the signed files (a deleted or renamed file must
+        // not hide the folder)
+        let score = |c: &RelPath| {
+            m.resources
+                .iter()
+                .filter(|r| {
+                    let name = resource_path(r);
+                    if name == "." { exists(c) } else { c.join(&name).is_ok_and(|f| exists(&f)) }
+                })
+                .count()
+        };
+        candidates.into_iter().map(|c| (score(&c), c)).filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n).map(|(_, c)| c)
     }
 
     /// Generic statement subjects, bound by digest.
     fn subjects(&mut self, record: &SignatureRecord, aid: &str, st: &Statement, verdict: &Verdict) {
-        let bound = self.bind_subjects(st);
+        let bound = self.bind_subjects(record, st);
         for (i, s) in st.subjects.iter().enumerate() {
             if let Some(sha) = s.digest.get("gitCommit").or_else(|| s.digest.get("sha1").filter(|_| s.uri.as_deref().is_some_and(|u| u.starts_with("git+")))) {
                 let cid = id::commit(sha);
@@ -483,10 +544,10 @@ impl Cx<'_, '_> {
                 continue;
             }
             let files = bound.get(&i).cloned().unwrap_or_default();
+            let want = subject_digest(s);
             if !files.is_empty() {
                 for rel in &files {
-                    let want = s.digest.get("sha256").map(|d| ("sha256", d.as_str()));
-                    self.cover(aid, rel, want, verdict, record);
+                    self.cover(aid, rel, Some(want), verdict, record);
                 }
                 continue;
             }
@@ -503,8 +564,7 @@ impl Cx<'_, '_> {
                 self.out.push(f);
             }
             for rel in named {
-                let want = s.digest.get("sha256").map(|d| ("sha256", d.as_str()));
-                self.cover(aid, &rel, want, verdict, record);
+                self.cover(aid, &rel, Some(want), verdict, record);
             }
         }
     }
@@ -515,7 +575,7 @@ impl Cx<'_, '_> {
     /// folders that hold (nearly) all its subjects (at least 80% of the best folder's count):
     /// the attested artifact set, not every file that happens to share one digest. In those
     /// folders a same-named file with other bytes is bound too, so its change is reported.
-    fn bind_subjects(&self, st: &Statement) -> HashMap<usize, Vec<RelPath>> {
+    fn bind_subjects(&self, record: &SignatureRecord, st: &Statement) -> HashMap<usize, Vec<RelPath>> {
         let mut by_folder: HashMap<RelPath, BTreeSet<usize>> = HashMap::new();
         let mut matches: Vec<Vec<(RelPath, RelPath)>> = Vec::new();
         for (i, s) in st.subjects.iter().enumerate() {
@@ -527,15 +587,37 @@ impl Cx<'_, '_> {
             matches.push(found);
         }
         let best = by_folder.values().map(BTreeSet::len).max().unwrap_or(0);
-        let keep: BTreeSet<&RelPath> = by_folder.iter().filter(|(_, v)| v.len() * 5 >= best * 4).map(|(k, _)| k).collect();
+        let mut keep: BTreeSet<RelPath> = by_folder.iter().filter(|(_, v)| v.len() * 5 >= best * 4).map(|(k, _)| k.clone()).collect();
         let files: std::collections::HashSet<&RelPath> = self.ev.entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel).collect();
+        // An attestation also speaks for the artifacts stored beside it (under the folder
+        // that holds its own folder: `serving/attestations/x.intoto.jsonl` → `serving/`),
+        // whatever their bytes now: a changed copy there must not escape because an intact
+        // copy sits elsewhere.
+        let anchor = {
+            let parent = record.file.parent();
+            if parent.is_root() { parent } else { parent.parent() }
+        };
+        if !anchor.is_root() {
+            for s in &st.subjects {
+                let name = s.name.as_deref().unwrap_or("").trim_start_matches("./");
+                if name.is_empty() {
+                    continue;
+                }
+                let suffix = format!("/{name}");
+                for f in &files {
+                    if f.strip_prefix(&anchor).is_some() && f.as_str().ends_with(&suffix) && !f.as_str().contains("/.git/") {
+                        keep.insert(folder_of(f, name));
+                    }
+                }
+            }
+        }
         let mut out: HashMap<usize, Vec<RelPath>> = HashMap::new();
         for (i, s) in st.subjects.iter().enumerate() {
             let name = s.name.as_deref().unwrap_or("").trim_start_matches("./");
             let mut bound: Vec<RelPath> = matches[i].iter().filter(|(folder, _)| keep.contains(folder)).map(|(_, f)| f.clone()).collect();
-            if !matches[i].is_empty() && !name.is_empty() {
+            if !name.is_empty() {
                 for folder in &keep {
-                    if by_folder.get(*folder).is_some_and(|v| v.contains(&i)) {
+                    if by_folder.get(folder).is_some_and(|v| v.contains(&i)) {
                         continue;
                     }
                     if let Ok(candidate) = folder.join(name) {
@@ -591,7 +673,7 @@ impl Cx<'_, '_> {
             self.lineage.add(Node::new(&agent, NodeKind::Agent, builder.as_str()).attr("builder", true));
             self.lineage.link(&bid, Relation::WasAssociatedWith, &agent, Some("builder"));
         }
-        for files in self.bind_subjects(st).into_values() {
+        for files in self.bind_subjects(record, st).into_values() {
             for rel in files {
                 let fid = self.file_node(&rel);
                 self.lineage.link(&fid, Relation::WasGeneratedBy, &bid, None);
@@ -666,10 +748,18 @@ impl Cx<'_, '_> {
 
     fn openpgp(&mut self, record: &SignatureRecord, target: &RelPath) {
         let sid = id::signature(&record.place());
-        let verdict = Verdict { status: Status::Unverifiable, signer: None, detail: "an OpenPGP signature is present; Custody does not verify OpenPGP signatures".into() };
+        let armour = std::fs::read_to_string(record.file.to_local(&self.ev.root)).unwrap_or_default();
+        let verdict = match std::fs::read(target.to_local(&self.ev.root)) {
+            Ok(bytes) => match gitsig::check_openpgp(&armour, &bytes, self.ring) {
+                PgpOutcome::Valid(k) if k.is_trusted() => Verdict { status: Status::SignatureValid, detail: format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
+                PgpOutcome::Valid(k) => Verdict { status: Status::UntrustedKey, detail: format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
+                PgpOutcome::Invalid(reason) => Verdict::invalid(format!("the OpenPGP signature is invalid: {reason}")),
+                PgpOutcome::NoKey { issuer } => Verdict { status: Status::Unverifiable, signer: None, detail: format!("an OpenPGP signature by key {issuer}; no such key was supplied (give its armored public key with --trust)") },
+            },
+            Err(e) => Verdict::invalid(format!("the signed file cannot be read: {e}")),
+        };
         self.signature_node(&sid, record.file.file_name(), record, "OpenPGP detached signature", &verdict);
-        let fid = self.file_node(target);
-        self.lineage.link(&sid, Relation::WasDerivedFrom, &fid, Some("subject"));
+        self.cover(&sid, target, None, &verdict, record);
     }
 
     /// Signatures on the commits and tags of every repository.
@@ -741,10 +831,33 @@ impl Cx<'_, '_> {
                 self.out.push(f.clone());
                 let mut g = f;
                 g.node = self.node(&sid);
+                g.check = Check::Signature;
                 self.out.push(g);
             }
         }
     }
+}
+
+/// The file a model-signing resource names (a shard is `path:start:end`).
+fn resource_path(r: &crate::signing::bundle::ModelResource) -> String {
+    if r.algorithm.contains("-sharded-") {
+        let parts: Vec<&str> = r.name.rsplitn(3, ':').collect();
+        if parts.len() == 3 {
+            return parts[2].to_string();
+        }
+    }
+    r.name.clone()
+}
+
+/// The digest a subject is checked by: SHA-256 when it has one, else MD5, else whatever it
+/// names (reported as not recomputed).
+fn subject_digest(d: &Descriptor) -> (&str, &str) {
+    for alg in ["sha256", "md5"] {
+        if let Some(v) = d.digest.get(alg) {
+            return (alg, v.as_str());
+        }
+    }
+    d.digest.iter().next().map(|(k, v)| (k.as_str(), v.as_str())).unwrap_or(("none", ""))
 }
 
 /// The folder a subject named `name` (a path relative to the attested artifact's root) sits

@@ -34,6 +34,10 @@ enum Command {
         /// key JSON); repeatable; kept in the case.
         #[arg(long, value_name = "FILE")]
         trust: Vec<PathBuf>,
+        /// A keyless (Sigstore) signer to trust: its certificate identity, optionally with the
+        /// OIDC issuer (`IDENTITY,ISSUER`); repeatable; kept in the case.
+        #[arg(long, value_name = "IDENTITY")]
+        trust_identity: Vec<String>,
         /// Print one JSON object instead of the human summary.
         #[arg(long)]
         json: bool,
@@ -59,6 +63,9 @@ enum Command {
         /// repeatable.
         #[arg(long, value_name = "FILE")]
         trust: Vec<PathBuf>,
+        /// A keyless (Sigstore) signer to trust (`IDENTITY` or `IDENTITY,ISSUER`); repeatable.
+        #[arg(long, value_name = "IDENTITY")]
+        trust_identity: Vec<String>,
         /// Print one JSON object instead of the human summary.
         #[arg(long)]
         json: bool,
@@ -159,9 +166,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
     match cli.command {
-        Command::Investigate { dir, case, trust, json } => {
+        Command::Investigate { dir, case, trust, trust_identity, json } => {
             let progress = terminal::Progress::new(!json);
-            let result = workflow::investigate_with_keys(&dir, case.as_deref(), &trust, &progress)?;
+            let result = workflow::investigate_with_trust(&dir, case.as_deref(), &trust, &trust_identity, &progress)?;
             progress.clear();
             if json {
                 output::print_json(&output::investigation_json(&result));
@@ -183,10 +190,10 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             output::print_acquired(&acquired);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { file, trust, json } => {
+        Command::Verify { file, trust, trust_identity, json } => {
             let progress = terminal::Progress::new(!json);
             let mut case = Case::open(&file)?;
-            workflow::trust_keys(&mut case, &trust)?;
+            workflow::trust(&mut case, &trust, &trust_identity)?;
             let result = workflow::verify(&mut case, &progress, &mut DigestCache::new())?;
             progress.clear();
             if json {
