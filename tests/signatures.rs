@@ -518,6 +518,31 @@ fn a_report_statement_edited_or_checked_with_another_key_fails() {
 }
 
 #[test]
+fn a_report_is_never_written_into_the_evidence() {
+    let r = signed_report();
+    let case = r._m.dir.path().join("c.custody");
+    let inside = r._m.root.join("report");
+    let out = custody(&["report", case.to_str().unwrap(), "--out", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("inside the evidence"), "{}", stderr(&out));
+    assert!(!inside.exists());
+}
+
+#[test]
+fn a_report_with_a_file_added_or_removed_fails() {
+    let r = signed_report();
+    std::fs::write(r.dir.join("notes.txt"), "added later").unwrap();
+    let (code, v) = report_verify(&r, &r.public);
+    assert_eq!(code, Some(1));
+    assert!(v["problems"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().starts_with("notes.txt")), "{v:#}");
+    std::fs::remove_file(r.dir.join("notes.txt")).unwrap();
+    std::fs::remove_file(r.dir.join("lineage.prov.json")).unwrap();
+    let (code, v) = report_verify(&r, &r.public);
+    assert_eq!(code, Some(1));
+    assert!(v["problems"].as_array().unwrap().iter().any(|p| p.as_str().unwrap().contains("lineage.prov.json") && p.as_str().unwrap().contains("missing")), "{v:#}");
+}
+
+#[test]
 fn a_report_is_never_written_over_an_existing_one() {
     let r = signed_report();
     let case = r._m.dir.path().join("c.custody");

@@ -75,6 +75,12 @@ pub fn write_report(case: &Case, dir: &Path, signer: Option<&InvestigatorKey>, p
             return Err(file_err(dir, "the report folder is not empty; Custody never overwrites a report".into()));
         }
     }
+    let absolute = std::path::absolute(dir).unwrap_or(dir.to_path_buf());
+    for root in case.roots()? {
+        if absolute.starts_with(&root.path) {
+            return Err(file_err(dir, format!("the report folder is inside the evidence folder {} (evidence is never written)", root.path.display())));
+        }
+    }
     progress.start(Phase::Report, FILES.len() as u64 + 1);
     let data = collect(case)?;
     std::fs::create_dir_all(dir).map_err(|e| file_err(dir, format!("cannot create folder: {e}")))?;

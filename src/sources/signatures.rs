@@ -78,7 +78,7 @@ pub fn read(root: &Path, entries: &[WalkedEntry]) -> SignatureEvidence {
     let files: HashSet<&RelPath> = entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel).collect();
     let mut out = SignatureEvidence::default();
     for e in entries {
-        if e.kind != EntryKind::File || e.size > MAX_SIGNATURE_FILE || is_internal(e.rel.as_str()) {
+        if e.kind != EntryKind::File || is_internal(e.rel.as_str()) {
             continue;
         }
         let ext = extension(&e.rel);
@@ -88,6 +88,12 @@ pub fn read(root: &Path, entries: &[WalkedEntry]) -> SignatureEvidence {
         let named_sig = SIGNATURE_EXTENSIONS.contains(&ext.as_str()) || (json_like && ATTESTATION_WORDS.iter().any(|w| lower.contains(w)));
         let named_key = KEY_EXTENSIONS.contains(&ext.as_str()) || name.contains("allowed_signers") || name == ".gitsigners";
         if !(json_like || named_sig || named_key) {
+            continue;
+        }
+        if e.size > MAX_SIGNATURE_FILE {
+            if named_sig {
+                out.unreadable.push((e.rel.clone(), format!("named like a signature but {} bytes long, more than any signature Custody reads ({MAX_SIGNATURE_FILE})", e.size)));
+            }
             continue;
         }
         let Ok(bytes) = std::fs::read(e.rel.to_local(root)) else {

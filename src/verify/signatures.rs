@@ -455,10 +455,7 @@ impl Cx<'_, '_> {
             let Some(rel) = rel else { continue };
             covered.insert(rel.clone());
             if sharded {
-                let fid = self.file_node(&rel);
-                self.lineage.link(aid, Relation::WasDerivedFrom, &fid, Some("subject"));
-                let f = Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("signed by shards ({}), which Custody does not recompute yet", r.algorithm)).at(&rel);
-                self.out.push(f);
+                self.shard(aid, &rel, r, verdict, record);
                 continue;
             }
             self.cover(aid, &rel, Some((r.algorithm.as_str(), r.digest.as_str())), verdict, record);
@@ -503,6 +500,42 @@ impl Cx<'_, '_> {
             .by(Witness::new(record.file.as_str(), record_label(record)));
             self.out.push(f);
         }
+    }
+
+    /// One shard of a sharded model-signing manifest (`path:start:end`, SHA-256 of the bytes
+    /// [start, end)).
+    fn shard(&mut self, aid: &str, rel: &RelPath, r: &crate::signing::bundle::ModelResource, verdict: &Verdict, record: &SignatureRecord) {
+        use std::io::{Read, Seek, SeekFrom};
+        let fid = self.file_node(rel);
+        self.lineage.link(aid, Relation::WasDerivedFrom, &fid, Some("subject"));
+        let witness = Witness::new(record.file.as_str(), format!("{} {}", record_label(record), r.name).trim().to_string());
+        let range: Vec<u64> = r.name.rsplitn(3, ':').take(2).filter_map(|x| x.parse().ok()).collect();
+        let f = if !r.algorithm.starts_with("sha256-") || range.len() != 2 || range[0] < range[1] {
+            Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("a shard signed with {}, which Custody does not recompute", r.algorithm))
+        } else {
+            let (end, start) = (range[0], range[1]);
+            let digest = std::fs::File::open(rel.to_local(&self.ev.root)).and_then(|mut file| {
+                file.seek(SeekFrom::Start(start))?;
+                let mut h = sha2::Sha256::new();
+                let mut left = end - start;
+                let mut buf = vec![0u8; 1 << 20];
+                while left > 0 {
+                    let n = file.read(&mut buf[..left.min(1 << 20) as usize])?;
+                    if n == 0 {
+                        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than the shard"));
+                    }
+                    h.update(&buf[..n]);
+                    left -= n as u64;
+                }
+                Ok(hex::encode(h.finalize()))
+            });
+            match digest {
+                Ok(have) if have == r.digest => Finding::new(verdict.status, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} is the signed bytes; {}", verdict.detail)).expect(r.digest.clone(), Some(have)),
+                Ok(have) => Finding::new(Status::Mismatch, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} differs from its signed digest: the file was changed after signing")).expect(r.digest.clone(), Some(have)),
+                Err(e) => Finding::new(Status::Missing, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} cannot be read: {e}")).expect(r.digest.clone(), None),
+            }
+        };
+        self.out.push(f.at(rel).by(witness));
     }
 
     /// The model folder a model-signing manifest describes: the signature's own folder, or a
