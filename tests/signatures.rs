@@ -637,3 +637,46 @@ fn without_a_trusted_root_a_keyless_bundle_is_unverifiable_with_its_identity() {
     assert_eq!(st, Status::Unverifiable);
     assert!(detail.contains("a@tny.town") && detail.contains("trusted_root.json"), "{detail}");
 }
+
+// ---- sharded model-signing manifests (fixtures/signing, signed through the library's API) ----
+
+fn sharded(mutate: impl FnOnce(&Path)) -> (tempfile::TempDir, Investigation) {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    crate::support::copy_tree(&fixtures().join("signing/sharded-model"), &ev);
+    mutate(&ev.join("fraud-detector-shards"));
+    let r = workflow::investigate_with_keys(&ev, Some(&dir.path().join("c.custody")), &[fixtures().join("keys/release-p256.pub")], &Silent).unwrap();
+    (dir, r)
+}
+
+const SHARDED_SIG: &str = "fraud-detector-shards/model.sig";
+
+#[test]
+fn a_sharded_model_signature_is_checked_shard_by_shard() {
+    let (_d, r) = sharded(|_| {});
+    let pkl = about(&r, Check::SignedDigest, "fraud-detector-shards/model.pkl", SHARDED_SIG);
+    assert!(pkl.len() >= 3, "model.pkl spans several 64 KiB shards: {pkl:#?}");
+    assert!(pkl.iter().all(|f| f.status == Status::SignatureValid), "{pkl:#?}");
+    assert!(!r.verification.has_failures());
+}
+
+#[test]
+fn a_byte_flipped_in_one_shard_or_appended_is_a_mismatch() {
+    let (_d, r) = sharded(|m| {
+        let p = m.join("model.pkl");
+        let mut b = std::fs::read(&p).unwrap();
+        b[70_000] ^= 0x01; // inside model.pkl:65536:131072
+        std::fs::write(&p, b).unwrap();
+    });
+    let pkl = about(&r, Check::SignedDigest, "fraud-detector-shards/model.pkl", SHARDED_SIG);
+    assert_eq!(pkl.iter().filter(|f| f.status == Status::Mismatch).count(), 1, "exactly the changed shard: {pkl:#?}");
+    assert!(pkl.iter().any(|f| f.status == Status::Mismatch && f.detail.contains("65536..131072")));
+    let (_d, r) = sharded(|m| {
+        let p = m.join("model.pkl");
+        let mut b = std::fs::read(&p).unwrap();
+        b.push(0);
+        std::fs::write(&p, b).unwrap();
+    });
+    let pkl = about(&r, Check::SignedDigest, "fraud-detector-shards/model.pkl", SHARDED_SIG);
+    assert!(pkl.iter().any(|f| f.status == Status::Mismatch && f.detail.contains("cover")), "an appended byte: {pkl:#?}");
+}

@@ -460,6 +460,27 @@ impl Cx<'_, '_> {
             }
             self.cover(aid, &rel, Some((r.algorithm.as_str(), r.digest.as_str())), verdict, record);
         }
+        // sharded files: the shards must cover the whole file (bytes appended after signing
+        // fall outside every shard)
+        let mut shard_ends: std::collections::BTreeMap<RelPath, u64> = std::collections::BTreeMap::new();
+        for r in m.resources.iter().filter(|r| r.algorithm.contains("-sharded-")) {
+            if let (Ok(rel), Some(end)) = (dir.join(&resource_path(r)), r.name.rsplit(':').next().and_then(|e| e.parse::<u64>().ok())) {
+                let e = shard_ends.entry(rel).or_insert(0);
+                *e = (*e).max(end);
+            }
+        }
+        for (rel, end) in shard_ends {
+            if let Some(size) = self.index.table.digests.get(&rel).map(|d| d.size) {
+                if size != end {
+                    let fid = self.file_node(&rel);
+                    let f = Finding::new(Status::Mismatch, Check::SignedDigest, self.node(&fid), format!("the signed shards cover {end} bytes but the file has {size}: it was changed after signing"))
+                        .expect(end.to_string(), Some(size.to_string()))
+                        .at(&rel)
+                        .by(Witness::new(record.file.as_str(), record_label(record)));
+                    self.out.push(f);
+                }
+            }
+        }
         // links in the model folder: model-signing refuses them unless allow_symlinks
         if !m.allow_symlinks {
             let links: Vec<RelPath> = self
