@@ -445,13 +445,14 @@ def main():
       + f" (dataset {'generated' if meta.get('generated') else 'reused'}; generating it takes under a "
       f"minute; the first release build of custody takes about 30 minutes on this machine).")
     w("")
-    # benches/app.sh keeps its own section between markers; carry it over.
+    # benches/app.sh and benches/signatures.sh keep their own sections between
+    # `<!-- NAME:start -->` / `<!-- NAME:end -->` markers; carry every such section over.
+    import re
     text = "\n".join(out)
     try:
         old = open(a.out).read()
-        start, end = "<!-- app-scale:start -->", "<!-- app-scale:end -->"
-        if start in old and end in old:
-            text = text.rstrip() + "\n\n" + old[old.index(start): old.index(end) + len(end)] + "\n"
+        for m in re.finditer(r"<!-- ([a-z-]+):start -->.*?<!-- \1:end -->", old, re.S):
+            text = text.rstrip() + "\n\n" + m.group(0) + "\n"
     except FileNotFoundError:
         pass
     open(a.out, "w").write(text)
