@@ -110,7 +110,7 @@ for name, vals in rows.items():
     out.append(f"| `{name}` | {wall:.2f} | {cpu:.2f} | {wall / base:.2f}× |")
 out += ["", f"`custody investigate` does more than `model_signing verify`: it also fingerprints every file into the "
         "case's evidence register and records the case; `custody verify` re-reads the register and re-hashes "
-        "every file in a fresh process. Custody hashes files on both cores; model_signing and sha256sum on one. "
+        "every file in a fresh process. Custody hashes files on both cores, model_signing in a thread pool (see its CPU utilisation), sha256sum on one core. "
         f"Machine: {os.cpu_count()} cores, {platform.machine()}. Script: `benches/signatures.sh`."]
 print("\n".join(out))
 PY
