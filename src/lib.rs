@@ -26,6 +26,7 @@
 //! Evidence is sacred: every source is opened read-only and nothing imported is executed.
 
 pub mod case;
+pub mod diff;
 pub mod evidence;
 pub mod hashing;
 pub mod lineage;

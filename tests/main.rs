@@ -15,3 +15,5 @@ mod cli;
 mod lineage_queries;
 // Signatures, attestations, trusted keys and signed reports.
 mod signatures;
+// Divergence building blocks: parameters and code between two runs.
+mod diff;

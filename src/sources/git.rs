@@ -59,6 +59,17 @@ pub struct Tag {
     pub signed: bool,
 }
 
+/// A file that differs between two commits.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileChange {
+    pub path: String,
+    /// `added`, `removed`, `renamed` or `modified`.
+    pub status: String,
+    pub lines_added: usize,
+    pub lines_removed: usize,
+    pub binary: bool,
+}
+
 /// Result of re-hashing objects reachable from a commit.
 #[derive(Debug, Clone, Default)]
 pub struct Integrity {
@@ -225,6 +236,72 @@ impl GitRepo {
             git2::TreeWalkResult::Ok
         });
         out
+    }
+
+    /// The commits reachable from `to` and not from `from`, newest first (what `git log
+    /// from..to` lists). `None` when either commit is not in the repository.
+    pub fn commits_between(&self, from: &str, to: &str) -> Option<Vec<Commit>> {
+        let (a, b) = (Oid::from_str(from).ok()?, Oid::from_str(to).ok()?);
+        self.repo.find_commit(a).ok()?;
+        self.repo.find_commit(b).ok()?;
+        let mut walk = self.repo.revwalk().ok()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME).ok()?;
+        walk.push(b).ok()?;
+        walk.hide(a).ok()?;
+        let mut out = Vec::new();
+        for oid in walk {
+            out.push(convert_commit(&self.repo.find_commit(oid.ok()?).ok()?));
+        }
+        Some(out)
+    }
+
+    /// The files that differ between the trees of two commits, with line counts (binary
+    /// files count no lines). `None` when either commit is not in the repository.
+    pub fn changed_files(&self, from: &str, to: &str) -> Option<Vec<FileChange>> {
+        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| self.repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
+        let (a, b) = (tree(from)?, tree(to)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.ignore_filemode(false);
+        let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
+        let mut out = Vec::new();
+        for (i, delta) in diff.deltas().enumerate() {
+            let path = delta.new_file().path().or_else(|| delta.old_file().path()).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            let (mut added, mut removed) = (0usize, 0usize);
+            let binary = delta.new_file().is_binary() || delta.old_file().is_binary();
+            if let Ok(Some(patch)) = git2::Patch::from_diff(&diff, i) {
+                if let Ok((_, adds, dels)) = patch.line_stats() {
+                    added = adds;
+                    removed = dels;
+                }
+            }
+            let status = match delta.status() {
+                git2::Delta::Added => "added",
+                git2::Delta::Deleted => "removed",
+                git2::Delta::Renamed => "renamed",
+                _ => "modified",
+            };
+            out.push(FileChange { path, status: status.to_string(), lines_added: added, lines_removed: removed, binary });
+        }
+        Some(out)
+    }
+
+    /// The unified diff of one file between two commits (empty when it is the same).
+    pub fn file_diff(&self, from: &str, to: &str, path: &str) -> Option<String> {
+        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| self.repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
+        let (a, b) = (tree(from)?, tree(to)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(path).disable_pathspec_match(true);
+        let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
+        let mut text = String::new();
+        diff.print(git2::DiffFormat::Patch, |_, _, line| {
+            if matches!(line.origin(), '+' | '-' | ' ') {
+                text.push(line.origin());
+            }
+            text.push_str(&String::from_utf8_lossy(line.content()));
+            true
+        })
+        .ok()?;
+        Some(text)
     }
 
     /// The git blob id that a file with these bytes would have.

@@ -1,0 +1,94 @@
+//! Comparing two lineages: the building blocks of `custody diff` (issue 5, in progress).
+//!
+//! Why: engineers compare production with staging and investigators compare a misbehaving
+//! model with the last good one; each kind of node needs its own notion of "different". This
+//! module holds the per-kind comparisons over checked types: parameters (added, removed,
+//! changed, unchanged) and code (the commits between two commits, files changed with line
+//! counts, the diff of one file). Alignment of two upstream graphs and root-cause ranking are
+//! built on them next.
+//!
+//! Guarantees: values are compared as the tools recorded them (strings), in a stable order;
+//! nothing is read but the evidence already loaded.
+
+use std::collections::BTreeMap;
+
+/// How one parameter differs between two runs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum ParamChange {
+    Added { name: String, b: String },
+    Removed { name: String, a: String },
+    Changed { name: String, a: String, b: String },
+    Unchanged { name: String, value: String },
+}
+
+impl ParamChange {
+    pub fn name(&self) -> &str {
+        match self {
+            ParamChange::Added { name, .. } | ParamChange::Removed { name, .. } | ParamChange::Changed { name, .. } | ParamChange::Unchanged { name, .. } => name,
+        }
+    }
+    pub fn is_change(&self) -> bool {
+        !matches!(self, ParamChange::Unchanged { .. })
+    }
+}
+
+/// Compares two parameter sets, by name, in name order.
+pub fn params(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<ParamChange> {
+    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|n| match (a.get(n), b.get(n)) {
+            (Some(x), Some(y)) if x == y => ParamChange::Unchanged { name: n.clone(), value: x.clone() },
+            (Some(x), Some(y)) => ParamChange::Changed { name: n.clone(), a: x.clone(), b: y.clone() },
+            (Some(x), None) => ParamChange::Removed { name: n.clone(), a: x.clone() },
+            (None, Some(y)) => ParamChange::Added { name: n.clone(), b: y.clone() },
+            (None, None) => unreachable!("a name comes from one of the maps"),
+        })
+        .collect()
+}
+
+/// The parameters of a run node as MLflow recorded them (its `params` attribute).
+pub fn run_params(node: &crate::lineage::Node) -> BTreeMap<String, String> {
+    node.attrs
+        .get("params")
+        .and_then(|p| p.as_object())
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+        .unwrap_or_default()
+}
+
+/// How the code differs between two commits of one repository.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CodeChange {
+    pub from: String,
+    pub to: String,
+    /// Commits in `to` that `from` lacks, newest first: (sha, summary).
+    pub commits: Vec<(String, String)>,
+    pub files: Vec<crate::sources::git::FileChange>,
+}
+
+/// Compares the code at two commits.
+pub fn code(repo: &crate::sources::git::GitRepo, from: &str, to: &str) -> Option<CodeChange> {
+    let commits = repo.commits_between(from, to)?.into_iter().map(|c| (c.sha, c.summary)).collect();
+    let files = repo.changed_files(from, to)?;
+    Some(CodeChange { from: from.to_string(), to: to.to_string(), commits, files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_added_removed_changed_or_unchanged() {
+        let a: BTreeMap<String, String> = [("max_depth", "3"), ("learning_rate", "0.2"), ("old", "x")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let b: BTreeMap<String, String> = [("max_depth", "5"), ("learning_rate", "0.2"), ("new", "y")].into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let d = params(&a, &b);
+        assert_eq!(d.iter().map(ParamChange::name).collect::<Vec<_>>(), ["learning_rate", "max_depth", "new", "old"]);
+        assert_eq!(d[0], ParamChange::Unchanged { name: "learning_rate".into(), value: "0.2".into() });
+        assert_eq!(d[1], ParamChange::Changed { name: "max_depth".into(), a: "3".into(), b: "5".into() });
+        assert_eq!(d[2], ParamChange::Added { name: "new".into(), b: "y".into() });
+        assert_eq!(d[3], ParamChange::Removed { name: "old".into(), a: "x".into() });
+    }
+}
