@@ -64,3 +64,29 @@ fn the_code_between_staging_and_production_is_the_planted_change() {
     assert!(same.commits.is_empty() && same.files.is_empty());
     assert!(diff::code(&repo, &to, "0000000000000000000000000000000000000001").is_none(), "an unknown commit");
 }
+
+#[test]
+fn the_deployed_models_environment_reads_the_same_from_pip_and_conda_and_a_bumped_pin_is_a_change() {
+    let model = demo_case().join("serving/fraud-detector");
+    let pip_text = std::fs::read_to_string(model.join("requirements.txt")).unwrap();
+    let pip = diff::requirement_lines(pip_text.lines());
+    assert_eq!(pip.get("scikit-learn").map(String::as_str), Some("==1.9.1"), "{pip:?}");
+    let conda = diff::conda_packages(&std::fs::read_to_string(model.join("conda.yaml")).unwrap()).unwrap();
+    assert_eq!(conda.get("python").map(String::as_str), Some("==3.11.7"), "{conda:?}");
+    // every pip pin of requirements.txt is in conda.yaml's pip list with the same version
+    for (name, version) in &pip {
+        assert_eq!(conda.get(name), Some(version), "{name}");
+    }
+    // mutation of the real file: scikit-learn bumped, scipy dropped, a package added
+    let edited = pip_text.replace("scikit-learn==1.9.1", "scikit-learn==1.10.0").replace("scipy==1.17.1", "") + "\nxgboost==3.1.0\n";
+    let changes = diff::packages(&pip, &diff::requirement_lines(edited.lines()));
+    assert_eq!(
+        changes,
+        [
+            diff::PackageChange::Changed { package: "scikit-learn".into(), a: "==1.9.1".into(), b: "==1.10.0".into() },
+            diff::PackageChange::Removed { package: "scipy".into(), a: "==1.17.1".into() },
+            diff::PackageChange::Added { package: "xgboost".into(), b: "==3.1.0".into() },
+        ]
+    );
+    assert!(diff::packages(&pip, &pip).is_empty());
+}

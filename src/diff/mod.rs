@@ -76,8 +76,96 @@ pub fn code(repo: &crate::sources::git::GitRepo, from: &str, to: &str) -> Option
     Some(CodeChange { from: from.to_string(), to: to.to_string(), commits, files })
 }
 
+/// How one package differs between two environments.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "change")]
+pub enum PackageChange {
+    Added { package: String, b: String },
+    Removed { package: String, a: String },
+    Changed { package: String, a: String, b: String },
+}
+
+/// A package name as pip compares them (PEP 503: case-insensitive, `-`, `_` and `.` alike).
+pub fn normalize_package(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        let c = c.to_ascii_lowercase();
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The packages of a pip requirements file (`requirements.txt`, the `pip:` list of a conda
+/// environment, MLflow's `python_env.yaml` dependencies): name → version specifier (`==1.2`,
+/// `>=3`, or empty). Comments, options (`-r`, `--index-url`), URLs and markers are skipped.
+pub fn requirement_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in lines {
+        let line = line.split('#').next().unwrap_or("").trim();
+        let line = line.split(';').next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('-') || line.contains("://") {
+            continue;
+        }
+        let at = line.find(|c: char| "=<>!~ [(".contains(c)).unwrap_or(line.len());
+        let (name, rest) = line.split_at(at);
+        let rest = rest.trim_start();
+        // extras (`pkg[extra]`) are not part of the version
+        let spec = match rest.strip_prefix('[') {
+            Some(r) => r.split_once(']').map(|(_, v)| v).unwrap_or(""),
+            None => rest,
+        };
+        out.insert(normalize_package(name), spec.replace(' ', ""));
+    }
+    out
+}
+
+/// The packages of a conda `environment.yaml` / MLflow `conda.yaml`: conda dependencies
+/// (`python=3.11`) and the nested `pip:` list, one map (conda `=` is written as `==`).
+pub fn conda_packages(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let doc: serde_json::Value = serde_norway::from_str(text).map_err(|e| format!("not a conda environment: {e}"))?;
+    let mut out = BTreeMap::new();
+    for dep in doc.get("dependencies").and_then(|d| d.as_array()).into_iter().flatten() {
+        if let Some(s) = dep.as_str() {
+            let (name, spec) = match s.find(|c: char| "=<>!~ ".contains(c)) {
+                Some(i) => (&s[..i], s[i..].trim()),
+                None => (s, ""),
+            };
+            let spec = if spec.starts_with('=') && !spec.starts_with("==") { format!("={spec}") } else { spec.to_string() };
+            out.insert(normalize_package(name), spec);
+        } else if let Some(pip) = dep.get("pip").and_then(|p| p.as_array()) {
+            out.extend(requirement_lines(pip.iter().filter_map(|p| p.as_str())));
+        }
+    }
+    Ok(out)
+}
+
+/// Compares two package sets.
+pub fn packages(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<PackageChange> {
+    params(a, b)
+        .into_iter()
+        .filter_map(|c| match c {
+            ParamChange::Added { name, b } => Some(PackageChange::Added { package: name, b }),
+            ParamChange::Removed { name, a } => Some(PackageChange::Removed { package: name, a }),
+            ParamChange::Changed { name, a, b } => Some(PackageChange::Changed { package: name, a, b }),
+            ParamChange::Unchanged { .. } => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn package_names_compare_as_pip_does() {
+        assert_eq!(super::normalize_package("Scikit_Learn"), "scikit-learn");
+        assert_eq!(super::normalize_package("zope.interface"), "zope-interface");
+    }
+
     use super::*;
 
     #[test]
