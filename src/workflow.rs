@@ -387,21 +387,37 @@ impl TrustedKeyInfo {
 /// anything is recorded, so a bad key file leaves the case unchanged. Returns what is newly
 /// trusted.
 pub fn trust(case: &mut Case, files: &[PathBuf], identities: &[String]) -> Result<Vec<TrustedKeyInfo>, Error> {
-    let mut texts = Vec::new();
+    let records = read_trust_inputs(files, identities)?;
+    record_trust(case, &records)
+}
+
+/// Reads one trust file, naming it in any error.
+fn read_trust_path(f: &Path) -> Result<(String, keys::TrustFile), Error> {
+    let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.to_path_buf(), problem: format!("cannot read key file: {e}") })?;
+    let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.to_path_buf(), problem: e.to_string() })?;
+    Ok((text, trust))
+}
+
+/// Reads and checks trust files and identities into the records the case keeps:
+/// (as supplied, text). A private key file is kept as its public half only.
+fn read_trust_inputs(files: &[PathBuf], identities: &[String]) -> Result<Vec<(String, String)>, Error> {
+    let mut records = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
-        // a private key file is kept as its public half only: the case never holds secrets
+        let (text, trust) = read_trust_path(f)?;
         let text = if text.contains("PRIVATE KEY-----") { trust.keys.iter().map(|k| k.key.to_pem()).collect::<String>() } else { text };
-        let shown = std::path::absolute(f).unwrap_or(f.clone()).display().to_string();
-        texts.push((shown, text));
+        records.push((std::path::absolute(f).unwrap_or(f.clone()).display().to_string(), text));
     }
     for i in identities {
         let identity = keys::TrustedIdentity::parse(i).map_err(|e| Error::Usage { path: PathBuf::from("--trust-identity"), problem: format!("{i}: {e}") })?;
-        texts.push((format!("--trust-identity {i}"), identity.to_record()));
+        records.push((format!("--trust-identity {i}"), identity.to_record()));
     }
+    Ok(records)
+}
+
+/// Records checked trust records in the case; returns what is newly trusted.
+fn record_trust(case: &mut Case, records: &[(String, String)]) -> Result<Vec<TrustedKeyInfo>, Error> {
     let before: std::collections::HashSet<(String, String, String)> = trusted_keys(case)?.into_iter().map(|k| (k.file, k.fingerprint, k.label)).collect();
-    case.record_trusted_keys(&texts)?;
+    case.record_trusted_keys(records)?;
     Ok(trusted_keys(case)?.into_iter().filter(|k| !before.contains(&(k.file.clone(), k.fingerprint.clone(), k.label.clone()))).collect())
 }
 
@@ -463,15 +479,10 @@ pub fn investigate_with_trust(dir: &Path, case_path: Option<&Path>, trust: &[Pat
         return Err(Error::Usage { path: case_path, problem: "the case file must not be inside the evidence folder (evidence is never written)".into() });
     }
     let title = format!("Investigation of {}", evidence_root.display());
-    for f in trust {
-        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?;
-    }
-    for i in identities {
-        keys::TrustedIdentity::parse(i).map_err(|e| Error::Usage { path: PathBuf::from("--trust-identity"), problem: format!("{i}: {e}") })?;
-    }
+    // trust files are read and checked before the case file is created
+    let records = read_trust_inputs(trust, identities)?;
     let mut case = if case_path.exists() { Case::open(&case_path)? } else { Case::create(&case_path, &title)? };
-    self::trust(&mut case, trust, identities)?;
+    record_trust(&mut case, &records)?;
     let mut cache = DigestCache::new();
     let acquired = add_evidence(&mut case, &evidence_root, None, progress, &mut cache)?;
     let verification = verify(&mut case, progress, &mut cache)?;
@@ -544,8 +555,7 @@ pub fn report(case: &mut Case, out: &Path, sign: Option<&Path>, progress: &dyn P
 pub fn verify_report(dir: &Path, trust: &[PathBuf]) -> Result<crate::report::ReportCheck, Error> {
     let mut ring = KeyRing::default();
     for f in trust {
-        let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.clone(), problem: format!("cannot read key file: {e}") })?;
-        ring.add_file(keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.clone(), problem: e.to_string() })?);
+        ring.add_file(read_trust_path(f)?.1);
     }
     Ok(crate::report::verify_report(dir, &ring)?)
 }

@@ -35,8 +35,6 @@ pub struct TlogEntry {
     #[serde(default)]
     pub log_id: Option<LogId>,
     #[serde(default)]
-    pub kind_version: Option<serde_json::Value>,
-    #[serde(default)]
     pub integrated_time: Option<String>,
     #[serde(default)]
     pub inclusion_promise: Option<InclusionPromise>,
@@ -78,7 +76,6 @@ pub struct Checkpoint {
 /// A checked Sigstore bundle.
 #[derive(Debug, Clone)]
 pub struct Bundle {
-    pub media_type: String,
     pub material: Material,
     pub content: Content,
     pub tlog_entries: Vec<TlogEntry>,
@@ -102,7 +99,7 @@ pub fn looks_like_bundle(value: &serde_json::Value) -> bool {
 impl Bundle {
     pub fn from_json(value: &serde_json::Value) -> Result<Bundle, BundleError> {
         let shape = |m: &str| BundleError::Shape(m.to_string());
-        let media_type = value.get("mediaType").and_then(|m| m.as_str()).ok_or_else(|| shape("no mediaType"))?.to_string();
+        value.get("mediaType").and_then(|m| m.as_str()).ok_or_else(|| shape("no mediaType"))?;
         let vm = value.get("verificationMaterial").ok_or_else(|| shape("no verificationMaterial"))?;
         let material = if let Some(pk) = vm.get("publicKey") {
             Material::PublicKey { hint: pk.get("hint").and_then(|h| h.as_str()).unwrap_or_default().to_string() }
@@ -134,7 +131,7 @@ impl Bundle {
             return Err(shape("neither dsseEnvelope nor messageSignature"));
         };
         let has_rfc3161 = vm.pointer("/timestampVerificationData/rfc3161Timestamps").and_then(|t| t.as_array()).is_some_and(|a| !a.is_empty());
-        Ok(Bundle { media_type, material, content, tlog_entries, has_rfc3161 })
+        Ok(Bundle { material, content, tlog_entries, has_rfc3161 })
     }
 }
 

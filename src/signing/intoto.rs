@@ -73,7 +73,6 @@ pub struct Provenance {
     pub started_on: Option<String>,
     pub finished_on: Option<String>,
     pub dependencies: Vec<Descriptor>,
-    pub external_parameters: serde_json::Value,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -117,7 +116,6 @@ impl Statement {
                 started_on: str_at("/runDetails/metadata/startedOn"),
                 finished_on: str_at("/runDetails/metadata/finishedOn"),
                 dependencies: descriptors("/buildDefinition/resolvedDependencies"),
-                external_parameters: p.pointer("/buildDefinition/externalParameters").cloned().unwrap_or_default(),
             });
         }
         if self.predicate_type == SLSA_V02 {
@@ -128,7 +126,6 @@ impl Statement {
                 started_on: str_at("/metadata/buildStartedOn"),
                 finished_on: str_at("/metadata/buildFinishedOn"),
                 dependencies: descriptors("/materials"),
-                external_parameters: p.pointer("/invocation/parameters").cloned().unwrap_or_default(),
             });
         }
         None

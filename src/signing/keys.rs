@@ -164,14 +164,6 @@ impl PublicKey {
         out
     }
 
-    /// Ed25519 raw bytes, when the key is Ed25519.
-    pub fn ed25519_bytes(&self) -> Option<[u8; 32]> {
-        match &self.material {
-            Material::Ed25519(k) => Some(k.to_bytes()),
-            _ => None,
-        }
-    }
-
     /// The securesystemslib / in-toto key id: SHA-256 of the canonical JSON of
     /// `{keytype, scheme, keyval: {public}}`.
     pub fn securesystemslib_keyid(&self) -> String {
@@ -660,11 +652,6 @@ impl KeyRing {
     pub fn trusted(&self) -> impl Iterator<Item = &KnownKey> {
         self.keys.iter().filter(|k| k.is_trusted())
     }
-
-    /// The best entry for a given key: a trusted one if the investigator supplied it.
-    pub fn lookup(&self, key: &PublicKey) -> Option<&KnownKey> {
-        self.keys.iter().filter(|k| &k.key == key).max_by_key(|k| k.is_trusted())
-    }
 }
 
 /// Which key made a signature, when one did.
@@ -673,7 +660,7 @@ pub enum SignatureCheck {
     /// A known key verifies the signature.
     Valid(KnownKey),
     /// Keys named by the signature (or the only ones that could apply) do not verify it.
-    Invalid { tried: Vec<KnownKey>, reason: String },
+    Invalid { reason: String },
     /// No key is available to check it against.
     NoKey { named: String },
 }
@@ -696,20 +683,18 @@ impl KeyRing {
                 return SignatureCheck::Valid(trusted.copied().unwrap_or(*k).clone());
             }
         }
-        let named: Vec<KnownKey> = order.iter().filter(|k| k.is_named_by(key_id)).map(|k| (*k).clone()).collect();
-        if !named.is_empty() {
-            return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named[0].label()), tried: named };
+        if let Some(named) = order.iter().find(|k| k.is_named_by(key_id)) {
+            return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named.label()) };
         }
         // A key id is not signed, so it must not decide the outcome: a signature that no
         // trusted key verifies is invalid as far as the investigator's trust goes (the bytes
         // or the signature were changed, or a key that was not supplied signed it), whatever
         // key it names. Only with no trusted key at all is it merely uncheckable.
-        let trusted: Vec<KnownKey> = order.iter().filter(|k| k.is_trusted()).map(|k| (*k).clone()).collect();
-        if !trusted.is_empty() {
+        let trusted = order.iter().filter(|k| k.is_trusted()).count();
+        if trusted > 0 {
             let named = if key_id.trim().is_empty() { "names no key".to_string() } else { format!("names key {key_id}, which is none of them,") };
             return SignatureCheck::Invalid {
-                reason: format!("it {named} and none of the {} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", trusted.len()),
-                tried: trusted,
+                reason: format!("it {named} and none of the {trusted} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it"),
             };
         }
         SignatureCheck::NoKey { named: key_id.to_string() }

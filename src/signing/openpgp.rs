@@ -225,8 +225,6 @@ pub struct PgpSignature {
     pub hash_algo: u8,
     /// Issuer fingerprint (subpacket 33) or key id (subpacket 16), uppercase hex.
     pub issuer: Vec<String>,
-    /// Signature creation time (seconds since the epoch), when stated.
-    pub created: Option<u32>,
     hashed_part: Vec<u8>,
     left16: [u8; 2],
     /// MPIs (algorithms 19, 22).
@@ -249,7 +247,6 @@ fn subpackets(mut data: &[u8], out: &mut PgpSignature) -> Result<(), String> {
         let sp = data.get(hdr..hdr + len).ok_or("truncated subpacket")?;
         if let Some((&kind, value)) = sp.split_first() {
             match kind & 0x7f {
-                2 if value.len() == 4 => out.created = Some(u32::from_be_bytes([value[0], value[1], value[2], value[3]])),
                 16 if value.len() == 8 => out.issuer.push(hex::encode_upper(value)),
                 33 if value.len() > 1 => out.issuer.push(hex::encode_upper(&value[1..])),
                 _ => {}
@@ -287,7 +284,7 @@ pub fn read_signature(armour: &str) -> Result<PgpSignature, String> {
             rest = r;
         }
     }
-    let mut sig = PgpSignature { sig_type: body[1], pubkey_algo: body[2], hash_algo: body[3], issuer: Vec::new(), created: None, hashed_part: body[..hashed_end].to_vec(), left16, values, native };
+    let mut sig = PgpSignature { sig_type: body[1], pubkey_algo: body[2], hash_algo: body[3], issuer: Vec::new(), hashed_part: body[..hashed_end].to_vec(), left16, values, native };
     subpackets(hashed, &mut sig)?;
     subpackets(unhashed, &mut sig)?;
     Ok(sig)
