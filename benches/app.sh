@@ -59,16 +59,5 @@ beyond five collapse into clusters), so the round trip stays in milliseconds how
 case is; opening the case is dominated by loading the stored graph from the case file.""")
 PY
 )
-python3 - "$section" <<'PY'
-import sys, pathlib
-p = pathlib.Path("BENCHMARKS.md")
-text = p.read_text() if p.exists() else "# Benchmarks\n"
-start, end = "<!-- app-scale:start -->", "<!-- app-scale:end -->"
-block = f"{start}\n{sys.argv[1]}\n{end}"
-if start in text and end in text:
-    text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip() + "\n\n" + block + "\n"
-p.write_text(text)
-PY
+python3 benches/lib/section.py app-scale "$section" BENCHMARKS.md
 echo "app.sh: wrote the Scale section of BENCHMARKS.md"

@@ -115,17 +115,6 @@ out += ["", f"`custody investigate` does more than `model_signing verify`: it al
 print("\n".join(out))
 PY
 )
-python3 - "$section" "$REPO/BENCHMARKS.md" <<'PY'
-import sys, pathlib
-p = pathlib.Path(sys.argv[2])
-text = p.read_text() if p.exists() else "# Benchmarks\n"
-start, end = "<!-- signatures:start -->", "<!-- signatures:end -->"
-block = f"{start}\n{sys.argv[1]}\n{end}"
-if start in text and end in text:
-    text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-else:
-    text = text.rstrip() + "\n\n" + block + "\n"
-p.write_text(text)
-PY
+python3 "$HERE/lib/section.py" signatures "$section" "$REPO/BENCHMARKS.md"
 echo "signatures.sh: wrote the Signatures section of BENCHMARKS.md"
 cat "$results"
