@@ -64,6 +64,12 @@ impl Verdict {
         }
     }
 
+    /// A signature that verifies under `k`: valid when the investigator trusts `k`.
+    fn by(k: KnownKey, detail: String) -> Verdict {
+        let status = if k.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
+        Verdict { status, signer: Some(k), detail }
+    }
+
     fn invalid(detail: String) -> Verdict {
         Verdict { status: Status::SignatureInvalid, signer: None, detail }
     }
@@ -192,21 +198,28 @@ impl Cx<'_, '_> {
         kid
     }
 
-    fn signature_node(&mut self, sid: &str, label: &str, record: &SignatureRecord, format: &str, verdict: &Verdict) {
-        let mut node = Node::new(sid, NodeKind::Signature, label).attr("path", record.file.as_str()).attr("format", format).attr("verdict", verdict.status.name());
-        if record.line > 0 {
-            node = node.attr("line", record.line);
-        }
+    /// Adds a signature node with its verdict and signer, attributed to the signer's key.
+    fn add_signature(&mut self, mut node: Node, verdict: &Verdict) {
+        let sid = node.id.clone();
+        node = node.attr("verdict", verdict.status.name());
         if let Some(k) = &verdict.signer {
             node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
         }
         self.lineage.add(node);
-        let evidence_file = self.file_node(&record.file);
-        self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
         if let Some(k) = &verdict.signer {
             let kid = self.key_node(k);
-            self.lineage.link(sid, Relation::WasAttributedTo, &kid, None);
+            self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
         }
+    }
+
+    fn signature_node(&mut self, sid: &str, label: &str, record: &SignatureRecord, format: &str, verdict: &Verdict) {
+        let mut node = Node::new(sid, NodeKind::Signature, label).attr("path", record.file.as_str()).attr("format", format);
+        if record.line > 0 {
+            node = node.attr("line", record.line);
+        }
+        self.add_signature(node, verdict);
+        let evidence_file = self.file_node(&record.file);
+        self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
         let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone()).at(&record.file).by(Witness::new(record.file.as_str(), record_label(record)));
         self.out.push(f);
     }
@@ -805,8 +818,10 @@ impl Cx<'_, '_> {
         let armour = std::fs::read_to_string(record.file.to_local(&self.ev.root)).unwrap_or_default();
         let verdict = match std::fs::read(target.to_local(&self.ev.root)) {
             Ok(bytes) => match gitsig::check_openpgp(&armour, &bytes, self.ring) {
-                PgpOutcome::Valid(k) if k.is_trusted() => Verdict { status: Status::SignatureValid, detail: format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
-                PgpOutcome::Valid(k) => Verdict { status: Status::UntrustedKey, detail: format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
+                PgpOutcome::Valid(k) => {
+                    let detail = format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe());
+                    Verdict::by(k, detail)
+                }
                 PgpOutcome::Invalid(reason) => Verdict::invalid(format!("the OpenPGP signature is invalid: {reason}")),
                 PgpOutcome::NoKey { issuer } => Verdict { status: Status::Unverifiable, signer: None, detail: format!("an OpenPGP signature by key {issuer}; no such key was supplied (give its armored public key with --trust)") },
             },
@@ -839,45 +854,34 @@ impl Cx<'_, '_> {
                 let sid = id::signature(&place);
                 let kind = GitSignatureKind::of(&armour);
                 let witness = Witness::new(repo.rel.as_str(), format!("{what} signature"));
-                let trusted_verdict = |signer: KnownKey, detail: String| {
-                    let status = if signer.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
-                    (status, Some(signer), detail)
-                };
-                let (status, signer, detail) = match kind {
+                let verdict = match kind {
                     GitSignatureKind::Ssh => match gitsig::check_ssh(&armour, &signed, Some(&identity), self.ring, repo.rel.as_str()) {
                         SshOutcome::Valid { signer, principal_matches } => {
                             let mut detail = format!("the {what}'s SSH signature verifies under {} ({})", signer.label(), signer.origin.describe());
                             if principal_matches == Some(false) {
                                 detail.push_str(&format!("; note: the allowed-signers principals {:?} do not include {identity}", signer.principals));
                             }
-                            trusted_verdict(signer, detail)
+                            Verdict::by(signer, detail)
                         }
-                        SshOutcome::Invalid { reason, .. } => (Status::SignatureInvalid, None, reason),
+                        SshOutcome::Invalid { reason, .. } => Verdict::invalid(reason),
                     },
                     GitSignatureKind::OpenPgp => match gitsig::check_openpgp(&armour, &signed, self.ring) {
                         PgpOutcome::Valid(signer) => {
                             let detail = format!("the {what}'s OpenPGP signature verifies under {} ({})", signer.label(), signer.origin.describe());
-                            trusted_verdict(signer, detail)
+                            Verdict::by(signer, detail)
                         }
-                        PgpOutcome::Invalid(reason) => (Status::SignatureInvalid, None, format!("the {what}'s OpenPGP signature is invalid: {reason}")),
-                        PgpOutcome::NoKey { issuer } => (
-                            Status::Unverifiable,
-                            None,
-                            format!("an OpenPGP signature by key {issuer} is present; no such key was supplied (give its armored public key with --trust)"),
-                        ),
+                        PgpOutcome::Invalid(reason) => Verdict::invalid(format!("the {what}'s OpenPGP signature is invalid: {reason}")),
+                        PgpOutcome::NoKey { issuer } => Verdict {
+                            status: Status::Unverifiable,
+                            signer: None,
+                            detail: format!("an OpenPGP signature by key {issuer} is present; no such key was supplied (give its armored public key with --trust)"),
+                        },
                     },
-                    other => (Status::Unverifiable, None, format!("an {} signature is present; Custody does not verify {} signatures", other.name(), other.name())),
+                    other => Verdict { status: Status::Unverifiable, signer: None, detail: format!("an {} signature is present; Custody does not verify {} signatures", other.name(), other.name()) },
                 };
-                let mut node = Node::new(&sid, NodeKind::Signature, format!("{} signature of {what}", kind.name())).attr("format", format!("git {} signature", kind.name())).attr("verdict", status.name());
-                if let Some(k) = &signer {
-                    node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
-                }
-                self.lineage.add(node);
+                let (status, detail) = (verdict.status, verdict.detail.clone());
+                self.add_signature(Node::new(&sid, NodeKind::Signature, format!("{} signature of {what}", kind.name())).attr("format", format!("git {} signature", kind.name())), &verdict);
                 self.lineage.link(&sid, Relation::WasDerivedFrom, &cid, Some("signs"));
-                if let Some(k) = &signer {
-                    let kid = self.key_node(k);
-                    self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
-                }
                 if let Some(n) = self.lineage.node_mut(&cid) {
                     n.attrs.insert(if what.starts_with("tag") { "tag_signature".into() } else { "signature".into() }, json!(status.name()));
                 }
