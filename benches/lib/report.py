@@ -447,7 +447,6 @@ def main():
     w("")
     # benches/app.sh and benches/signatures.sh keep their own sections between
     # `<!-- NAME:start -->` / `<!-- NAME:end -->` markers; carry every such section over.
-    import re
     text = "\n".join(out)
     try:
         old = open(a.out).read()
