@@ -27,6 +27,8 @@ pub enum Phase {
     Store,
     /// Writing an evidence report; units are report files.
     Report,
+    /// Comparing two lineages; units are aligned node pairs.
+    Compare,
 }
 
 impl Phase {
@@ -40,6 +42,7 @@ impl Phase {
             Phase::Check => "cross-checking",
             Phase::Store => "writing case file",
             Phase::Report => "writing report",
+            Phase::Compare => "comparing lineages",
         }
     }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::case::{Case, CaseInfo, Root};
 use crate::lineage::query::{self, NodeSummary, View};
-use crate::lineage::{Edge, Lineage, Node};
+use crate::lineage::{Edge, Lineage, Node, NodeKind};
 use crate::progress::Progress;
 use crate::sources::SourceKind;
 use crate::verify::{Finding, Summary};
@@ -198,6 +198,25 @@ impl Session {
             incoming: self.lineage.incoming(&id),
             node,
         })
+    }
+
+    /// Where the lineages upstream of two references diverge (see [`crate::diff`]).
+    pub fn diff(&self, reference_a: &str, reference_b: &str, progress: &dyn Progress) -> Result<crate::diff::LineageDiff, Error> {
+        workflow::diff_lineage(&self.case, &self.lineage, reference_a, reference_b, progress)
+    }
+
+    /// The unified diff of one file between two commits of a repository in the evidence.
+    pub fn code_file_diff(&self, repository: &str, from: &str, to: &str, path: &str) -> Result<String, Error> {
+        workflow::code_file_diff(&self.case, repository, from, to, path)
+    }
+
+    /// What is worth comparing, for a chooser: registry aliases, then model versions, then runs.
+    pub fn comparables(&self) -> Vec<NodeSummary> {
+        let mut out: Vec<NodeSummary> = Vec::new();
+        for kind in [NodeKind::Alias, NodeKind::ModelVersion, NodeKind::Run] {
+            out.extend(self.lineage.nodes().into_iter().filter(|n| n.kind == kind).map(NodeSummary::from));
+        }
+        out
     }
 
     pub fn search(&self, text: &str, limit: usize) -> Vec<NodeSummary> {

@@ -559,3 +559,42 @@ pub fn verify_report(dir: &Path, trust: &[PathBuf]) -> Result<crate::report::Rep
     }
     Ok(crate::report::verify_report(dir, &ring)?)
 }
+
+/// Loads the evidence of every root of the case (sources re-read, nothing hashed), for
+/// drill-downs that need the bytes: git history, DVC caches, data files.
+pub fn load_evidence(case: &Case, progress: &dyn Progress) -> Result<crate::diff::EvidenceSet, Error> {
+    let mut roots = Vec::new();
+    for root in case.roots()? {
+        if !root.path.is_dir() {
+            return Err(Error::Usage { path: root.path.clone(), problem: "evidence folder recorded in the case is no longer there".into() });
+        }
+        let entries = match &root.scope {
+            Some(file) => evidence::walk(&file.to_local(&root.path), progress)?,
+            None => evidence::walk(&root.path, progress)?,
+        };
+        roots.push(Evidence::load(&root.path, &case.sources(root.id)?, entries, progress)?);
+    }
+    Ok(crate::diff::EvidenceSet { roots })
+}
+
+/// Compares the lineages upstream of two references (see [`crate::diff`]): root causes first,
+/// then what differs only because of them, with a drill-down of each. An unknown or
+/// ambiguous reference is an error naming it.
+pub fn diff(case: &Case, reference_a: &str, reference_b: &str, progress: &dyn Progress) -> Result<crate::diff::LineageDiff, Error> {
+    diff_lineage(case, &load_lineage(case)?, reference_a, reference_b, progress)
+}
+
+/// [`diff`] over a lineage already loaded from `case`.
+pub fn diff_lineage(case: &Case, lineage: &Lineage, reference_a: &str, reference_b: &str, progress: &dyn Progress) -> Result<crate::diff::LineageDiff, Error> {
+    let a = lineage::query::resolve(lineage, reference_a)?;
+    let b = lineage::query::resolve(lineage, reference_b)?;
+    let evidence = load_evidence(case, progress)?;
+    Ok(crate::diff::compare(lineage, &evidence, &a, &b, progress))
+}
+
+/// The unified diff of one file between two commits of a repository of the case.
+pub fn code_file_diff(case: &Case, repository: &str, from: &str, to: &str, path: &str) -> Result<String, Error> {
+    let evidence = load_evidence(case, &crate::progress::Silent)?;
+    let repo = evidence.repo(repository).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: "no such repository in the case's evidence".into() })?;
+    repo.file_diff(from, to, path).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: format!("{repository} does not hold both commits {from} and {to}") })
+}

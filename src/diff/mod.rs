@@ -1,20 +1,28 @@
-//! Comparing two lineages: the building blocks of `custody diff` (issue 5, in progress).
+//! Comparing two lineages: `custody diff`.
 //!
 //! Why: engineers compare production with staging and investigators compare a misbehaving
-//! model with the last good one; each kind of node needs its own notion of "different". This
-//! module holds the per-kind comparisons over checked types: parameters (added, removed,
-//! changed, unchanged) and code (the commits between two commits, files changed with line
-//! counts, the diff of one file). Alignment of two upstream graphs and root-cause ranking are
-//! built on them next.
+//! model with the last good one. [`align`] pairs the nodes of the two upstream graphs,
+//! [`compare`] names the root causes (nodes that differ while their own inputs are equal) and
+//! what follows from them, with a drill-down per kind; [`data`] compares two versions of a
+//! table row by row. This module holds the per-kind comparisons of values: parameters
+//! (added, removed, changed, unchanged), code (the commits between two commits, files changed
+//! with line counts, the diff of one file) and environments (pip and conda pins).
 //!
 //! Guarantees: values are compared as the tools recorded them (strings), in a stable order;
-//! nothing is read but the evidence already loaded.
+//! evidence is only read.
+
+pub mod align;
+pub mod compare;
+pub mod data;
+
+pub use compare::{Detail, Divergence, DivergenceKind, EvidenceSet, LineageDiff, compare};
 
 use std::collections::BTreeMap;
 
 /// How one parameter differs between two runs.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "change")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum ParamChange {
     Added { name: String, b: String },
     Removed { name: String, a: String },
@@ -79,6 +87,7 @@ pub fn code(repo: &crate::sources::git::GitRepo, from: &str, to: &str) -> Option
 /// How one package differs between two environments.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "change")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum PackageChange {
     Added { package: String, b: String },
     Removed { package: String, a: String },

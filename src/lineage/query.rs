@@ -3,7 +3,7 @@
 //! graph itself.
 //!
 //! References follow the CLI contract: `models:/NAME@ALIAS`, `models:/NAME/VERSION`, an MLflow
-//! run id (or a unique prefix of one), `sha256:HEX` or `md5:HEX` (a unique prefix is enough), a
+//! run id (or a unique prefix of one), an MLflow dataset digest, `sha256:HEX` or `md5:HEX` (a unique prefix is enough), a
 //! commit SHA prefix or a tag, a path relative to an evidence root (with `@REV` for the
 //! version DVC recorded at a git revision), or a node id. An unknown or ambiguous reference is
 //! an error that lists the candidates.
@@ -104,6 +104,8 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
             .filter(|n| match n.kind {
                 NodeKind::Run => attr_str(n, "run_id").is_some_and(|v| v.starts_with(&hex)),
                 NodeKind::Commit => attr_str(n, "sha").is_some_and(|v| v.starts_with(&hex)),
+                // an MLflow dataset's digest (pandas' hash of the logged frame)
+                NodeKind::Dataset => attr_str(n, "digest").is_some_and(|v| v.starts_with(&hex)),
                 _ => false,
             })
             .map(|n| n.id.clone())

@@ -62,7 +62,8 @@ pub struct DvcDigest {
 }
 
 impl DvcDigest {
-    fn parse(value: &str, kind: HashKind) -> Option<DvcDigest> {
+    /// A recorded value (`hex` or `hex.dir`).
+    pub fn parse(value: &str, kind: HashKind) -> Option<DvcDigest> {
         let (hex, is_dir) = match value.strip_suffix(".dir") {
             Some(h) => (h, true),
             None => (value, false),

@@ -61,6 +61,7 @@ pub struct Tag {
 
 /// A file that differs between two commits.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FileChange {
     pub path: String,
     /// `added`, `removed`, `renamed` or `modified`.

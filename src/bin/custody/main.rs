@@ -83,6 +83,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: GraphFormat,
     },
+    /// Where two lineages diverge: root causes first (code, data, parameters, environment),
+    /// then what differs only because of them, each with its drill-down. Exit 0 whether or not
+    /// they differ; 2 for a reference that does not resolve.
+    Diff {
+        /// The case file.
+        file: PathBuf,
+        /// The first lineage's reference (the baseline): models:/NAME@ALIAS, models:/NAME/VERSION,
+        /// a run id, sha256:HEX, md5:HEX, a commit or tag, an evidence path (with @REV), a node id.
+        reference_a: String,
+        /// The second lineage's reference.
+        reference_b: String,
+        /// Also print the unified diff of this file (repository-relative) for each code divergence.
+        #[arg(long, value_name = "PATH")]
+        file_diff: Vec<String>,
+        /// List parameters that did not change too.
+        #[arg(long)]
+        all: bool,
+        /// Print one JSON object instead of the human summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Investigator keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -212,6 +233,35 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
                 GraphFormat::Dot => output::emit(&custody::lineage::export::to_dot(&nodes, &g.edges)),
                 GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
                 GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { file, reference_a, reference_b, file_diff, all, json } => {
+            let progress = terminal::Progress::new(!json);
+            let case = Case::open(&file)?;
+            let result = workflow::diff(&case, &reference_a, &reference_b, &progress)?;
+            progress.clear();
+            let mut file_diffs = Vec::new();
+            for d in &result.divergences {
+                if let custody::diff::Detail::Code(code) = &d.detail {
+                    let Some(repo) = &code.repository else { continue };
+                    for path in &file_diff {
+                        let text = workflow::code_file_diff(&case, repo, &code.from, &code.to, path)?;
+                        file_diffs.push((path.clone(), code.from.clone(), code.to.clone(), text));
+                    }
+                }
+            }
+            if json {
+                let mut value = serde_json::to_value(&result).expect("diff serializes");
+                if !file_diff.is_empty() {
+                    value["file_diffs"] = file_diffs.iter().map(|(p, f, t, d)| serde_json::json!({"path": p, "from": f, "to": t, "diff": d})).collect();
+                }
+                output::print_json(&value);
+            } else {
+                output::print_diff(&result, &reference_a, &reference_b, all);
+                for (path, from, to, text) in &file_diffs {
+                    output::emit(&format!("\n--- {path} {}..{}\n{text}", &from[..from.len().min(8)], &to[..to.len().min(8)]));
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

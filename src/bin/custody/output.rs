@@ -172,3 +172,152 @@ pub fn print_report_check(c: &custody::report::ReportCheck) {
     }
     println!("Result: {}", if c.ok { "the report is intact and signed by a trusted key" } else { "the report does NOT verify" });
 }
+
+/// The human form of a lineage diff: root causes first, each with its drill-down, then the
+/// downstream nodes, then metrics side by side.
+pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b: &str, all_params: bool) {
+    use custody::diff::Detail;
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (side, reference, node) in [("A", reference_a, &d.a), ("B", reference_b, &d.b)] {
+        let named = if reference == node.label || reference == node.id { String::new() } else { format!("{reference} = ") };
+        let _ = writeln!(out, "{side}: {named}{} ({})", node.label, node.id);
+    }
+    let aligned = d.pairs.iter().filter(|p| p.a.is_some() && p.b.is_some()).count();
+    let _ = writeln!(out, "Aligned {} upstream nodes ({} pairs).", d.pairs.len(), aligned);
+    if d.is_same() {
+        let _ = writeln!(out, "\nNo divergence: the two lineages are the same upstream.");
+    }
+    if !d.divergences.is_empty() {
+        let _ = writeln!(out, "\nRoot causes ({}): differ while their own inputs are equal", d.divergences.len());
+    }
+    for div in &d.divergences {
+        let _ = writeln!(out, "  {:<12} {}", div.kind.name(), div.summary);
+        match &div.detail {
+            Detail::Code(c) => {
+                for commit in &c.commits {
+                    let _ = writeln!(out, "{:15}+ {} {}", "", &commit.sha[..commit.sha.len().min(8)], commit.summary);
+                }
+                for commit in &c.commits_only_in_from {
+                    let _ = writeln!(out, "{:15}- {} {}", "", &commit.sha[..commit.sha.len().min(8)], commit.summary);
+                }
+                for f in &c.files {
+                    let counts = if f.binary { "binary".to_string() } else { format!("+{} -{}", f.lines_added, f.lines_removed) };
+                    let _ = writeln!(out, "{:15}{:<9} {} ({counts})", "", f.status, f.path);
+                }
+                for w in &c.also_seen {
+                    let _ = writeln!(out, "{:15}also seen by {} ({})", "", w.label, w.id);
+                }
+                if let Some(n) = &c.note {
+                    let _ = writeln!(out, "{:15}{n}", "");
+                }
+            }
+            Detail::Params(p) => {
+                for c in p.changes.iter().chain(p.unchanged.iter().filter(|_| all_params)) {
+                    let line = match c {
+                        custody::diff::ParamChange::Added { name, b } => format!("+ {name} = {b}"),
+                        custody::diff::ParamChange::Removed { name, a } => format!("- {name} = {a}"),
+                        custody::diff::ParamChange::Changed { name, a, b } => format!("~ {name}: {a} → {b}"),
+                        custody::diff::ParamChange::Unchanged { name, value } => format!("  {name} = {value}"),
+                    };
+                    let _ = writeln!(out, "{:15}{line}", "");
+                }
+            }
+            Detail::Environment(e) => {
+                for f in e.files.iter().filter(|f| !f.changes.is_empty()) {
+                    let _ = writeln!(out, "{:15}{}:", "", f.role);
+                    for c in &f.changes {
+                        let line = match c {
+                            custody::diff::PackageChange::Added { package, b } => format!("+ {package}{b}"),
+                            custody::diff::PackageChange::Removed { package, a } => format!("- {package}{a}"),
+                            custody::diff::PackageChange::Changed { package, a, b } => format!("~ {package} {a} → {b}"),
+                        };
+                        let _ = writeln!(out, "{:17}{line}", "");
+                    }
+                }
+            }
+            Detail::Data(data) => print_data_detail(&mut out, data),
+            Detail::Model(m) => {
+                for f in &m.files {
+                    let _ = writeln!(out, "{:15}{:<9} {}", "", f.change, f.name);
+                }
+            }
+            Detail::Identity { .. } => {}
+        }
+    }
+    if !d.downstream.is_empty() {
+        let _ = writeln!(out, "\nDownstream ({}): differ only because of the root causes", d.downstream.len());
+        for div in &d.downstream {
+            let _ = writeln!(out, "  {:<12} {}", div.kind.name(), div.summary);
+            if let Detail::Data(data) = &div.detail {
+                print_data_detail(&mut out, data);
+            }
+        }
+    }
+    if !d.metrics.is_empty() {
+        let _ = writeln!(out, "\nMetrics (A → B)");
+        let num = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into());
+        for m in &d.metrics {
+            let _ = writeln!(out, "  {:<24} {:>10} → {:<10}", m.name, num(m.a), num(m.b));
+        }
+    }
+    emit(&out);
+}
+
+fn print_data_detail(out: &mut String, data: &custody::diff::compare::DataDetail) {
+    use std::fmt::Write;
+    for m in &data.members_added {
+        let _ = writeln!(out, "{:15}added    {m}", "");
+    }
+    for m in &data.members_removed {
+        let _ = writeln!(out, "{:15}removed  {m}", "");
+    }
+    // each table's counts are in the divergence's summary; here, how its columns moved
+    for t in &data.tables {
+        let shifted: Vec<&custody::diff::data::ColumnShift> = t.columns.iter().filter(|c| c.a != c.b).collect();
+        if shifted.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{:15}{} columns (A → B):", "", if t.member.is_empty() { "table" } else { &t.member });
+        for c in shifted {
+            let _ = writeln!(out, "{:17}{:<22} {}", "", c.name, column_shift(c, t.rows_a, t.rows_b));
+        }
+    }
+    for p in &data.profiles {
+        let name = if p.member.is_empty() { String::new() } else { format!("{}: ", p.member) };
+        let _ = writeln!(out, "{:15}{name}{} rows, {} columns", "", p.rows, p.columns.len());
+    }
+    for n in &data.notes {
+        let _ = writeln!(out, "{:15}note: {n}", "");
+    }
+}
+
+/// How one column moved, in a few words: the mean of a numeric column; for other columns the
+/// value whose share moved most (or the number of distinct values, for identifiers).
+fn column_shift(c: &custody::diff::data::ColumnShift, rows_a: usize, rows_b: usize) -> String {
+    use custody::diff::data::ColumnSummary;
+    let (a, b) = match (&c.a, &c.b) {
+        (Some(a), Some(b)) => (a, b),
+        (None, Some(_)) => return "added".into(),
+        (Some(_), None) => return "removed".into(),
+        (None, None) => return String::new(),
+    };
+    let changed = if c.changed_rows > 0 { format!(", {} rows changed", c.changed_rows) } else { String::new() };
+    if let (Some(x), Some(y)) = (a.mean, b.mean) {
+        return format!("mean {x:.4} → {y:.4}{changed}");
+    }
+    let identifier = |s: &ColumnSummary, rows: usize| s.distinct.is_some_and(|d| rows > 0 && d * 2 > rows);
+    if identifier(a, rows_a) || identifier(b, rows_b) {
+        return format!("{} → {} distinct values{changed}", a.distinct.unwrap_or(0), b.distinct.unwrap_or(0));
+    }
+    let share = |s: &ColumnSummary, v: &str| s.top.iter().find(|(x, _)| x == v).map(|(_, f)| *f).unwrap_or(0.0);
+    let moved = a.top.iter().chain(&b.top).map(|(v, _)| v).max_by(|x, y| {
+        let dx = (share(b, x) - share(a, x)).abs();
+        let dy = (share(b, y) - share(a, y)).abs();
+        dx.total_cmp(&dy).then_with(|| y.cmp(x))
+    });
+    match moved {
+        Some(v) => format!("`{v}` {:.1}% → {:.1}%{changed}", share(a, v) * 100.0, share(b, v) * 100.0),
+        None => format!("{} → {}{changed}", a.dtype, b.dtype),
+    }
+}
