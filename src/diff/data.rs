@@ -177,14 +177,23 @@ fn column_hashes(column: &Column) -> PolarsResult<Vec<u64>> {
 
 /// The content hash of every row over `columns` (in the order given).
 pub fn row_hashes(df: &DataFrame, columns: &[String]) -> PolarsResult<Vec<u64>> {
-    let mut rows = vec![FNV_OFFSET; df.height()];
-    for name in columns {
-        let col = column_hashes(df.column(name)?)?;
+    Ok(combine(&hash_columns(df, columns)?, df.height()))
+}
+
+/// Per-value hashes of each of `columns`.
+fn hash_columns(df: &DataFrame, columns: &[String]) -> PolarsResult<Vec<Vec<u64>>> {
+    columns.iter().map(|name| column_hashes(df.column(name)?)).collect()
+}
+
+/// Row hashes from per-column value hashes.
+fn combine(columns: &[Vec<u64>], height: usize) -> Vec<u64> {
+    let mut rows = vec![FNV_OFFSET; height];
+    for col in columns {
         for (r, v) in rows.iter_mut().zip(col) {
-            *r = mix(*r, v);
+            *r = mix(*r, *v);
         }
     }
-    Ok(rows)
+    rows
 }
 
 fn names(df: &DataFrame) -> Vec<String> {
@@ -228,11 +237,12 @@ pub fn summarise(column: &Column) -> ColumnSummary {
 }
 
 /// A column whose values identify rows in both tables: unique, no nulls; `id`-like names first.
-fn key_column(a: &DataFrame, b: &DataFrame, shared: &[String]) -> Option<String> {
+fn key_column(a: &DataFrame, b: &DataFrame, shared: &[String], hashes_a: &[Vec<u64>], hashes_b: &[Vec<u64>]) -> Option<String> {
     let unique = |df: &DataFrame, name: &str| -> bool {
         let Ok(c) = df.column(name) else { return false };
-        let s = c.as_materialized_series();
-        s.null_count() == 0 && column_hashes(c).map(|h| h.iter().collect::<HashSet<_>>().len() == s.len()).unwrap_or(false)
+        let at = shared.iter().position(|n| n == name).expect("a shared column");
+        let hashes = if std::ptr::eq(df, a) { &hashes_a[at] } else { &hashes_b[at] };
+        c.null_count() == 0 && hashes.iter().collect::<HashSet<_>>().len() == c.len()
     };
     let id_like = |n: &str| {
         let l = n.to_ascii_lowercase();
@@ -257,7 +267,8 @@ pub fn compare_tables(member: &str, a: &DataFrame, b: &DataFrame, sources: &[Raw
             (ta != tb).then(|| (n.clone(), ta.to_string(), tb.to_string()))
         })
         .collect();
-    let (ha, hb) = (row_hashes(a, &shared)?, row_hashes(b, &shared)?);
+    let (ca, cb) = (hash_columns(a, &shared)?, hash_columns(b, &shared)?);
+    let (ha, hb) = (combine(&ca, a.height()), combine(&cb, b.height()));
     let mut pool: HashMap<u64, Vec<usize>> = HashMap::with_capacity(ha.len());
     for (i, h) in ha.iter().enumerate() {
         pool.entry(*h).or_default().push(i);
@@ -274,11 +285,12 @@ pub fn compare_tables(member: &str, a: &DataFrame, b: &DataFrame, sources: &[Raw
     only_a.sort_unstable();
 
     // pair unmatched rows by key into changed rows
-    let key = if only_a.is_empty() || only_b.is_empty() { None } else { key_column(a, b, &shared) };
+    let key = if only_a.is_empty() || only_b.is_empty() { None } else { key_column(a, b, &shared, &ca, &cb) };
     let mut changed_per_column: BTreeMap<String, usize> = BTreeMap::new();
     let (mut added, mut removed, mut changed) = (only_b.clone(), only_a.clone(), 0usize);
     if let Some(k) = &key {
-        let (ka, kb) = (column_hashes(a.column(k)?)?, column_hashes(b.column(k)?)?);
+        let at = shared.iter().position(|n| n == k).expect("the key is a shared column");
+        let (ka, kb) = (&ca[at], &cb[at]);
         let a_by_key: HashMap<u64, usize> = only_a.iter().map(|&i| (ka[i], i)).collect();
         let mut paired: Vec<(usize, usize)> = Vec::new();
         added.clear();
@@ -291,9 +303,9 @@ pub fn compare_tables(member: &str, a: &DataFrame, b: &DataFrame, sources: &[Raw
         let paired_a: HashSet<usize> = paired.iter().map(|p| p.0).collect();
         removed.retain(|i| !paired_a.contains(i));
         changed = paired.len();
-        for name in &shared {
-            let (ca, cb) = (column_hashes(a.column(name)?)?, column_hashes(b.column(name)?)?);
-            let n = paired.iter().filter(|(i, j)| ca[*i] != cb[*j]).count();
+        for (c, name) in shared.iter().enumerate() {
+            let (va, vb) = (&ca[c], &cb[c]);
+            let n = paired.iter().filter(|(i, j)| va[*i] != vb[*j]).count();
             if n > 0 {
                 changed_per_column.insert(name.clone(), n);
             }
