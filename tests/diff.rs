@@ -186,6 +186,9 @@ fn the_cli_prints_root_causes_first_and_its_json_has_divergences_and_downstream(
     for needle in ["max_depth: 3 → 5", "Prepare: merge internal review data", "internal_reviews.csv", "--- src/prepare.py"] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
+    // the whole human report, root causes to metrics (commit SHAs, ids and data are reproducible)
+    let report = custody(&["diff", &case, "models:/fraud-detector@staging", "models:/fraud-detector@production"]);
+    insta::assert_snapshot!("staging_production_diff", stdout(&report));
     let json = custody(&["diff", &case, "models:/fraud-detector@staging", "models:/fraud-detector@production", "--json"]);
     assert_eq!(json.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("one JSON object");

@@ -183,8 +183,17 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
         let named = if reference == node.label || reference == node.id { String::new() } else { format!("{reference} = ") };
         let _ = writeln!(out, "{side}: {named}{} ({})", node.label, node.id);
     }
-    let aligned = d.pairs.iter().filter(|p| p.a.is_some() && p.b.is_some()).count();
-    let _ = writeln!(out, "Aligned {} upstream nodes ({} pairs).", d.pairs.len(), aligned);
+    {
+        use custody::diff::align::Presence;
+        let count = |f: &dyn Fn(&custody::diff::compare::AlignedNode) -> bool| d.pairs.iter().filter(|p| f(p)).count();
+        let shared = count(&|p| p.a.is_some() && p.a.as_ref().map(|n| &n.id) == p.b.as_ref().map(|n| &n.id));
+        let paired = count(&|p| p.presence == Presence::Both) - shared;
+        let (added, removed, unrecorded) = (count(&|p| p.presence == Presence::Added), count(&|p| p.presence == Presence::Removed), count(&|p| p.presence == Presence::Unrecorded));
+        let _ = writeln!(
+            out,
+            "Upstream, aligned: {shared} nodes shared, {paired} pairs, {added} only in B, {removed} only in A, {unrecorded} recorded on one side only"
+        );
+    }
     if d.is_same() {
         let _ = writeln!(out, "\nNo divergence: the two lineages are the same upstream.");
     }
