@@ -207,3 +207,41 @@ pub fn align(lineage: &Lineage, a: &str, b: &str) -> Alignment {
     }
     al
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineage::Node;
+
+    /// Two runs on one commit: the raw file both used is shared, the training sets pair by
+    /// path, an extra input of a kind both record is added, an attested dependency only one
+    /// side records is unrecorded, and the commit's parent is never followed.
+    #[test]
+    fn pairs_by_slot_marks_added_and_unrecorded_and_never_walks_history() {
+        let mut g = Lineage::new();
+        for (id, kind) in [("run:a", NodeKind::Run), ("run:b", NodeKind::Run), ("commit:c", NodeKind::Commit), ("commit:p", NodeKind::Commit), ("file:att", NodeKind::File)] {
+            g.add(Node::new(id, kind, id));
+        }
+        for (id, path) in [("data:raw@1", "raw.csv"), ("data:train@1", "train.parquet"), ("data:train@2", "train.parquet"), ("data:extra@1", "extra.csv")] {
+            g.add(Node::new(id, NodeKind::DataVersion, id).attr("path", path));
+        }
+        for run in ["run:a", "run:b"] {
+            g.link(run, Relation::Used, "commit:c", Some("code"));
+            g.link(run, Relation::Used, "data:raw@1", Some("dep"));
+        }
+        g.link("commit:c", Relation::WasDerivedFrom, "commit:p", Some("parent"));
+        g.link("run:a", Relation::Used, "data:train@1", Some("dep"));
+        g.link("run:b", Relation::Used, "data:train@2", Some("dep"));
+        g.link("run:b", Relation::Used, "data:extra@1", Some("dep"));
+        g.link("run:b", Relation::Used, "file:att", Some("dependency"));
+        let al = align(&g, "run:a", "run:b");
+        let find = |id: &str| al.pairs.iter().find(|p| p.a.as_deref() == Some(id) || p.b.as_deref() == Some(id)).unwrap_or_else(|| panic!("{id} aligned"));
+        assert!(find("commit:c").is_shared() && find("data:raw@1").is_shared());
+        let train = find("data:train@1");
+        assert_eq!((train.b.as_deref(), train.presence), (Some("data:train@2"), Presence::Both));
+        assert_eq!(find("data:extra@1").presence, Presence::Added);
+        assert_eq!(find("file:att").presence, Presence::Unrecorded);
+        assert!(al.pairs.iter().all(|p| p.a.as_deref() != Some("commit:p")), "history is not provenance");
+        assert_eq!(al.pairs.len(), 6);
+    }
+}
