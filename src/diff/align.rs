@@ -43,13 +43,10 @@ pub enum Presence {
 
 /// Two nodes that play the same part, or one that has no counterpart.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Pair {
     /// The slot the pair fills in its parent (empty for the roots).
     pub slot: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub b: Option<String>,
     pub presence: Presence,
     /// Steps from the roots.
