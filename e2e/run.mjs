@@ -5,7 +5,8 @@
 //
 // It launches the app, opens the demo case (its scenario's keys trusted), checks the graph is
 // drawn, reads a signed model file's signature in the inspector, exports a signed report and
-// checks it, opens a tampered copy of the demo case, reads the mismatch in the inspector, and
+// checks it, compares staging with production (root causes, the code change down to the
+// line), opens a tampered copy of the demo case, reads the mismatch in the inspector, and
 // follows a finding to its node.
 //
 // The system file dialogs cannot be driven over WebDriver: the test queues the answers a user
@@ -211,6 +212,35 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: join(repo, "fixtures/cases/fraud-dete
     await s.exec("window.__custodyPicks = undefined;");
     await sleep(500);
     await s.screenshot("report-check");
+  });
+  await check("staging and production diverge at the parameters, the code and the data; the code change reads down to the line", async () => {
+    await s.click(await s.find('[data-testid="compare-open"]'));
+    // Each chooser: type, then pick the alias from the suggestions.
+    for (const [side, alias] of [["a", "staging"], ["b", "production"]]) {
+      await s.type(await s.find(`[data-testid="compare-${side}"]`), alias);
+      await s.click(await s.find(`[data-testid="compare-options-${side}"] [data-testid="compare-option"][data-id="alias:fraud-detector@${alias}"]`));
+      const value = await s.exec(`return document.querySelector('[data-testid="compare-${side}"]').value;`);
+      if (value !== `models:/fraud-detector@${alias}`) throw new Error(`chooser ${side} reads ${value}`);
+    }
+    await s.click(await s.find('[data-testid="compare-go"]'));
+    await s.waitText('[data-testid="compare-summary"]', /3 root causes/, 120000);
+    const roots = await s.findAll('[data-testid="divergence"][data-root="true"]');
+    const listed = await Promise.all(roots.map(async (e) => `${await s.attr(e, "data-kind")}: ${await s.text(e)}`));
+    if (!listed.some((t) => t.startsWith("params:") && t.includes("max_depth"))) throw new Error(`no max_depth root cause: ${listed.join("\n")}`);
+    for (const kind of ["code", "data"]) if (!listed.some((t) => t.startsWith(`${kind}:`))) throw new Error(`no ${kind} root cause: ${listed.join("\n")}`);
+    const graph = await s.find('[data-testid="diff-graph"]');
+    if (!(Number(await s.attr(graph, "data-pairs")) > 5)) throw new Error("the aligned graph is empty");
+
+    await s.click(await s.find('[data-testid="divergence"][data-root="true"][data-kind="code"]'));
+    await s.waitText('[data-testid="code-files"]', /src\/prepare\.py/);
+    await s.waitText('[data-testid="commits"]', /Prepare: merge internal review data/);
+    await s.click(await s.find('[data-testid="code-file"][data-path="src/prepare.py"]'));
+    const diff = await s.waitText('[data-testid="file-diff"]', /internal_reviews/);
+    if (!/@@ -\d+/.test(diff)) throw new Error(`no hunk in the diff: ${diff.slice(0, 400)}`);
+    const added = await s.findAll('[data-testid="file-diff"] tr.dl-add');
+    if (added.length === 0) throw new Error("no added line coloured in the diff");
+    await sleep(1500);
+    await s.screenshot("diff-view");
   });
 });
 

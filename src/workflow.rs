@@ -593,8 +593,17 @@ pub fn diff_lineage(case: &Case, lineage: &Lineage, reference_a: &str, reference
 }
 
 /// The unified diff of one file between two commits of a repository of the case.
+/// Opens only that repository (not the whole evidence).
 pub fn code_file_diff(case: &Case, repository: &str, from: &str, to: &str, path: &str) -> Result<String, Error> {
-    let evidence = load_evidence(case, &crate::progress::Silent)?;
-    let repo = evidence.repo(repository).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: "no such repository in the case's evidence".into() })?;
-    repo.file_diff(from, to, path).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: format!("{repository} does not hold both commits {from} and {to}") })
+    let unknown = || Error::Usage { path: PathBuf::from(repository), problem: "no such repository in the case's evidence".into() };
+    let rel = RelPath::new(repository).map_err(|_| unknown())?;
+    for root in case.roots()? {
+        let local = rel.to_local(&root.path);
+        if !local.is_dir() {
+            continue;
+        }
+        let Ok(repo) = crate::sources::git::GitRepo::open(&local, &root.path, rel.clone()) else { continue };
+        return repo.file_diff(from, to, path).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: format!("{repository} does not hold both commits {from} and {to}") });
+    }
+    Err(unknown())
 }

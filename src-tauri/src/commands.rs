@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use custody::diff::LineageDiff;
 use custody::lineage::query::{NodeSummary, View};
 use custody::progress::CancelFlag;
 use custody::session::{CaseSummary, NodeDetails, Session};
@@ -133,6 +134,25 @@ pub fn search(state: State<'_, AppState>, query: String) -> IpcResult<Vec<NodeSu
 #[tauri::command]
 pub fn default_focus(state: State<'_, AppState>) -> IpcResult<Option<String>> {
     with_session(&state, |s| Ok(s.default_focus()))
+}
+
+/// Where the lineages upstream of two references diverge: root causes, what follows from
+/// them, and a drill-down of each. Reads evidence, so it runs off the UI thread.
+#[tauri::command]
+pub async fn diff<R: Runtime>(app: AppHandle<R>, reference_a: String, reference_b: String, on_progress: Channel<ProgressEvent>) -> IpcResult<LineageDiff> {
+    blocking(app, on_progress, move |p, state| with_session(state, |s| s.diff(&reference_a, &reference_b, p))).await
+}
+
+/// The unified diff of one file between two commits of a repository in the evidence.
+#[tauri::command]
+pub async fn code_file_diff<R: Runtime>(app: AppHandle<R>, repository: String, from: String, to: String, path: String) -> IpcResult<String> {
+    blocking(app, Channel::new(|_| Ok(())), move |_, state| with_session(state, |s| s.code_file_diff(&repository, &from, &to, &path))).await
+}
+
+/// What the two choosers of the Compare view offer: aliases, then model versions, then runs.
+#[tauri::command]
+pub fn comparables(state: State<'_, AppState>) -> IpcResult<Vec<NodeSummary>> {
+    with_session(&state, |s| Ok(s.comparables()))
 }
 
 #[tauri::command]

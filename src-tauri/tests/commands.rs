@@ -210,3 +210,54 @@ fn an_exported_signed_report_verifies_and_a_changed_one_does_not() {
     let err = invoke(&w, "verify_report", json!({ "dir": demo(), "trust": [] })).unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("report.intoto.json"), "{err}");
 }
+
+#[test]
+fn staging_and_production_diverge_at_the_planted_root_causes() {
+    let (_app, w) = app();
+    let err = invoke(&w, "comparables", json!({})).unwrap_err();
+    assert_eq!(err["code"], "no-case");
+    let dir = tempfile::tempdir().unwrap();
+    invoke(&w, "investigate", json!({ "dir": demo(), "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:5" })).unwrap();
+
+    // The choosers offer the aliases first, then model versions, then runs.
+    let comparables = invoke(&w, "comparables", json!({})).unwrap();
+    let kinds: Vec<&str> = comparables.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.first(), Some(&"alias"), "{kinds:?}");
+    assert!(kinds.windows(2).all(|k| !(k[0] == "run" && k[1] != "run")), "{kinds:?}");
+    assert!(comparables.as_array().unwrap().iter().any(|n| n["label"] == "models:/fraud-detector@staging"), "{comparables}");
+
+    let diff = invoke(&w, "diff", json!({ "referenceA": "models:/fraud-detector@staging", "referenceB": "models:/fraud-detector@production", "onProgress": "__CHANNEL__:6" })).expect("diff succeeds");
+    assert_eq!(diff["a"]["id"], "model-version:fraud-detector/2");
+    assert_eq!(diff["b"]["id"], "model-version:fraud-detector/3");
+    let roots = diff["divergences"].as_array().unwrap();
+    assert_eq!(roots.len(), 3, "{roots:#?}");
+    let params = roots.iter().find(|d| d["kind"] == "params").expect("a params root cause");
+    assert_eq!(params["detail"]["type"], "params");
+    assert!(params["summary"].as_str().unwrap().contains("max_depth"), "{params}");
+    assert!(!diff["downstream"].as_array().unwrap().is_empty());
+    // what the aligned graph is drawn from: edges are (pair, input pair), and every divergence
+    // names a pair that is not equal (a run whose parameters changed is itself downstream of
+    // its changed inputs)
+    let pairs = diff["pairs"].as_array().unwrap().len() as u64;
+    assert!(diff["edges"].as_array().unwrap().iter().all(|e| e[0].as_u64().unwrap() < pairs && e[1].as_u64().unwrap() < pairs));
+    let state = |d: &Value| diff["pairs"][d["pair"].as_u64().unwrap() as usize]["state"].clone();
+    assert!(roots.iter().chain(diff["downstream"].as_array().unwrap()).all(|d| d["pair"].as_u64().unwrap() < pairs && state(d) != "equal"), "{diff}");
+
+    // The code divergence's files, and one file's diff.
+    let code = roots.iter().find(|d| d["kind"] == "code").expect("a code root cause");
+    assert_eq!(state(code), "root-cause");
+    let detail = &code["detail"];
+    assert_eq!(detail["type"], "code");
+    assert!(detail["files"].as_array().unwrap().iter().any(|f| f["path"] == "src/prepare.py"), "{detail}");
+    let text = invoke(&w, "code_file_diff", json!({ "repository": detail["repository"], "from": detail["from"], "to": detail["to"], "path": "params.yaml" })).unwrap();
+    let text = text.as_str().unwrap();
+    assert!(text.contains("-  max_depth: 3") && text.contains("+  max_depth: 5"), "{text}");
+
+    // An unknown reference is named in a usage error.
+    let err = invoke(&w, "diff", json!({ "referenceA": "models:/fraud-detector@canary", "referenceB": "models:/fraud-detector@production", "onProgress": "__CHANNEL__:7" })).unwrap_err();
+    assert_eq!(err["code"], "usage");
+    assert!(err["message"].as_str().unwrap().contains("models:/fraud-detector@canary"), "{err}");
+    let err = invoke(&w, "code_file_diff", json!({ "repository": "no-such.git", "from": detail["from"], "to": detail["to"], "path": "params.yaml" })).unwrap_err();
+    assert_eq!(err["code"], "usage");
+    assert!(err["message"].as_str().unwrap().contains("no-such.git"), "{err}");
+}

@@ -105,7 +105,6 @@ pub struct CommitLine {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CodeDetail {
     /// The repository (folder in the evidence), when the commits were found in one.
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub repository: Option<String>,
     pub from: String,
     pub to: String,
@@ -116,7 +115,6 @@ pub struct CodeDetail {
     pub files: Vec<FileChange>,
     /// Other nodes that witness the same change (a DVC dependency on a changed file).
     pub also_seen: Vec<NodeSummary>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub note: Option<String>,
 }
 
@@ -136,9 +134,7 @@ pub struct ParamsDetail {
 pub struct EnvironmentFile {
     /// What the file is: `model requirements.txt`, `model conda.yaml`, `repository requirements.txt` …
     pub role: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub b: Option<String>,
     pub changes: Vec<PackageChange>,
 }
@@ -163,13 +159,9 @@ pub struct TableProfile {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct DataDetail {
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub path_a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub path_b: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub digest_a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub digest_b: Option<String>,
     /// Files of a directory version: added, removed, changed (by digest).
     pub members_added: Vec<String>,
@@ -190,9 +182,7 @@ pub struct MemberChange {
     pub name: String,
     /// `added`, `removed`, `changed`, or `metadata` (an `MLmodel` that differs only in ids and times).
     pub change: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub sha256_a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub sha256_b: Option<String>,
 }
 
@@ -224,9 +214,7 @@ pub struct Divergence {
     pub kind: DivergenceKind,
     /// The aligned pair (index into [`LineageDiff::pairs`]).
     pub pair: usize,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub node_a: Option<String>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub node_b: Option<String>,
     /// One line for a person.
     pub summary: String,
@@ -238,9 +226,7 @@ pub struct Divergence {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AlignedNode {
     pub slot: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub a: Option<NodeSummary>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub b: Option<NodeSummary>,
     pub presence: Presence,
     pub state: PairState,
@@ -254,9 +240,7 @@ pub struct MetricPair {
     pub run_a: String,
     pub run_b: String,
     pub name: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub a: Option<f64>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub b: Option<f64>,
 }
 

@@ -42,7 +42,7 @@ pub struct ColumnSummary {
     #[cfg_attr(feature = "ts", ts(optional))]
     pub distinct: Option<usize>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "ts", ts(optional))]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<Vec<(String, f64)>>"))]
     pub top: Vec<(String, f64)>,
 }
 
@@ -51,9 +51,7 @@ pub struct ColumnSummary {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ColumnShift {
     pub name: String,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub a: Option<ColumnSummary>,
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub b: Option<ColumnSummary>,
     /// Rows paired by key whose value in this column changed.
     pub changed_rows: usize,
@@ -89,7 +87,6 @@ pub struct TableComparison {
     pub rows_removed: usize,
     pub rows_changed: usize,
     /// The column used to pair changed rows, if any.
-    #[cfg_attr(feature = "ts", ts(optional))]
     pub key: Option<String>,
     pub columns: Vec<ColumnShift>,
     /// Which raw sources the added rows came from (rows matching no source are not listed;

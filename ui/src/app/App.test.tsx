@@ -7,6 +7,19 @@ import type { NodeDetails } from "../generated/NodeDetails";
 import { App } from "./App";
 
 // The canvas needs a real browser; its logic is tested in graph/elements.test.ts.
+// The aligned graph likewise: one button per pair, as a click on a node would report it.
+vi.mock("../compare/DiffGraph", () => ({
+  DiffGraph: (p: { diff: { pairs: { a?: { label: string }; b?: { label: string } }[] }; onSelectPair(i: number): void }) => (
+    <div data-testid="diff-graph" data-pairs={p.diff.pairs.length}>
+      {p.diff.pairs.map((pair, i) => (
+        <button key={i} data-testid="pair" data-pair={i} onClick={() => p.onSelectPair(i)}>
+          {(pair.b ?? pair.a)?.label}
+        </button>
+      ))}
+    </div>
+  ),
+}));
+
 vi.mock("../graph/GraphView", () => ({
   GraphView: (p: { view: { focus: string; clusters: { id: string }[] }; onExpandCluster(id: string): void }) => (
     <div data-testid="graph" data-focus={p.view.focus}>
@@ -308,5 +321,133 @@ describe("signatures, keys and reports", () => {
     const counts = await ui.findByTestId("counts");
     expect(counts.textContent).toBe("5 verified · 2 signature-valid · 1 mismatch");
     expect(counts.title).toContain("0 untrusted-key\n0 missing\n0 conflict\n1 mismatch\n0 signature-invalid");
+  });
+});
+
+describe("Compare", () => {
+  const STAGING = "alias:fraud-detector@staging";
+  const PRODUCTION = "alias:fraud-detector@production";
+
+  async function choose(ui: ReturnType<typeof render>, side: "a" | "b", typed: string, id: string) {
+    const box = (await ui.findByTestId(`compare-${side}`)) as HTMLInputElement;
+    fireEvent.focus(box);
+    fireEvent.input(box, { target: { value: typed } });
+    const options = await ui.findByTestId(`compare-options-${side}`);
+    fireEvent.click(options.querySelector(`[data-id="${id}"]`)!);
+  }
+
+  async function compared() {
+    const b = setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    fireEvent.click(await ui.findByTestId("compare-open"));
+    expect((await ui.findByTestId("compare-go")).hasAttribute("disabled")).toBe(true);
+    await choose(ui, "a", "stag", STAGING);
+    await choose(ui, "b", "prod", PRODUCTION);
+    expect(((await ui.findByTestId("compare-a")) as HTMLInputElement).value).toBe("models:/fraud-detector@staging");
+    fireEvent.click(await ui.findByTestId("compare-go"));
+    await ui.findByTestId("divergences");
+    return { b, ui };
+  }
+
+  const divergences = (ui: ReturnType<typeof render>, root: boolean): HTMLElement[] => ui.getAllByTestId("divergence").filter((e: HTMLElement) => e.dataset.root === String(root));
+
+  it("compares two aliases chosen from the suggestions and lists the root causes first", async () => {
+    const { b, ui } = await compared();
+    // an alias is compared by its models:/ URI, which the engine resolves to the version it names
+    expect(b.calls).toContain("diff:models:/fraud-detector@staging:models:/fraud-detector@production");
+    expect((await ui.findByTestId("compare-summary")).textContent).toContain("3 root causes");
+    expect(divergences(ui, true).map((e) => e.dataset.kind).sort()).toEqual(["code", "data", "params"]);
+    expect(divergences(ui, false).length).toBeGreaterThan(0);
+    const all = ui.getAllByTestId("divergence");
+    expect(all.findIndex((e) => e.dataset.root === "false")).toBe(divergences(ui, true).length);
+    expect((await ui.findByTestId("metrics")).textContent).toContain("auc");
+    expect(ui.getByTestId("diff-legend").textContent).toContain("root cause");
+    // swapping the sides shows them swapped, for the next comparison
+    fireEvent.click(ui.getByTestId("compare-swap"));
+    expect(((await ui.findByTestId("compare-a")) as HTMLInputElement).value).toBe("models:/fraud-detector@production");
+    expect(((await ui.findByTestId("compare-b")) as HTMLInputElement).value).toBe("models:/fraud-detector@staging");
+    fireEvent.click(ui.getByTestId("compare-go"));
+    await waitFor(() => expect(b.calls).toContain("diff:models:/fraud-detector@production:models:/fraud-detector@staging"));
+  });
+
+  it("opens a parameter divergence as a table, with the unchanged ones behind a toggle", async () => {
+    const { ui } = await compared();
+    fireEvent.click(divergences(ui, true).find((e) => e.dataset.kind === "params")!);
+    const table = await ui.findByTestId("params");
+    const row = table.querySelector('tr[data-name="max_depth"]')!;
+    expect(row.textContent).toBe("max_depth35");
+    expect(table.querySelector('tr[data-name="learning_rate"]')).toBeNull();
+    fireEvent.click(ui.getByTestId("params-unchanged"));
+    expect((await ui.findByTestId("params")).querySelector('tr[data-name="learning_rate"]')).not.toBeNull();
+  });
+
+  it("opens the code divergence: commits, files with line counts, and a file's diff coloured by line", async () => {
+    const { b, ui } = await compared();
+    fireEvent.click(divergences(ui, true).find((e) => e.dataset.kind === "code")!);
+    expect((await ui.findByTestId("commits")).textContent).toContain("Prepare: merge internal review data");
+    const files = await ui.findByTestId("code-files");
+    expect(files.textContent).toContain("src/prepare.py");
+    fireEvent.click(files.querySelector('[data-path="src/prepare.py"]')!);
+    const diff = await ui.findByTestId("file-diff");
+    expect(diff.textContent).toContain("internal_reviews");
+    expect(diff.querySelectorAll("tr.dl-add").length).toBeGreaterThan(0);
+    expect(diff.querySelectorAll("tr.dl-hunk").length).toBeGreaterThan(0);
+    expect(b.calls.some((c) => c.startsWith("codeFileDiff:") && c.endsWith(":src/prepare.py"))).toBe(true);
+  });
+
+  it("traces the rebuilt training set's added rows to the raw source they came from", async () => {
+    const { ui } = await compared();
+    const processed = divergences(ui, false).find((e) => e.textContent!.includes("data/processed"))!;
+    fireEvent.click(processed);
+    const table = (await ui.findAllByTestId("table-comparison")).find((t) => t.dataset.member === "train.parquet")!;
+    expect(within(table).getByTestId("row-counts").textContent).toMatch(/3,200\s*→\s*4,400 rows: 1,200 added/);
+    expect(within(table).getByTestId("added-from").textContent).toContain("internal_reviews.csv");
+  });
+
+  it("opens a pair's divergence from the graph, and steps through divergences with j / k", async () => {
+    const { ui } = await compared();
+    const code = divergences(ui, true).find((e) => e.dataset.kind === "code")!;
+    fireEvent.click(code);
+    const summary = (await ui.findByTestId("drilldown-summary")).textContent;
+    fireEvent.click(ui.getByText("Close"));
+    expect(ui.queryByTestId("drilldown")).toBeNull();
+    // the pair whose node is the model version B
+    const pairs = ui.getAllByTestId("pair");
+    fireEvent.click(pairs[0]);
+    expect((await ui.findByTestId("drilldown")).dataset.kind).toBe("model");
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(ui.queryByTestId("drilldown")).toBeNull();
+    fireEvent.keyDown(window, { key: "j" });
+    expect((await ui.findByTestId("drilldown-summary")).textContent).toBe(divergences(ui, true)[0].querySelector(".summary")!.textContent);
+    expect(summary).toContain("commit");
+  });
+
+  it("says which reference is unknown", async () => {
+    const b = setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    await ui.findByTestId("counts");
+    fireEvent.keyDown(window, { key: "c" });
+    for (const [side, text] of [["a", "models:/fraud-detector@canary"], ["b", "models:/fraud-detector@production"]]) {
+      const box = await ui.findByTestId(`compare-${side}`);
+      fireEvent.input(box, { target: { value: text } });
+    }
+    fireEvent.click(await ui.findByTestId("compare-go"));
+    expect((await ui.findByTestId("error")).textContent).toContain("models:/fraud-detector@canary");
+    expect(b.calls).toContain("diff:models:/fraud-detector@canary:models:/fraud-detector@production");
+    // c again: back to the lineage graph
+    fireEvent.keyDown(window, { key: "c" });
+    expect(await ui.findByTestId("graph")).toBeTruthy();
+  });
+
+  it("compares the node in the inspector with another, from Compare with…", async () => {
+    setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    await ui.findByTestId("inspector-label");
+    fireEvent.click(await ui.findByTestId("compare-with"));
+    expect(((await ui.findByTestId("compare-a")) as HTMLInputElement).value).toBe("model-version:m/1");
+    expect(((await ui.findByTestId("compare-b")) as HTMLInputElement).value).toBe("");
   });
 });

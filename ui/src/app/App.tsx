@@ -14,6 +14,8 @@ import { Legend } from "../graph/Legend";
 import { actionFor, filterMembers, formatBytes, GOOD, groupBySeverity, isFailure, SHORTCUTS, statusCounts } from "./model";
 import { ExportPanel, ReportCheckPanel, type Task } from "./Reports";
 import { KeySection, SignatureSection, SignedBySection } from "./Signatures";
+import { Compare, EMPTY_COMPARE, stepEntry, type CompareState } from "../compare/Compare";
+import { referenceOf } from "../compare/model";
 
 interface Busy {
   label: string;
@@ -44,6 +46,9 @@ export function App() {
   const [report, setReport] = useState<{ dir: string; check: ReportCheck } | null>(null);
   /** Public key files to check reports against (chosen, or made here), for this session. */
   const [reportKeys, setReportKeys] = useState<string[]>([]);
+  /** The lineage graph, or the Compare view (two lineages side by side). */
+  const [mode, setMode] = useState<"graph" | "compare">("graph");
+  const [compare, setCompare] = useState<CompareState>(EMPTY_COMPARE);
   const graph = useRef<GraphHandle | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
@@ -79,6 +84,7 @@ export function App() {
   const loadCase = async (s: CaseSummary) => {
     setSummary(s);
     setExpanded([]);
+    setCompare(EMPTY_COMPARE);
     const [fs, f, ks] = await Promise.all([backend().findings(), backend().defaultFocus(), backend().trustedKeys()]);
     setFindings(fs);
     setKeys(ks);
@@ -116,6 +122,19 @@ export function App() {
   const focusOn = (id: string) => {
     setFocus(id);
     setSelected(id);
+  };
+
+  /** From the Compare view to a node of the lineage graph. */
+  const showInGraph = (id: string) => {
+    setMode("graph");
+    focusOn(id);
+  };
+
+  /** "Compare with…" from the inspector: the node becomes A, and the Compare view opens. */
+  const compareWith = (n: NodeSummary) => {
+    const a = { reference: referenceOf(n), label: n.label };
+    setCompare((c) => ({ ...c, a, b: c.b?.reference === a.reference ? null : c.b, diff: null, open: null, generation: c.generation + 1 }));
+    setMode("compare");
   };
 
   useEffect(() => {
@@ -185,6 +204,11 @@ export function App() {
         case "escape":
           setSearchOpen(false);
           setOpenCluster(null);
+          if (mode === "compare") setCompare((c) => ({ ...c, open: null }));
+          break;
+        case "compare":
+          setSearchOpen(false);
+          setMode((m) => (m === "compare" ? "graph" : "compare"));
           break;
         case "fit":
           graph.current?.fit();
@@ -196,23 +220,27 @@ export function App() {
           graph.current?.zoom(0.8);
           break;
         case "deeper":
+          if (mode === "compare") break;
           setDepth((d) => Math.min(6, d + 1));
           break;
         case "shallower":
+          if (mode === "compare") break;
           setDepth((d) => Math.max(1, d - 1));
           break;
         case "next-finding":
-          stepFinding(1);
+          if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, 1) }));
+          else stepFinding(1);
           break;
         case "prev-finding":
-          stepFinding(-1);
+          if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, -1) }));
+          else stepFinding(-1);
           break;
         case "verify":
           void run("verifying", () => backend().verify(onProgress));
           break;
       }
     },
-    [summary, failures, selected],
+    [summary, failures, selected, mode],
   );
 
   useEffect(() => {
@@ -289,9 +317,17 @@ export function App() {
 
   const s = summary.summary;
   return (
-    <div class="workspace">
+    <div class={mode === "compare" ? "workspace comparing" : "workspace"}>
       <header>
         <strong>Custody</strong>
+        <nav class="tabs">
+          <button class={mode === "graph" ? "active" : ""} data-testid="tab-graph" title="The lineage graph (c toggles)" onClick={() => setMode("graph")}>
+            Lineage
+          </button>
+          <button class={mode === "compare" ? "active" : ""} data-testid="compare-open" title="Compare two lineages (c)" onClick={() => setMode("compare")}>
+            Compare
+          </button>
+        </nav>
         <span class="case-title" title={summary.path}>
           {summary.info.title}
         </span>
@@ -321,199 +357,209 @@ export function App() {
           Check a report…
         </button>
       </header>
-      <aside class="left">
-        <section class="evidence" data-testid="evidence">
-          <div class="section-head">
-            <h2>Evidence</h2>
-            <button
-              onClick={async () => {
-                const p = await backend().pickFolder("Evidence folder to add");
-                if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
-              }}
-            >
-              Add evidence…
-            </button>
-          </div>
-          {summary.roots.map((r) => (
-            <div key={r.path} class="root">
-              <div class="root-path" title={r.path}>
-                {r.label}
+      {mode === "compare" ? (
+        <Compare state={compare} setState={setCompare} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} handle={graph} />
+      ) : (
+        <>
+          <aside class="left">
+            <section class="evidence" data-testid="evidence">
+              <div class="section-head">
+                <h2>Evidence</h2>
+                <button
+                  onClick={async () => {
+                    const p = await backend().pickFolder("Evidence folder to add");
+                    if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
+                  }}
+                >
+                  Add evidence…
+                </button>
               </div>
-              <ul>
-                {r.sources.map((src) => (
-                  <li key={src.kind + src.path}>
-                    <span class="badge">{src.kind}</span> {src.path || "."}{" "}
-                    <span class="muted" title={`SHA-256 of the acquisition register: ${src.sha256}`}>
-                      {src.files} files, {formatBytes(src.bytes)}, sha256 {src.sha256.slice(0, 12)}…
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ))}
-          <p class="muted">Drop a folder on the window to add it.</p>
-        </section>
-        <section class="trusted-keys" data-testid="keys">
-          <div class="section-head">
-            <h2>Trusted keys</h2>
-            <button data-testid="trust-keys" onClick={trustKeys}>
-              Trust key files…
-            </button>
-          </div>
-          {keys.length === 0 ? (
-            <p class="muted">None: signatures verify only as far as "untrusted key". Trust the signers' public keys to check them.</p>
-          ) : (
-            <ul>
-              {keys.map((k) => (
-                <li key={k.fingerprint + k.file} data-testid="trusted-key" title={[`${k.algorithm} ${k.fingerprint}`, ...(k.principals.length > 0 ? [`as ${k.principals.join(", ")}`] : []), `from ${k.file}`].join("\n")}>
-                  <b>{k.label}</b> <span class="muted">from {k.file.split(/[\\/]/).pop()}</span>
-                </li>
+              {summary.roots.map((r) => (
+                <div key={r.path} class="root">
+                  <div class="root-path" title={r.path}>
+                    {r.label}
+                  </div>
+                  <ul>
+                    {r.sources.map((src) => (
+                      <li key={src.kind + src.path}>
+                        <span class="badge">{src.kind}</span> {src.path || "."}{" "}
+                        <span class="muted" title={`SHA-256 of the acquisition register: ${src.sha256}`}>
+                          {src.files} files, {formatBytes(src.bytes)}, sha256 {src.sha256.slice(0, 12)}…
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
               ))}
-            </ul>
-          )}
-        </section>
-        <section class="findings" data-testid="findings">
-          <h2>Findings</h2>
-          {groupBySeverity(findings)
-            .filter((g) => !GOOD.includes(g.status))
-            .map((g) => (
-              <div key={g.status} class={`group st-${g.status}`}>
-                <h3>
-                  {g.status} ({g.findings.length})
-                </h3>
+              <p class="muted">Drop a folder on the window to add it.</p>
+            </section>
+            <section class="trusted-keys" data-testid="keys">
+              <div class="section-head">
+                <h2>Trusted keys</h2>
+                <button data-testid="trust-keys" onClick={trustKeys}>
+                  Trust key files…
+                </button>
+              </div>
+              {keys.length === 0 ? (
+                <p class="muted">None: signatures verify only as far as "untrusted key". Trust the signers' public keys to check them.</p>
+              ) : (
                 <ul>
-                  {g.findings.map((f, i) => (
-                    <li key={i}>
-                      <button class="finding" data-testid="finding" data-node={f.node.id} onClick={() => focusOn(f.node.id)}>
-                        <span class="label">{f.node.label}</span>
-                        <span class="detail">{f.detail}</span>
+                  {keys.map((k) => (
+                    <li key={k.fingerprint + k.file} data-testid="trusted-key" title={[`${k.algorithm} ${k.fingerprint}`, ...(k.principals.length > 0 ? [`as ${k.principals.join(", ")}`] : []), `from ${k.file}`].join("\n")}>
+                      <b>{k.label}</b> <span class="muted">from {k.file.split(/[\\/]/).pop()}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section class="findings" data-testid="findings">
+              <h2>Findings</h2>
+              {groupBySeverity(findings)
+                .filter((g) => !GOOD.includes(g.status))
+                .map((g) => (
+                  <div key={g.status} class={`group st-${g.status}`}>
+                    <h3>
+                      {g.status} ({g.findings.length})
+                    </h3>
+                    <ul>
+                      {g.findings.map((f, i) => (
+                        <li key={i}>
+                          <button class="finding" data-testid="finding" data-node={f.node.id} onClick={() => focusOn(f.node.id)}>
+                            <span class="label">{f.node.label}</span>
+                            <span class="detail">{f.detail}</span>
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ))}
+              <p class="muted">
+                {s.verified} checks verified, {s.signature_valid} signed digests and signatures valid.
+              </p>
+            </section>
+          </aside>
+          <main class="center">
+            <div class="toolbar">
+              <span>
+                depth <button onClick={() => setDepth((d) => Math.max(1, d - 1))}>−</button> {depth} <button onClick={() => setDepth((d) => Math.min(6, d + 1))}>+</button>
+              </span>
+              <button onClick={() => graph.current?.fit()}>Fit</button>
+              <button onClick={() => graph.current?.zoom(1.25)}>Zoom in</button>
+              <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
+              <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
+              <span class="spacer" />
+              <button data-testid="legend-toggle" onClick={() => setLegendOpen((o) => !o)}>
+                Legend
+              </button>
+            </div>
+            {legendOpen && <Legend onClose={() => setLegendOpen(false)} />}
+            {exportOpen && (
+              <ExportPanel
+                task={task}
+                onProgress={onProgress}
+                onClose={() => setExportOpen(false)}
+                onKeyMade={onKeyMade}
+                onCheck={(dir) => {
+                  setExportOpen(false);
+                  void checkReport(dir, reportKeys);
+                }}
+              />
+            )}
+            {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
+            {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
+            {cluster && (
+              <div class="cluster-panel" data-testid="cluster-panel">
+                <div class="row">
+                  <b>
+                    {cluster.members.length} × {cluster.kind}
+                  </b>{" "}
+                  <span class="muted">
+                    {cluster.upstream ? "used by" : "using"} {cluster.anchor}
+                  </span>
+                  <span class="spacer" />
+                  <button
+                    onClick={() => {
+                      setExpanded((x) => (x.includes(cluster.id) ? x : [...x, cluster.id]));
+                      setOpenCluster(null);
+                    }}
+                  >
+                    Show all in the graph
+                  </button>
+                  <button onClick={() => setOpenCluster(null)}>Close</button>
+                </div>
+                <input value={clusterFilter} placeholder="filter members" onInput={(e) => setClusterFilter((e.target as HTMLInputElement).value)} />
+                <ul>
+                  {filterMembers(cluster.members, clusterFilter).map((m) => (
+                    <li key={m.id}>
+                      <button
+                        class="link"
+                        onClick={() => {
+                          setOpenCluster(null);
+                          focusOn(m.id);
+                        }}
+                      >
+                        <span class={`dot st-${m.status ?? "unchecked"}`} /> {m.label}
                       </button>
                     </li>
                   ))}
                 </ul>
               </div>
-            ))}
-          <p class="muted">
-            {s.verified} checks verified, {s.signature_valid} signed digests and signatures valid.
-          </p>
-        </section>
-      </aside>
-      <main class="center">
-        <div class="toolbar">
-          <span>
-            depth <button onClick={() => setDepth((d) => Math.max(1, d - 1))}>−</button> {depth} <button onClick={() => setDepth((d) => Math.min(6, d + 1))}>+</button>
-          </span>
-          <button onClick={() => graph.current?.fit()}>Fit</button>
-          <button onClick={() => graph.current?.zoom(1.25)}>Zoom in</button>
-          <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
-          <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
-          <span class="spacer" />
-          <button data-testid="legend-toggle" onClick={() => setLegendOpen((o) => !o)}>
-            Legend
-          </button>
-        </div>
-        {legendOpen && <Legend onClose={() => setLegendOpen(false)} />}
-        {exportOpen && (
-          <ExportPanel
-            task={task}
-            onProgress={onProgress}
-            onClose={() => setExportOpen(false)}
-            onKeyMade={onKeyMade}
-            onCheck={(dir) => {
-              setExportOpen(false);
-              void checkReport(dir, reportKeys);
-            }}
-          />
-        )}
-        {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
-        {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
-        {cluster && (
-          <div class="cluster-panel" data-testid="cluster-panel">
-            <div class="row">
-              <b>
-                {cluster.members.length} × {cluster.kind}
-              </b>{" "}
-              <span class="muted">
-                {cluster.upstream ? "used by" : "using"} {cluster.anchor}
-              </span>
-              <span class="spacer" />
-              <button
-                onClick={() => {
-                  setExpanded((x) => (x.includes(cluster.id) ? x : [...x, cluster.id]));
-                  setOpenCluster(null);
-                }}
-              >
-                Show all in the graph
-              </button>
-              <button onClick={() => setOpenCluster(null)}>Close</button>
-            </div>
-            <input value={clusterFilter} placeholder="filter members" onInput={(e) => setClusterFilter((e.target as HTMLInputElement).value)} />
-            <ul>
-              {filterMembers(cluster.members, clusterFilter).map((m) => (
-                <li key={m.id}>
-                  <button
-                    class="link"
-                    onClick={() => {
-                      setOpenCluster(null);
-                      focusOn(m.id);
-                    }}
-                  >
-                    <span class={`dot st-${m.status ?? "unchecked"}`} /> {m.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-        {searchOpen && (
-          <div class="search" data-testid="search">
-            <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
-            <ul>
-              {results.map((r) => (
-                <li key={r.id}>
-                  <button
-                    class="link"
-                    data-testid="search-result"
-                    data-id={r.id}
-                    onClick={() => {
-                      focusOn(r.id);
-                      setSearchOpen(false);
-                    }}
-                  >
-                    <span class="badge">{r.kind}</span> {r.label}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </main>
-      <aside class="right" data-testid="inspector">
-        {details ? <Inspector details={details} onNavigate={focusOn} /> : <p class="muted">Select a node.</p>}
-        <details class="keys">
-          <summary>Keyboard</summary>
-          <ul>
-            {SHORTCUTS.map(([k, what]) => (
-              <li key={k}>
-                <kbd>{k}</kbd> {what}
-              </li>
-            ))}
-          </ul>
-        </details>
-      </aside>
+            )}
+            {searchOpen && (
+              <div class="search" data-testid="search">
+                <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
+                <ul>
+                  {results.map((r) => (
+                    <li key={r.id}>
+                      <button
+                        class="link"
+                        data-testid="search-result"
+                        data-id={r.id}
+                        onClick={() => {
+                          focusOn(r.id);
+                          setSearchOpen(false);
+                        }}
+                      >
+                        <span class="badge">{r.kind}</span> {r.label}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </main>
+          <aside class="right" data-testid="inspector">
+            {details ? <Inspector details={details} onNavigate={focusOn} onCompare={compareWith} /> : <p class="muted">Select a node.</p>}
+            <details class="keys">
+              <summary>Keyboard</summary>
+              <ul>
+                {SHORTCUTS.map(([k, what]) => (
+                  <li key={k}>
+                    <kbd>{k}</kbd> {what}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </aside>
+        </>
+      )}
       <BusyBar busy={busy} />
       <ErrorBar error={error} onClose={() => setError(null)} />
     </div>
   );
 }
 
-function Inspector({ details, onNavigate }: { details: NodeDetails; onNavigate(id: string): void }) {
+function Inspector({ details, onNavigate, onCompare }: { details: NodeDetails; onNavigate(id: string): void; onCompare(n: NodeSummary): void }) {
   const n = details.node;
   return (
     <div class="inspector">
       <h2 data-testid="inspector-label">{n.label}</h2>
-      <p>
+      <p class="inspector-head">
         <span class="badge">{n.kind}</span> <span class={`status st-${n.status ?? "unchecked"}`} data-testid="inspector-status">{n.status ?? "unchecked"}</span>
+        <span class="spacer" />
+        <button data-testid="compare-with" title="Compare this node's lineage with another's" onClick={() => onCompare({ id: n.id, kind: n.kind, label: n.label })}>
+          Compare with…
+        </button>
       </p>
       <p class="mono muted">{n.id}</p>
       {n.kind === "signature" && <SignatureSection details={details} onNavigate={onNavigate} />}

@@ -24,6 +24,8 @@ describe("actionFor", () => {
     expect(actionFor("k", true, true)).toBe("search");
     expect(actionFor("Escape", false, true)).toBe("escape");
     expect(actionFor("]", false, false)).toBe("deeper");
+    expect(actionFor("c", false, false)).toBe("compare");
+    expect(actionFor("c", false, true)).toBeNull();
   });
 });
 

@@ -149,7 +149,7 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-export type Action = "search" | "fit" | "zoom-in" | "zoom-out" | "deeper" | "shallower" | "next-finding" | "prev-finding" | "verify" | "escape";
+export type Action = "search" | "compare" | "fit" | "zoom-in" | "zoom-out" | "deeper" | "shallower" | "next-finding" | "prev-finding" | "verify" | "escape";
 
 /** Keyboard shortcuts for the common moves (ignored while typing in a field). */
 export function actionFor(key: string, ctrl: boolean, inField: boolean): Action | null {
@@ -176,6 +176,8 @@ export function actionFor(key: string, ctrl: boolean, inField: boolean): Action 
       return "prev-finding";
     case "v":
       return "verify";
+    case "c":
+      return "compare";
     default:
       return null;
   }
@@ -183,12 +185,13 @@ export function actionFor(key: string, ctrl: boolean, inField: boolean): Action 
 
 export const SHORTCUTS: [string, string][] = [
   ["/ or Ctrl+K", "search"],
-  ["j / k", "next / previous finding"],
+  ["c", "compare two lineages / back to the graph"],
+  ["j / k", "next / previous finding (divergence in Compare)"],
   ["[ / ]", "less / more depth"],
   ["f", "fit the graph"],
   ["+ / -", "zoom"],
   ["v", "re-verify"],
-  ["Esc", "close search"],
+  ["Esc", "close search, or a drill-down"],
 ];
 
 /** The members of a cluster matching a filter (label or id, case-insensitive), failures first. */

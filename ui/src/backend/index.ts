@@ -10,6 +10,7 @@ import type { Phase } from "../generated/Phase";
 import type { ReportCheck } from "../generated/ReportCheck";
 import type { ReportWritten } from "../generated/ReportWritten";
 import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
+import type { LineageDiff } from "../generated/LineageDiff";
 
 /** A new investigator signing key (`new_key`). */
 export interface NewKey {
@@ -40,6 +41,12 @@ export interface Backend {
   findings(): Promise<Finding[]>;
   search(query: string): Promise<NodeSummary[]>;
   defaultFocus(): Promise<string | null>;
+  /** Where the lineages upstream of two references diverge (long: reads the evidence). */
+  diff(referenceA: string, referenceB: string, onProgress: OnProgress): Promise<LineageDiff>;
+  /** The unified diff of one file between two commits of a repository in the evidence. */
+  codeFileDiff(repository: string, from: string, to: string, path: string): Promise<string>;
+  /** What the Compare view's choosers offer: aliases, then model versions, then runs. */
+  comparables(): Promise<NodeSummary[]>;
   /** The keys the open case trusts. */
   trustedKeys(): Promise<TrustedKeyInfo[]>;
   /** Trusts more key files, then re-verifies; returns the keys newly trusted. */

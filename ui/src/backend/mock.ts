@@ -7,6 +7,9 @@ import type { NodeDetails } from "../generated/NodeDetails";
 import type { ReportCheck } from "../generated/ReportCheck";
 import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
+import type { LineageDiff } from "../generated/LineageDiff";
+import type { NodeSummary } from "../generated/NodeSummary";
+import { DEMO_COMPARABLES, DEMO_DIFF, DEMO_FILE_DIFFS } from "./mockDiff";
 
 /** An answer a file dialog gives: a path, several, or null (dismissed). */
 export type Pick = string | string[] | null;
@@ -23,6 +26,10 @@ export interface MockData {
   picks?: Pick[];
   /** The verdict on a report folder; by default ok when any key file is given. */
   checkReport?: (dir: string, trust: string[]) => ReportCheck;
+  /** What `diff` answers (by default the demo's staging against production), and the file diffs by path. */
+  diff?: LineageDiff;
+  fileDiffs?: Record<string, string>;
+  comparables?: NodeSummary[];
 }
 
 const baseName = (p: string) => p.split("/").pop() ?? p;
@@ -81,6 +88,20 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
     findings: vi.fn(async () => data.findings),
     search: vi.fn(async () => []),
     defaultFocus: vi.fn(async () => data.focus),
+    diff: vi.fn(async (a: string, b: string, onProgress) => {
+      log(`diff:${a}:${b}`);
+      const known = (r: string) => (data.comparables ?? DEMO_COMPARABLES).some((n) => n.id === r || n.label === r);
+      for (const r of [a, b]) if (!known(r)) throw { code: "usage", message: `\`${r}\` matches nothing in the case` };
+      onProgress({ event: "started", phase: "compare", label: "comparing lineages", total: 10 });
+      return data.diff ?? DEMO_DIFF;
+    }),
+    codeFileDiff: vi.fn(async (repository: string, from: string, to: string, path: string) => {
+      log(`codeFileDiff:${repository}:${from.slice(0, 8)}:${to.slice(0, 8)}:${path}`);
+      const d = (data.fileDiffs ?? DEMO_FILE_DIFFS)[path];
+      if (d === undefined) throw { code: "usage", message: `${repository} has no ${path}` };
+      return d;
+    }),
+    comparables: vi.fn(async () => (log("comparables"), data.comparables ?? DEMO_COMPARABLES)),
     trustedKeys: vi.fn(async () => (log("trustedKeys"), [...keys])),
     trustKeys: vi.fn(async (paths: string[], onProgress) => {
       log(`trustKeys:${paths.join(",")}`);

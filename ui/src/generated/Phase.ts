@@ -3,4 +3,4 @@
 /**
  * The phases a workflow goes through, in order. `total` units are given when a phase starts.
  */
-export type Phase = "discover" | "acquire" | "parse" | "hash" | "check" | "store" | "report";
+export type Phase = "discover" | "acquire" | "parse" | "hash" | "check" | "store" | "report" | "compare";
