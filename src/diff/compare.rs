@@ -329,6 +329,7 @@ pub fn compare(lineage: &Lineage, evidence: &EvidenceSet, a: &str, b: &str, prog
         al: &alignment,
         inputs: alignment.input_lists(),
         parents: alignment.first_parents(),
+        scratch: std::cell::RefCell::new(Vec::new()),
         states: vec![None; alignment.pairs.len()],
         root_causes: Vec::new(),
         downstream: Vec::new(),
@@ -368,6 +369,8 @@ struct Comparer<'a> {
     al: &'a Alignment,
     inputs: Vec<Vec<usize>>,
     parents: Vec<Option<usize>>,
+    /// Scratch copies of git blobs being compared (deleted when the comparison ends).
+    scratch: std::cell::RefCell<Vec<tempfile::TempPath>>,
     states: Vec<Option<PairState>>,
     root_causes: Vec<Divergence>,
     downstream: Vec<Divergence>,
@@ -567,6 +570,37 @@ impl Comparer<'_> {
         detail
     }
 
+    /// A git-tracked file that DVC recorded as a dependency: its blob at a commit whose lock
+    /// claimed it, if the blob has the recorded md5 (copied to a scratch file for reading).
+    fn git_blob_copy(&self, n: &Node, path: &str, digest: &DvcDigest) -> Option<PathBuf> {
+        if digest.kind != HashKind::Md5 {
+            return None;
+        }
+        let commits: Vec<&str> = n.attrs.get("claimed_at").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+        let rel = RelPath::new(path).ok()?;
+        for ev in &self.evidence.roots {
+            let inner: Vec<String> = ev.dvc.iter().filter_map(|p| rel.strip_prefix(&p.rel)).map(|r| r.as_str().to_string()).chain([path.to_string()]).collect();
+            for repo in &ev.git {
+                for sha in commits.iter().filter(|c| repo.has_commit(c)) {
+                    for candidate in &inner {
+                        let Some(bytes) = repo.blob_at(sha, candidate) else { continue };
+                        if crate::hashing::md5_hex(&bytes) != digest.hex {
+                            continue;
+                        }
+                        let name = rel.file_name().to_string();
+                        let mut file = tempfile::Builder::new().suffix(&format!("-{name}")).tempfile().ok()?;
+                        std::io::Write::write_all(&mut file, &bytes).ok()?;
+                        let kept = file.into_temp_path();
+                        let local = kept.to_path_buf();
+                        self.scratch.borrow_mut().push(kept);
+                        return Some(local);
+                    }
+                }
+            }
+        }
+        None
+    }
+
     /// The tables (CSV, Parquet) a stage that generated `n` read: what added rows may come from.
     fn raw_sources_of(&self, n: &Node) -> Vec<Node> {
         let stages: Vec<String> = self.lineage.outgoing(&n.id).into_iter().filter(|e| e.relation == Relation::WasGeneratedBy).map(|e| e.to).collect();
@@ -601,12 +635,12 @@ impl Comparer<'_> {
             if Format::of(&path).is_none() {
                 return Some(out);
             }
-            match self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)) {
-                Some(local) => {
-                    out.insert(String::new(), (digest.hex.clone(), local));
-                }
-                None => notes.push(format!("{path} @ {}: the bytes are neither in the DVC cache nor in the work tree", digest.value())),
+            let local = self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)).or_else(|| self.git_blob_copy(n, &path, &digest));
+            if local.is_none() {
+                notes.push(format!("{path} @ {}: the bytes are in neither the DVC cache, the work tree nor git", digest.value()));
             }
+            // a version whose bytes are missing is still the same member (not an added one)
+            out.insert(String::new(), (digest.hex.clone(), local.unwrap_or_default()));
             return Some(out);
         }
         let Some(manifest) = self.evidence.dvc_bytes(&path, &digest, false).and_then(|p| std::fs::read(p).ok()) else {

@@ -161,9 +161,25 @@ fn is_numeric(dt: &DataType) -> bool {
     dt.is_primitive_numeric() || matches!(dt, DataType::Boolean)
 }
 
+fn is_temporal(dt: &DataType) -> bool {
+    matches!(dt, DataType::Date | DataType::Datetime(_, _) | DataType::Duration(_) | DataType::Time)
+}
+
+/// The integers behind a date, time or duration column (formatting them as text would cost
+/// more than everything else the comparison does).
+fn temporal_integers(s: &Series) -> PolarsResult<Vec<Option<i64>>> {
+    let ints = s.to_physical_repr().cast(&DataType::Int64)?;
+    Ok(ints.i64()?.iter().collect())
+}
+
 /// One hash per row of `column`, normalised across types (see the module docs).
 fn column_hashes(column: &Column) -> PolarsResult<Vec<u64>> {
     let s = column.as_materialized_series();
+    if is_temporal(s.dtype()) {
+        // the unit is part of the type: a second and a millisecond column compare unequal
+        let unit = hash_bytes(s.dtype().to_string().as_bytes());
+        return Ok(temporal_integers(s)?.into_iter().map(|v| v.map(|x| mix(unit, x as u64)).unwrap_or(NULL_HASH)).collect());
+    }
     if is_numeric(s.dtype()) {
         let f = s.cast(&DataType::Float64)?;
         return Ok(f.f64()?.iter().map(|v| v.map(hash_f64).unwrap_or(NULL_HASH)).collect());
@@ -214,6 +230,12 @@ pub fn summarise(column: &Column) -> ColumnSummary {
                 out.min = ca.min();
                 out.max = ca.max();
             }
+        }
+        return out;
+    }
+    if is_temporal(s.dtype()) {
+        if let Ok(values) = temporal_integers(s) {
+            out.distinct = Some(values.iter().flatten().collect::<HashSet<_>>().len());
         }
         return out;
     }
