@@ -29,7 +29,10 @@
 #            branches differ) and v2→v3 (every stage and out differs).
 #   both:    `custody graph CASE REF --depth 1 --format json` (opening the case and loading its
 #            graph, the fixed part of every diff) and, when perf is installed, one profiled run
-#            of each custody diff (where the time goes).
+#            of each custody diff (where the time goes); with BENCH_PERF not 0, one run of the
+#            lineage's `dvc diff` under cProfile (where DVC's time goes).
+# The lineage diffs are also checked against git: custody's data root causes must be the
+# pipeline inputs `git diff --name-only` says changed (a mismatch is reported, not fatal).
 # The page cache is warmed before every timed run (an untimed read of the evidence, the case,
 # the binary and the Python packages; this kernel evicts pages unused for ~30 s), the script
 # waits for the machine to be idle and repeats runs that other work disturbed, as
@@ -367,6 +370,21 @@ if [[ $PERF != 0 ]] && command -v perf > /dev/null; then
     profile rows "$ROWS_CASE" "$ROWS_A" "$ROWS_B"
     profile lineage-v1-v2 "$LIN_CASE" "$LIN_1" "$LIN_2"
     profile lineage-v2-v3 "$LIN_CASE" "$LIN_2" "$LIN_3"
+fi
+# And where `dvc diff`'s time goes on the lineage (one run under cProfile, which slows it down:
+# only the shares are kept).
+if [[ $PERF != 0 ]]; then
+    mkdir -p "$PERF_DIR"
+    warm_page_cache
+    (cd "$LP" && "$PY" -m cProfile -o "$PERF_DIR/dvc-diff.prof" "$DVC" diff --json v1 v2 > /dev/null)
+    "$PY" - "$PERF_DIR/dvc-diff.prof" > "$PERF_DIR/dvc-diff.json" <<'PY'
+import json, pstats, sys
+st = pstats.Stats(sys.argv[1]).stats
+def cum(path_end, func):
+    return sum(v[3] for (f, _, fn), v in st.items() if f.endswith(path_end) and fn == func)
+print(json.dumps({"total_s": cum("dvc/cli/__init__.py", "main"), "index_from_repo_s": cum("dvc/repo/index.py", "from_repo"),
+                  "parse_yaml_s": cum("dvc/utils/serialize/_yaml.py", "parse_yaml")}))
+PY
 fi
 
 # ---------------------------------------------------------------------------------------------

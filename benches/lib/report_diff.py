@@ -260,7 +260,19 @@ def main():
         dvcs = ", ".join(f"{n:,} {k}" for k, n in c["dvc"].items() if n) or "nothing"
         if not c["inputs_missed"] and not c["inputs_false"] and not c["structural"]:
             extra = (f" Its data root causes are exactly the {c['inputs_changed_per_git']} pipeline inputs that "
-                     f"`git diff --name-only` says changed.")
+                     f"`git diff --name-only` says changed." if c["inputs_changed_per_git"] else
+                     " It names no data root cause, and `git diff --name-only` says no pipeline input (raw CSV, "
+                     "code) changed.")
+            if c["pair_states"].get("unrecorded"):
+                extra += (f" {c['pair_states']['unrecorded']} pairs are *unrecorded* (on one side only, where the other "
+                          f"side records nothing of their kind).")
+        elif c["inputs_changed_per_git"] == 0:
+            extra = (" **Not what git says:** `git diff --name-only` says no pipeline input (raw CSV, code) changed"
+                     + (f", yet custody's data root causes name {len(c['inputs_false'])} "
+                        f"({', '.join(f'`{p}`' for p in c['inputs_false'][:5])})" if c["inputs_false"] else "")
+                     + (f"; {len(c['structural'])} root causes are added/removed inputs although the "
+                        f"pipeline's structure did not change (e.g. \"{c['structural'][0]}\")" if c["structural"] else "")
+                     + ".")
         else:
             extra = (f" **Not what git says:** of the {c['inputs_changed_per_git']} pipeline inputs that "
                      f"`git diff --name-only` says changed, custody's data root causes name {c['inputs_found']}"
@@ -341,6 +353,62 @@ def main():
                 w(f"{p:6.2f}%  [{k}] {sym[:120]}")
             w("```")
             w("")
+
+    # observations, from the figures above
+    obs = []
+    def inc(n, fn):
+        hit = [p for p, _, sym in inclusive.get(n, []) if (fn in sym if fn == "thread_start" else sym == fn)]
+        return max(hit) if hit else None
+    def self_share(n, pred):
+        return sum(p for p, _, sym in selfs.get(n, []) if pred(sym))
+    r, pd_ = S.get("rows-custody-diff"), S.get("rows-pandas")
+    if r and pd_:
+        o = (f"The row-level diff ran on one core: CPU utilisation {r['cpu']:.2f} (pandas {pd_['cpu']:.2f}); "
+             f"peak RSS {r['rss'] / 1024:.0f} MB (pandas {pd_['rss'] / 1024:.0f} MB).")
+        ct, sm = inc("rows", "custody::diff::data::compare_tables"), inc("rows", "custody::diff::data::summarise")
+        if ct is not None:
+            o += f" `compare_tables` holds {ct:.0f}% of the samples"
+            if sm is not None:
+                o += f", the per-column summaries {sm:.0f}%"
+            o += "."
+        chrono = self_share("rows", lambda x: "chrono::" in x)
+        sip = self_share("rows", lambda x: "::sip::" in x)
+        if chrono >= 1:
+            o += (f" {chrono:.0f}% is chrono formatting dates as text (the timestamp column is cast to strings to be "
+                  f"hashed and summarised)")
+            o += (f", and {sip:.0f}% SipHash (the standard library's default hasher)." if sip >= 1 else ".")
+        obs.append(o)
+    g = med("lineage-custody-graph")
+    c12 = med("lineage-v1-v2-custody-diff")
+    ll, le = inc("lineage-v1-v2", "custody::workflow::load_lineage"), inc("lineage-v1-v2", "custody::workflow::load_evidence")
+    if g and c12 and ll is not None and le is not None:
+        obs.append(f"When a few branches differ (v1 → v2), the fixed part dominates: loading the stored graph "
+                   f"({ll:.0f}% of the samples; `custody graph` alone takes {g:.2f} s of the diff's {c12:.2f} s) and "
+                   f"re-reading the evidence ({le:.0f}%) against {inc('lineage-v1-v2', 'custody::diff::compare::compare') or 0:.0f}% "
+                   f"for the comparison itself.")
+    c23, th, rt = S.get("lineage-v2-v3-custody-diff"), inc("lineage-v2-v3", "thread_start"), inc("lineage-v2-v3", "custody::sources::dataset::read_table")
+    if c23 and th is not None:
+        sched = self_share("lineage-v2-v3", lambda x: any(k in x for k in ("sched_yield", "finish_task_switch", "__schedule", "do_sched_yield")))
+        n_tables = checks.get("v2-v3", {}).get("tables_compared", 0)
+        obs.append(f"When everything differs (v2 → v3), reading the {n_tables:,} small CSV versions dominates: "
+                   + (f"`read_table` {rt:.0f}% of the samples on the calling thread, " if rt is not None else "")
+                   + f"polars' thread pool {th:.0f}%, and {sched:.0f}% of all samples are the scheduler "
+                   f"(`sched_yield` and task switches: worker threads handing tiny files back and forth); "
+                   f"CPU utilisation {c23['cpu']:.2f}, sys time {c23['sys']:.2f} s of {c23['user'] + c23['sys']:.2f} s.")
+    dp = os.path.join(perf_dir or "", "dvc-diff.json")
+    if perf_dir and os.path.exists(dp):
+        d = json.load(open(dp))
+        if d.get("total_s"):
+            obs.append(f"`dvc diff` on the lineage spends {d['index_from_repo_s'] / d['total_s']:.0%} of its time "
+                       f"(one run under cProfile) building DVC's index of the repository at both revisions, "
+                       f"{d['parse_yaml_s'] / d['total_s']:.0%} parsing the {meta['lineage_dvc_files'] + 1} `dvc.yaml` and "
+                       f"their `dvc.lock` files with ruamel.yaml; it opens no data.")
+    if obs:
+        w("### Observations")
+        w("")
+        for o in obs:
+            w(f"- {o}")
+        w("")
 
     w("### Reproduce")
     w("")
