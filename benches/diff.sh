@@ -33,8 +33,9 @@
 #            lineage's `dvc diff` under cProfile (where DVC's time goes).
 # The lineage diffs are also checked against git: custody's data root causes must be the
 # pipeline inputs `git diff --name-only` says changed (a mismatch is reported, not fatal).
-# The page cache is warmed before every timed run (an untimed read of the evidence, the case,
-# the binary and the Python packages; this kernel evicts pages unused for ~30 s), the script
+# Before every timed run the page cache is warmed (an untimed read of the evidence, the case,
+# the binaries and the Python packages; this kernel evicts pages unused for ~30 s) and 1 GiB of
+# fresh memory is touched (this VM's balloon makes first-touched memory slow; see below); the script
 # waits for the machine to be idle and repeats runs that other work disturbed, as
 # benches/verify.sh does. It writes the marked "diff" section of BENCHMARKS.md
 # (benches/lib/section.py).
@@ -46,7 +47,8 @@
 #   BENCH_DIR=${TMPDIR:-/tmp}/custody-bench-diff   work folder (datasets, cases, raw results)
 #   BENCH_REPS=3  BENCH_SEED=42  BENCH_DIFF_ROWS=1000000
 #   BENCH_DIFF_ITEMS=1700  BENCH_DIFF_PER_SHARD=10  BENCH_DIFF_CHANGED=25
-#   BENCH_PERF=auto|0  BENCH_IDLE_WAIT=600  BENCH_MAX_OTHERS=0.15  BENCH_RETRIES=3
+#   BENCH_PERF=auto|0  BENCH_PRETOUCH_MB=1024  BENCH_DROP=0|1   (see "Before every timed run")
+#   BENCH_IDLE_WAIT=600  BENCH_MAX_OTHERS=0.15  BENCH_RETRIES=3
 #   BENCH_OUT=<repo>/BENCHMARKS.md
 #   BENCH_DIFF_GENERATE_ONLY=1       make (or check) the datasets and stop
 #   BENCH_CUSTODY=/path/to/custody   use this binary instead of building (for trying the script
@@ -281,12 +283,40 @@ say "lineage graph: $("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1]
 
 # ---------------------------------------------------------------------------------------------
 # 6. Measurements.
-# This machine's kernel runs DAMON proactive reclaim: file pages nobody read for ~30 s are
-# evicted. Before every run, read (untimed) everything the commands read: the evidence, the
-# cases, the binary, and the Python packages and standard library DVC and pandas load.
+# Before every timed run, untimed:
+# * read everything the commands read: the evidence, the cases, the binaries and their shared
+#   libraries, DVC's site cache (its index of each project), Python's packages and standard
+#   library. This machine's kernel runs DAMON proactive reclaim: file pages nobody read for
+#   ~30 s are evicted, so a page cache warmed once does not stay warm.
+# * touch BENCH_PRETOUCH_MB (1024) MB of fresh memory and free it. This is a virtual machine with
+#   a memory balloon (virtio_balloon, virtio_mem): the first touch of a page the guest has handed
+#   back to the host costs system time (touching 1 GiB took 3-7 s here, 3 GiB 10-18 s), so a
+#   process's run time depended on whether the memory it allocated was fresh (the pandas diff,
+#   which peaks at ~740 MB: 3.0-7.4 s, with 0.3-3.5 s of it system time). Right after the
+#   pre-touch the freed pages are backed again, and every command starts on an equal footing.
+# * with BENCH_DROP=1, drop the page cache first (off by default: the re-read pages must then be
+#   faulted in from the host again, which made runs noisier, not steadier).
+DROP=${BENCH_DROP:-0}
+PRETOUCH_MB=${BENCH_PRETOUCH_MB:-1024}
+DROPPED=0
+if [[ $DROP == 1 && -w /proc/sys/vm/drop_caches ]]; then DROPPED=1; fi
+DVC_SITE=$("$PY" -c 'import sys
+from dvc.repo import Repo
+for p in sys.argv[1:]:
+    print(Repo(p).site_cache_dir)' "$RP" "$LP" 2> /dev/null || true)
+WARM_EXTRA=()
+while read -r d; do [[ -n $d && -d $d ]] && WARM_EXTRA+=("$d"); done <<< "$DVC_SITE"
+while read -r lib; do [[ -f $lib ]] && WARM_EXTRA+=("$lib"); done < <(ldd "$CUSTODY" "$(command -v git)" "$(readlink -f "$PY")" 2> /dev/null | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u)
 warm_page_cache() {
-    find "$ROWS_DIR/evidence" "$LIN_DIR/evidence" "$RUN_DIR/cases" "$SITE" "$STDLIB" -type f -print0 | xargs -0 cat > /dev/null
-    cat "$CUSTODY" "$PY" > /dev/null
+    if ((DROPPED)); then
+        sync
+        echo 1 > /proc/sys/vm/drop_caches
+    fi
+    find "$ROWS_DIR/evidence" "$LIN_DIR/evidence" "$RUN_DIR/cases" "$SITE" "$(dirname "$STDLIB")" "${WARM_EXTRA[@]}" -type f -print0 | xargs -0 cat > /dev/null
+    cat "$CUSTODY" "$PY" "$(command -v git)" > /dev/null
+    if ((PRETOUCH_MB > 0)); then
+        "$PY" -c 'import sys, numpy; numpy.ones(int(sys.argv[1]) << 20, dtype=numpy.uint8)' "$PRETOUCH_MB"
+    fi
 }
 
 # measure LABEL REP -- CMD...   (as in benches/verify.sh: disturbed runs are set aside, in
@@ -514,6 +544,7 @@ json.dump({
     "load_start": "$LOAD_START", "load_end": "$LOAD_END",
     "timed_section_s": $TIMED_S, "max_others": $MAX_OTHERS,
     "perf_dir": "$PERF_DIR",
+    "dropped_caches": bool($DROPPED), "pretouch_mb": $PRETOUCH_MB,
     "elapsed_s": $((SECONDS - started_at)),
     "waited_s": $WAITED,
 }, open(sys.argv[1], "w"), indent=1)

@@ -132,6 +132,14 @@ def main():
     others = [r.get("others_cores") or 0 for r in runs]
     long_runs = [r for r in runs if r["wall_s"] >= 0.5] or runs
     worst = max(long_runs, key=lambda r: r.get("others_cores") or 0)
+    w("Before each run the script read, untimed, everything the commands read (evidence, cases, "
+      "binaries and their libraries, DVC's site cache, the Python packages)"
+      + (", after dropping the page cache," if meta.get("dropped_caches") else "")
+      + (f" and touched {meta['pretouch_mb']:,} MB of fresh memory: this virtual machine's memory balloon makes the first "
+         f"touch of a page handed back to the host cost system time (touching 1 GiB took 3–7 s), so without it a "
+         f"run's time depended on whether its allocations found fresh pages (the pandas diff, ~740 MB at its peak, "
+         f"took 3.0–7.4 s, up to 3.5 s of it system time)." if meta.get("pretouch_mb") else "."))
+    w("")
     w(f"Machine load: the script waited for the machine to be idle before the timed runs "
       f"(load average {meta['load_start']} before, {meta['load_end']} after). "
       + (f"{len(discarded)} run(s) during which other work used more than {meta['max_others']} cores "
@@ -373,10 +381,14 @@ def main():
             o += "."
         chrono = self_share("rows", lambda x: "chrono::" in x)
         sip = self_share("rows", lambda x: "::sip::" in x)
+        hm = self_share("rows", lambda x: x.startswith("hashbrown::") or "BuildHasher::hash_one" in x)
         if chrono >= 1:
-            o += (f" {chrono:.0f}% is chrono formatting dates as text (the timestamp column is cast to strings to be "
-                  f"hashed and summarised)")
-            o += (f", and {sip:.0f}% SipHash (the standard library's default hasher)." if sip >= 1 else ".")
+            o += (f" {chrono:.0f}% of the samples are chrono formatting dates as text (the timestamp column cast "
+                  f"to strings to be hashed and summarised).")
+        if sip + hm >= 1:
+            o += (f" {hm + sip:.0f}% are hash-map work (hashbrown inserts and lookups {hm:.0f}%, SipHash, the "
+                  f"standard library's default hasher, {sip:.0f}%); the maps of row matching and key detection are keyed by "
+                  f"64-bit hashes that need no further hashing.")
         obs.append(o)
     g = med("lineage-custody-graph")
     c12 = med("lineage-v1-v2-custody-diff")
