@@ -173,12 +173,16 @@ pub fn align(lineage: &Lineage, a: &str, b: &str) -> Alignment {
             });
             // then the pairs that share the most inputs (the same stage locked at the
             // commit each side stands for, not another commit's lock of it)
-            let inputs_of = |id: &str| -> std::collections::HashSet<String> { inputs(lineage, id).into_iter().map(|x| x.2).collect() };
-            let (sa, sb): (Vec<_>, Vec<_>) = (la.iter().map(|x| inputs_of(x)).collect(), lb.iter().map(|y| inputs_of(y)).collect());
             let mut scored: Vec<(usize, usize, usize)> = Vec::new();
-            for (i, x) in sa.iter().enumerate() {
-                for (j, y) in sb.iter().enumerate() {
-                    scored.push((x.intersection(y).count(), i, j));
+            if la.len() == 1 && lb.len() == 1 {
+                scored.push((0, 0, 0)); // one candidate each: nothing to choose (the usual case)
+            } else if !la.is_empty() && !lb.is_empty() {
+                let inputs_of = |id: &str| -> std::collections::HashSet<String> { inputs(lineage, id).into_iter().map(|x| x.2).collect() };
+                let (sa, sb): (Vec<_>, Vec<_>) = (la.iter().map(|x| inputs_of(x)).collect(), lb.iter().map(|y| inputs_of(y)).collect());
+                for (i, x) in sa.iter().enumerate() {
+                    for (j, y) in sb.iter().enumerate() {
+                        scored.push((x.intersection(y).count(), i, j));
+                    }
                 }
             }
             scored.sort_by(|p, q| q.0.cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
