@@ -1,15 +1,10 @@
 // The aligned side-by-side graph: one node per aligned pair (A's node and B's as one), laid
 // out with ELK in the lineage graph's direction (inputs to the left). It draws what the
 // engine compared and reports clicks; it never compares anything itself.
-import cytoscape from "cytoscape";
-import type { Core } from "cytoscape";
-import elk from "cytoscape-elk";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import type { LineageDiff } from "../generated/LineageDiff";
-import type { GraphHandle } from "../graph/GraphView";
+import { type GraphHandle, useCytoscape } from "../graph/useCytoscape";
 import { DIFF_STYLE, toDiffElements } from "./model";
-
-cytoscape.use(elk);
 
 interface Props {
   diff: LineageDiff;
@@ -22,21 +17,7 @@ interface Props {
 }
 
 export function DiffGraph({ diff, selected, unrecorded, onSelectPair, handle }: Props) {
-  const container = useRef<HTMLDivElement>(null);
-  const cy = useRef<Core | null>(null);
-
-  useEffect(() => {
-    if (!container.current) return;
-    const instance = cytoscape({ container: container.current, style: DIFF_STYLE as never, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
-    cy.current = instance;
-    if (handle) {
-      handle.current = {
-        fit: () => instance.fit(undefined, 30),
-        zoom: (factor) => instance.zoom({ level: instance.zoom() * factor, renderedPosition: { x: instance.width() / 2, y: instance.height() / 2 } }),
-      };
-    }
-    return () => instance.destroy();
-  }, []);
+  const { container, cy } = useCytoscape(DIFF_STYLE, 30, handle);
 
   useEffect(() => {
     const instance = cy.current;

@@ -1,18 +1,11 @@
 // The lineage canvas: Cytoscape with an ELK layered layout. It draws what the backend computed
 // (neighbourhood, clusters, upstream path) and reports clicks; it never walks the graph itself.
-import cytoscape from "cytoscape";
-import type { Core } from "cytoscape";
-import elk from "cytoscape-elk";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import type { View } from "../generated/View";
 import { STYLE, toElements } from "./elements";
+import { type GraphHandle, useCytoscape } from "./useCytoscape";
 
-cytoscape.use(elk);
-
-export interface GraphHandle {
-  fit(): void;
-  zoom(factor: number): void;
-}
+export type { GraphHandle } from "./useCytoscape";
 
 interface Props {
   view: View;
@@ -23,21 +16,7 @@ interface Props {
 }
 
 export function GraphView({ view, selected, onSelect, onExpandCluster, handle }: Props) {
-  const container = useRef<HTMLDivElement>(null);
-  const cy = useRef<Core | null>(null);
-
-  useEffect(() => {
-    if (!container.current) return;
-    const instance = cytoscape({ container: container.current, style: STYLE as never, wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
-    cy.current = instance;
-    if (handle) {
-      handle.current = {
-        fit: () => instance.fit(undefined, 40),
-        zoom: (factor) => instance.zoom({ level: instance.zoom() * factor, renderedPosition: { x: instance.width() / 2, y: instance.height() / 2 } }),
-      };
-    }
-    return () => instance.destroy();
-  }, []);
+  const { container, cy } = useCytoscape(STYLE, 40, handle);
 
   useEffect(() => {
     const instance = cy.current;
