@@ -22,14 +22,14 @@ def fmt_gb(n):
     return f"{n / 1e9:.2f} GB"
 
 
-def ratio_phrase(a, b):
-    """`a` took r times the time of `b`."""
+def ratio_phrase(a, b, unit=" the time"):
+    """`a` took r times the time of `b` (also used by report_diff.py, with `unit=""`)."""
     r = a / b
     if 0.9 < r < 1.1:
-        return f"**{r:.2f}× the time** ({abs(r - 1):.0%} {'faster' if r < 1 else 'slower'})"
+        return f"**{r:.2f}×{unit}** ({abs(r - 1):.0%} {'faster' if r < 1 else 'slower'})"
     if r < 1:
-        return f"**{r:.2f}× the time** ({1 / r:.1f}× faster)"
-    return f"**{r:.2f}× the time** ({r:.1f}× slower)"
+        return f"**{r:.2f}×{unit}** ({1 / r:.1f}× faster)"
+    return f"**{r:.2f}×{unit}** ({r:.1f}× slower)"
 
 
 def main():

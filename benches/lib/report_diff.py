@@ -10,18 +10,17 @@ import json
 import os
 import re
 import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402  (the shared ratio wording)
 
 MB = 1_000_000
 
 
 def ratio_phrase(a, b):
-    """`a` took r times the time of `b`."""
-    r = a / b
-    if 0.9 < r < 1.1:
-        return f"**{r:.2f}×** ({abs(r - 1):.0%} {'faster' if r < 1 else 'slower'})"
-    if r < 1:
-        return f"**{r:.2f}×** ({1 / r:.1f}× faster)"
-    return f"**{r:.2f}×** ({r:.1f}× slower)"
+    """`a` took r times the time of `b` (report.py's wording, without "the time")."""
+    return report.ratio_phrase(a, b, unit="")
 
 
 def main():
