@@ -34,6 +34,7 @@ pub mod progress;
 pub mod report;
 pub mod session;
 pub mod signing;
+pub mod tables;
 pub mod sources;
 pub mod verify;
 pub mod workflow;

@@ -33,18 +33,19 @@ use serde_json::Value;
 
 use super::align::{self, Alignment, Pair, Presence};
 use super::data::{self, RawSource, TableComparison};
+use crate::tables::TableLocator;
 use super::{PackageChange, ParamChange};
 use crate::evidence::RelPath;
 use crate::lineage::query::NodeSummary;
 use crate::lineage::{Lineage, Node, NodeKind, Relation};
 use crate::progress::Progress;
 use crate::sources::Evidence;
-use crate::sources::dataset::{self, Format};
-use crate::sources::dvc::{DvcDigest, HashKind};
+use crate::sources::dataset::Format;
+use crate::sources::dvc::DvcDigest;
 use crate::sources::git::{FileChange, GitRepo};
 
 /// Tables larger than this are not compared row by row (the divergence says so).
-pub const TABLE_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+pub use crate::tables::TABLE_LIMIT;
 
 /// What kind of thing diverges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -273,12 +274,12 @@ pub struct EvidenceSet {
 
 impl EvidenceSet {
     /// The local path of a root-relative file, in the first root that has it.
-    fn local(&self, rel: &str) -> Option<PathBuf> {
+    pub fn local(&self, rel: &str) -> Option<PathBuf> {
         let rel = RelPath::new(rel).ok()?;
         self.roots.iter().map(|ev| rel.to_local(&ev.root)).find(|p| p.is_file())
     }
 
-    fn read(&self, rel: &str) -> Option<Vec<u8>> {
+    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
         std::fs::read(self.local(rel)?).ok()
     }
 
@@ -289,7 +290,7 @@ impl EvidenceSet {
 
     /// Where the bytes of DVC content `digest` are, for a data version at root path `path`:
     /// the DVC cache object, else the work-tree file when it was claimed there.
-    fn dvc_bytes(&self, path: &str, digest: &DvcDigest, in_work_tree: bool) -> Option<PathBuf> {
+    pub fn dvc_bytes(&self, path: &str, digest: &DvcDigest, in_work_tree: bool) -> Option<PathBuf> {
         let rel = RelPath::new(path).ok()?;
         for ev in &self.roots {
             for project in ev.dvc.iter().filter(|p| rel.strip_prefix(&p.rel).is_some()) {
@@ -310,15 +311,6 @@ fn attr<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
     n.attrs.get(key).and_then(|v| v.as_str())
 }
 
-fn digest_of(n: &Node) -> Option<DvcDigest> {
-    let kind = if attr(n, "hash") == Some("md5-dos2unix") { HashKind::Md5Dos2unix } else { HashKind::Md5 };
-    DvcDigest::parse(attr(n, "md5")?, kind)
-}
-
-fn claimed_in_work_tree(n: &Node) -> bool {
-    n.attrs.get("claimed_at").and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some("work tree")))
-}
-
 /// Compares the lineages upstream of `a` and `b` (node ids).
 pub fn compare(lineage: &Lineage, evidence: &EvidenceSet, a: &str, b: &str, progress: &dyn Progress) -> LineageDiff {
     let alignment = align::align(lineage, a, b);
@@ -329,7 +321,7 @@ pub fn compare(lineage: &Lineage, evidence: &EvidenceSet, a: &str, b: &str, prog
         al: &alignment,
         inputs: alignment.input_lists(),
         parents: alignment.first_parents(),
-        scratch: std::cell::RefCell::new(Vec::new()),
+        tables: TableLocator::new(lineage, evidence),
         states: vec![None; alignment.pairs.len()],
         root_causes: Vec::new(),
         downstream: Vec::new(),
@@ -369,8 +361,8 @@ struct Comparer<'a> {
     al: &'a Alignment,
     inputs: Vec<Vec<usize>>,
     parents: Vec<Option<usize>>,
-    /// Scratch copies of git blobs being compared (deleted when the comparison ends).
-    scratch: std::cell::RefCell<Vec<tempfile::TempPath>>,
+    /// Where the bytes of data nodes are (keeps scratch copies of git blobs until the end).
+    tables: TableLocator<'a>,
     states: Vec<Option<PairState>>,
     root_causes: Vec<Divergence>,
     downstream: Vec<Divergence>,
@@ -524,7 +516,7 @@ impl Comparer<'_> {
                     let summary = format!("{} → {} (MLflow dataset digest)", a.label, b.label);
                     return Some((summary, Detail::Identity { a: attr(a, key).map(str::to_string), b: attr(b, key).map(str::to_string) }));
                 }
-                let sources = self.raw_sources_of(b);
+                let sources = self.tables.raw_sources_of(b);
                 let detail = self.data_detail(pair, &sources);
                 let tables: Vec<String> = detail.tables.iter().map(TableComparison::describe).collect();
                 let mut summary = format!("{} → {}", a.label, b.label);
@@ -570,96 +562,6 @@ impl Comparer<'_> {
         detail
     }
 
-    /// A git-tracked file that DVC recorded as a dependency: its blob at a commit whose lock
-    /// claimed it, if the blob has the recorded md5 (copied to a scratch file for reading).
-    fn git_blob_copy(&self, n: &Node, path: &str, digest: &DvcDigest) -> Option<PathBuf> {
-        if digest.kind != HashKind::Md5 {
-            return None;
-        }
-        let commits: Vec<&str> = n.attrs.get("claimed_at").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
-        let rel = RelPath::new(path).ok()?;
-        for ev in &self.evidence.roots {
-            let inner: Vec<String> = ev.dvc.iter().filter_map(|p| rel.strip_prefix(&p.rel)).map(|r| r.as_str().to_string()).chain([path.to_string()]).collect();
-            for repo in &ev.git {
-                for sha in commits.iter().filter(|c| repo.has_commit(c)) {
-                    for candidate in &inner {
-                        let Some(bytes) = repo.blob_at(sha, candidate) else { continue };
-                        if crate::hashing::md5_hex(&bytes) != digest.hex {
-                            continue;
-                        }
-                        let name = rel.file_name().to_string();
-                        let mut file = tempfile::Builder::new().suffix(&format!("-{name}")).tempfile().ok()?;
-                        std::io::Write::write_all(&mut file, &bytes).ok()?;
-                        let kept = file.into_temp_path();
-                        let local = kept.to_path_buf();
-                        self.scratch.borrow_mut().push(kept);
-                        return Some(local);
-                    }
-                }
-            }
-        }
-        None
-    }
-
-    /// The tables (CSV, Parquet) a stage that generated `n` read: what added rows may come from.
-    fn raw_sources_of(&self, n: &Node) -> Vec<Node> {
-        let stages: Vec<String> = self.lineage.outgoing(&n.id).into_iter().filter(|e| e.relation == Relation::WasGeneratedBy).map(|e| e.to).collect();
-        let mut out: Vec<Node> = Vec::new();
-        for s in stages {
-            for e in self.lineage.outgoing(&s).into_iter().filter(|e| e.relation == Relation::Used) {
-                if let Some(dep) = self.lineage.node(&e.to).filter(|d| d.kind == NodeKind::DataVersion && Format::of(attr(d, "path").unwrap_or("")).is_some()) {
-                    if !out.iter().any(|o| o.id == dep.id) {
-                        out.push(dep.clone());
-                    }
-                }
-            }
-        }
-        out
-    }
-
-    /// The tables of a data version: (member name, local file). Directories list their
-    /// table members from the cached manifest.
-    fn tables_of(&self, n: &Node, notes: &mut Vec<String>) -> Option<BTreeMap<String, (String, PathBuf)>> {
-        let path = attr(n, "path").unwrap_or(&n.label).to_string();
-        let mut out = BTreeMap::new();
-        if n.kind == NodeKind::File {
-            if Format::of(&path).is_some() {
-                if let Some(local) = self.evidence.local(&path) {
-                    out.insert(String::new(), (attr(n, "sha256").unwrap_or("").to_string(), local));
-                }
-            }
-            return Some(out);
-        }
-        let digest = digest_of(n)?;
-        if !digest.is_dir {
-            if Format::of(&path).is_none() {
-                return Some(out);
-            }
-            let local = self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)).or_else(|| self.git_blob_copy(n, &path, &digest));
-            if local.is_none() {
-                notes.push(format!("{path} @ {}: the bytes are in neither the DVC cache, the work tree nor git", digest.value()));
-            }
-            // a version whose bytes are missing is still the same member (not an added one)
-            out.insert(String::new(), (digest.hex.clone(), local.unwrap_or_default()));
-            return Some(out);
-        }
-        let Some(manifest) = self.evidence.dvc_bytes(&path, &digest, false).and_then(|p| std::fs::read(p).ok()) else {
-            notes.push(format!("{path} @ {}: the directory manifest is not in the DVC cache", digest.value()));
-            return None;
-        };
-        let Ok(entries) = crate::sources::dvc::parse_manifest(&manifest, &path) else {
-            notes.push(format!("{path} @ {}: the cached directory manifest cannot be read", digest.value()));
-            return None;
-        };
-        for e in entries {
-            let member_path = format!("{path}/{}", e.relpath);
-            let Ok(d) = DvcDigest::parse_entry(&e.md5, digest.kind) else { continue };
-            let local = if Format::of(&e.relpath).is_some() { self.evidence.dvc_bytes(&member_path, &d, false) } else { None };
-            out.insert(e.relpath.clone(), (e.md5.clone(), local.unwrap_or_default()));
-        }
-        Some(out)
-    }
-
     fn data_detail(&self, pair: &Pair, sources: &[Node]) -> DataDetail {
         let (na, nb) = (self.node(&pair.a), self.node(&pair.b));
         let mut detail = DataDetail {
@@ -675,22 +577,14 @@ impl Comparer<'_> {
             notes: Vec::new(),
         };
         let mut notes = Vec::new();
-        let ta = na.and_then(|n| self.tables_of(n, &mut notes));
-        let tb = nb.and_then(|n| self.tables_of(n, &mut notes));
-        let read = |local: &PathBuf, notes: &mut Vec<String>| -> Option<polars::prelude::DataFrame> {
-            let size = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
-            if size > TABLE_LIMIT {
-                notes.push(format!("{}: {size} bytes, larger than the {TABLE_LIMIT}-byte limit for row-level comparison", local.display()));
-                return None;
-            }
-            let format = Format::of(&local.to_string_lossy()).unwrap_or(if is_parquet(local) { Format::Parquet } else { Format::Csv });
-            dataset::read_table(local, format).map_err(|e| notes.push(e.to_string())).ok()
-        };
+        let ta = na.and_then(|n| self.tables.tables_of(n, &mut notes));
+        let tb = nb.and_then(|n| self.tables.tables_of(n, &mut notes));
+        let read = |local: &PathBuf, notes: &mut Vec<String>| -> Option<polars::prelude::DataFrame> { crate::tables::read_local_table(local).map_err(|e| notes.push(e)).ok() };
         // raw sources, read once
         let mut raw_tables = Vec::new();
         for s in sources {
             let mut ignored = Vec::new();
-            if let Some(t) = self.tables_of(s, &mut ignored) {
+            if let Some(t) = self.tables.tables_of(s, &mut ignored) {
                 if let Some((_, (_, local))) = t.into_iter().next() {
                     if let Some(df) = read(&local, &mut ignored) {
                         raw_tables.push((attr(s, "path").unwrap_or(&s.label).to_string(), s.id.clone(), df));
@@ -859,11 +753,6 @@ fn environment_packages(name: &str, text: &str) -> BTreeMap<String, String> {
         return super::conda_packages(text).unwrap_or_default();
     }
     super::requirement_lines(text.lines())
-}
-
-fn is_parquet(path: &std::path::Path) -> bool {
-    let mut magic = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok() && &magic == b"PAR1"
 }
 
 /// Parameters as flat names: nested maps (DVC's `train: {max_depth: 3}`) become dotted names.
