@@ -27,14 +27,18 @@
 
 pub mod case;
 pub mod diff;
+pub mod dossier;
 pub mod evidence;
 pub mod hashing;
+pub mod inference;
 pub mod lineage;
 pub mod progress;
 pub mod report;
 pub mod session;
 pub mod signing;
+pub mod slice;
 pub mod tables;
+pub mod trace;
 pub mod sources;
 pub mod verify;
 pub mod workflow;

@@ -210,6 +210,37 @@ impl Session {
         workflow::code_file_diff(&self.case, repository, from, to, path)
     }
 
+    /// Traces one decision (see [`crate::trace`]); recorded in the case log.
+    pub fn trace(&mut self, request: &workflow::TraceRequest, progress: &dyn Progress) -> Result<crate::trace::Trace, Error> {
+        workflow::trace(&mut self.case, request, progress)
+    }
+
+    /// Traces one decision and profiles its group in the training data: the dossier, not
+    /// written anywhere (see [`crate::dossier`]).
+    pub fn dossier(&mut self, request: &workflow::TraceRequest, progress: &dyn Progress) -> Result<crate::dossier::Dossier, Error> {
+        let evidence = workflow::load_evidence(&self.case, progress)?;
+        let findings = self.case.latest_findings()?;
+        let t = workflow::trace_in(&self.lineage, &evidence, &findings, request)?;
+        Ok(workflow::dossier_in(&self.lineage, &evidence, t))
+    }
+
+    /// Writes the dossier of one decision into `dir` (`dossier.html`, `dossier.json`).
+    pub fn save_dossier(&mut self, request: &workflow::TraceRequest, dir: &Path, progress: &dyn Progress) -> Result<crate::dossier::DossierWritten, Error> {
+        Ok(workflow::write_dossier(&mut self.case, request, dir, progress)?.1)
+    }
+
+    /// Slices a table by attributes (see [`crate::slice`]); recorded in the case log.
+    pub fn slice(&mut self, request: &workflow::SliceRequest, progress: &dyn Progress) -> Result<workflow::SliceReport, Error> {
+        workflow::slice(&mut self.case, request, progress)
+    }
+
+    /// The table a reference names, without slicing it: its identity and columns (for
+    /// choosing attributes).
+    pub fn table(&self, reference: &str, progress: &dyn Progress) -> Result<crate::tables::TableIdentity, Error> {
+        let evidence = workflow::load_evidence(&self.case, progress)?;
+        Ok(crate::tables::TableLocator::new(&self.lineage, &evidence).locate(reference)?.identity)
+    }
+
     /// What is worth comparing, for a chooser: registry aliases, then model versions, then runs.
     pub fn comparables(&self) -> Vec<NodeSummary> {
         let mut out: Vec<NodeSummary> = Vec::new();

@@ -160,3 +160,207 @@ impl<'a> TableLocator<'a> {
         None
     }
 }
+
+/// A table a reference names, as located in the evidence (what `custody slice` reads).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TableIdentity {
+    /// The reference as given.
+    pub reference: String,
+    /// The node it resolved to, when it is in the lineage.
+    pub node: Option<String>,
+    /// The table's path in the evidence (a DVC directory's member: `DIR/MEMBER`).
+    pub path: String,
+    /// Where its bytes were read: the evidence file, the DVC cache object, a git blob.
+    pub read_from: String,
+    pub md5: Option<String>,
+    pub sha256: Option<String>,
+    pub rows: usize,
+    pub columns: Vec<String>,
+}
+
+/// A located table, read.
+pub struct LocatedTable {
+    pub identity: TableIdentity,
+    pub frame: DataFrame,
+    /// The data-version node the table belongs to, for finding the stage that made it.
+    pub data_version: Option<String>,
+}
+
+/// Why a reference does not name a readable table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error(transparent)]
+    Reference(#[from] crate::lineage::query::RefError),
+    #[error("`{reference}`: {problem}")]
+    NotATable { reference: String, problem: String },
+    #[error("`{reference}` is a directory of several tables; name one: {}", members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+    SeveralTables { reference: String, members: Vec<String> },
+    #[error("`{reference}`: {problem}")]
+    Unreadable { reference: String, problem: String },
+}
+
+impl TableLocator<'_> {
+    /// The table `reference` names: a node reference (`PATH@REV`, an MLflow dataset digest,
+    /// a node id), a member of a DVC directory at a revision (`DIR/FILE@REV`), a model
+    /// version, alias or run (its training dataset), or a file of the evidence by path
+    /// (inference logs in JSON lines included).
+    pub fn locate(&self, reference: &str) -> Result<LocatedTable, TableError> {
+        let r = reference.trim();
+        let (node, member) = match crate::lineage::query::resolve(self.lineage, r) {
+            Ok(id) => (Some(id), None),
+            Err(first) => match self.member_at_revision(r) {
+                Some((id, member)) => (Some(id), Some(member)),
+                None if self.evidence.local(r).is_some() => (None, None),
+                None => return Err(first.into()),
+            },
+        };
+        let Some(mut id) = node else { return self.read_file(r, r, None) };
+        let mut member = member;
+        // a model version, alias, logged model or run stands for its training data
+        let mut hops = 0;
+        loop {
+            let n = self.lineage.node(&id).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: "no such node".into() })?;
+            let next = match n.kind {
+                NodeKind::Alias => self.follow(&id, Relation::AlternateOf, |_| true),
+                NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind == NodeKind::Run),
+                NodeKind::Run => {
+                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && e.role.as_deref() == Some("training") && self.lineage.node(&e.to).is_some_and(|t| t.kind == NodeKind::Dataset));
+                    match training {
+                        Some(e) => Some(e.to),
+                        None => return Err(TableError::NotATable { reference: r.into(), problem: "the run records no training dataset".into() }),
+                    }
+                }
+                NodeKind::Dataset => {
+                    let local = attr(n, "local_path").map(str::to_string);
+                    match self.follow(&id, Relation::WasDerivedFrom, |t| t.kind == NodeKind::DataVersion) {
+                        Some(v) => {
+                            let dir = self.lineage.node(&v).and_then(|d| attr(d, "path")).unwrap_or("").to_string();
+                            if member.is_none() {
+                                member = local.as_deref().and_then(|l| l.strip_prefix(&format!("{dir}/"))).map(str::to_string);
+                            }
+                            Some(v)
+                        }
+                        None => match local {
+                            Some(l) if self.evidence.local(&l).is_some() => return self.read_file(r, &l, Some(id.clone())),
+                            _ => return Err(TableError::NotATable { reference: r.into(), problem: "MLflow's dataset record is tied to no file in the evidence".into() }),
+                        },
+                    }
+                }
+                NodeKind::DataVersion => return self.read_version(r, n, member.as_deref()),
+                NodeKind::File => {
+                    let path = attr(n, "path").unwrap_or(&n.label).to_string();
+                    return self.read_file(r, &path, Some(id.clone()));
+                }
+                other => return Err(TableError::NotATable { reference: r.into(), problem: format!("a {} is not a table", other.name()) }),
+            };
+            hops += 1;
+            match next {
+                Some(t) if hops < 6 => id = t,
+                _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} leads to no data in the lineage", n.label) }),
+            }
+        }
+    }
+
+    fn follow(&self, id: &str, relation: Relation, keep: impl Fn(&Node) -> bool) -> Option<String> {
+        self.lineage.outgoing(id).into_iter().filter(|e| e.relation == relation).map(|e| e.to).find(|t| self.lineage.node(t).is_some_and(&keep))
+    }
+
+    /// `DIR/FILE@REV` where `DIR@REV` resolves to a DVC directory version.
+    fn member_at_revision(&self, r: &str) -> Option<(String, String)> {
+        let (path, rev) = r.rsplit_once('@')?;
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if let Ok(id) = crate::lineage::query::resolve(self.lineage, &format!("{parent}@{rev}")) {
+                if self.lineage.node(&id).is_some_and(|n| n.kind == NodeKind::DataVersion) {
+                    return Some((id, path[parent.len() + 1..].to_string()));
+                }
+            }
+            dir = parent;
+        }
+        None
+    }
+
+    fn read_version(&self, r: &str, n: &Node, member: Option<&str>) -> Result<LocatedTable, TableError> {
+        let mut notes = Vec::new();
+        let tables = self.tables_of(n, &mut notes).ok_or_else(|| TableError::Unreadable { reference: r.into(), problem: notes.join("; ") })?;
+        let readable: Vec<&String> = tables.iter().filter(|(m, _)| Format::of(m).is_some() || m.is_empty()).map(|(m, _)| m).collect();
+        let chosen = match member {
+            Some(m) => tables.get_key_value(m).map(|(k, _)| k).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{} has no member `{m}` (members: {})", n.label, tables.keys().cloned().collect::<Vec<_>>().join(", ")) })?,
+            None if readable.len() == 1 => readable[0],
+            None if readable.is_empty() => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} holds no CSV or Parquet table", n.label) }),
+            None => {
+                let dir = attr(n, "path").unwrap_or("");
+                let rev = r.rsplit_once('@').map(|(_, v)| format!("@{v}")).unwrap_or_default();
+                return Err(TableError::SeveralTables { reference: r.into(), members: readable.iter().map(|m| format!("{dir}/{m}{rev}")).collect() });
+            }
+        };
+        let (md5, local) = &tables[chosen];
+        if local.as_os_str().is_empty() {
+            return Err(TableError::Unreadable { reference: r.into(), problem: notes.first().cloned().unwrap_or_else(|| "the bytes of this version are not in the evidence".into()) });
+        }
+        let frame = read_local_table(local).map_err(|problem| TableError::Unreadable { reference: r.into(), problem })?;
+        let dir = attr(n, "path").unwrap_or(&n.label);
+        let path = if chosen.is_empty() { dir.to_string() } else { format!("{dir}/{chosen}") };
+        let read_from = self.evidence_rel(local).unwrap_or_else(|| "a copy of the git blob".into());
+        Ok(self.located(r, Some(n.id.clone()), path, read_from, Some(md5.clone()).filter(|m| !m.is_empty()), local, frame, Some(n.id.clone())))
+    }
+
+    fn evidence_rel(&self, local: &Path) -> Option<String> {
+        self.evidence.roots.iter().find_map(|ev| local.strip_prefix(&ev.root).ok()).map(|p| p.to_string_lossy().replace('\\', "/"))
+    }
+
+    fn read_file(&self, r: &str, rel: &str, node: Option<String>) -> Result<LocatedTable, TableError> {
+        let local = self.evidence.local(rel).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{rel} is not in the evidence") })?;
+        let frame = match crate::inference::LogFormat::detect(&local) {
+            Some(crate::inference::LogFormat::JsonLines) => {
+                let log = crate::inference::InferenceLog::open(&local, rel, &Default::default()).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
+                log.read_frame().map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?
+            }
+            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|problem| TableError::Unreadable { reference: r.into(), problem })?,
+            _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{rel} is neither CSV, Parquet nor JSON lines") }),
+        };
+        // the data version a work-tree file is the current copy of (for its stage)
+        let version = self
+            .lineage
+            .nodes()
+            .into_iter()
+            .filter(|n| n.kind == NodeKind::DataVersion && claimed_in_work_tree(n))
+            .filter(|n| attr(n, "path").is_some_and(|p| p == rel || rel.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))))
+            .map(|n| n.id.clone())
+            .next();
+        let node = node.or_else(|| self.lineage.contains(&format!("file:{rel}")).then(|| format!("file:{rel}")));
+        Ok(self.located(r, node, rel.to_string(), rel.to_string(), None, &local, frame, version))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn located(&self, r: &str, node: Option<String>, path: String, read_from: String, md5: Option<String>, local: &Path, frame: DataFrame, data_version: Option<String>) -> LocatedTable {
+        let sha256 = crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256);
+        let columns = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+        LocatedTable { identity: TableIdentity { reference: r.to_string(), node, path, read_from, md5, sha256, rows: frame.height(), columns }, frame, data_version }
+    }
+
+    /// The raw tables the stage that made `data_version` read, read (for row origin). Tables
+    /// that cannot be read are left out, with a note.
+    pub fn raw_tables(&self, data_version: &str, notes: &mut Vec<String>) -> Vec<(String, String, DataFrame)> {
+        let Some(n) = self.lineage.node(data_version) else { return Vec::new() };
+        let mut out = Vec::new();
+        for s in self.raw_sources_of(n) {
+            let path = attr(&s, "path").unwrap_or(&s.label).to_string();
+            let mut ignored = Vec::new();
+            let Some((_, (_, local))) = self.tables_of(&s, &mut ignored).and_then(|t| t.into_iter().next()) else {
+                notes.push(format!("{path}: the raw source's bytes are not in the evidence"));
+                continue;
+            };
+            if local.as_os_str().is_empty() {
+                notes.push(format!("{path}: the raw source's bytes are not in the evidence"));
+                continue;
+            }
+            match read_local_table(&local) {
+                Ok(df) => out.push((path, s.id.clone(), df)),
+                Err(e) => notes.push(e),
+            }
+        }
+        out
+    }
+}

@@ -49,6 +49,14 @@ pub enum Error {
     Report(#[from] crate::report::ReportError),
     #[error(transparent)]
     Key(#[from] crate::signing::signer::SignerError),
+    #[error(transparent)]
+    Table(#[from] crate::tables::TableError),
+    #[error(transparent)]
+    Slice(#[from] crate::slice::SliceError),
+    #[error(transparent)]
+    Inference(#[from] crate::inference::InferenceError),
+    #[error(transparent)]
+    Trace(#[from] crate::trace::TraceError),
 }
 
 impl Error {
@@ -60,6 +68,9 @@ impl Error {
             Error::Usage { .. } | Error::Reference(_) | Error::Key(_) => ErrorKind::Usage,
             Error::Report(crate::report::ReportError::Case(_)) => ErrorKind::Case,
             Error::Report(_) => ErrorKind::Usage,
+            Error::Table(crate::tables::TableError::Unreadable { .. }) | Error::Inference(crate::inference::InferenceError::Io { .. } | crate::inference::InferenceError::BadJson { .. } | crate::inference::InferenceError::BadTable { .. }) => ErrorKind::Input,
+            Error::Trace(crate::trace::TraceError::Log(_)) => ErrorKind::Input,
+            Error::Table(_) | Error::Slice(_) | Error::Inference(_) | Error::Trace(_) => ErrorKind::Usage,
         }
     }
 }
@@ -606,4 +617,163 @@ pub fn code_file_diff(case: &Case, repository: &str, from: &str, to: &str, path:
         return repo.file_diff(from, to, path).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: format!("{repository} does not hold both commits {from} and {to}") });
     }
     Err(unknown())
+}
+
+/// What `custody slice` slices: the table, and how (see [`crate::slice`]).
+#[derive(Debug, Clone, Default)]
+pub struct SliceRequest {
+    /// The table: any reference [`crate::tables::TableLocator::locate`] takes.
+    pub dataset: String,
+    pub by: Vec<String>,
+    /// Outcome specifications (`COL`, `COL=VALUE`, `COL>=X`).
+    pub label: Option<String>,
+    pub prediction: Option<String>,
+    /// A second table to compare the group shares and base rates with.
+    pub reference: Option<String>,
+    /// `COL=VALUE` filters.
+    pub filters: Vec<String>,
+}
+
+/// The groups of a table, with the identity of what was sliced.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SliceReport {
+    pub dataset: crate::tables::TableIdentity,
+    pub reference: Option<crate::tables::TableIdentity>,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub stats: crate::slice::SliceStats,
+}
+
+/// Slices a table of the case by attributes: shares, base rates, selection and error rates per
+/// group, disparities, and where each group's rows came from (the raw sources of the stage
+/// that made the table). Recorded in the case log.
+pub fn slice(case: &mut Case, request: &SliceRequest, progress: &dyn Progress) -> Result<SliceReport, Error> {
+    let lineage = load_lineage(case)?;
+    let evidence = load_evidence(case, progress)?;
+    let report = slice_in(&lineage, &evidence, request)?;
+    case.log_action("slice", &serde_json::json!({
+        "dataset": report.dataset.path, "sha256": report.dataset.sha256, "reference": report.reference.as_ref().map(|r| &r.path),
+        "by": report.stats.by, "label": report.stats.label, "prediction": report.stats.prediction, "filters": request.filters,
+    }))?;
+    Ok(report)
+}
+
+/// [`slice`] over a lineage and evidence already loaded (nothing recorded).
+pub fn slice_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, request: &SliceRequest) -> Result<SliceReport, Error> {
+    let locator = crate::tables::TableLocator::new(lineage, evidence);
+    let table = locator.locate(&request.dataset)?;
+    let reference = request.reference.as_deref().map(|r| locator.locate(r)).transpose()?;
+    let spec = crate::slice::SliceSpec {
+        by: request.by.clone(),
+        label: request.label.as_deref().map(crate::slice::Outcome::parse).transpose()?,
+        prediction: request.prediction.as_deref().map(crate::slice::Outcome::parse).transpose()?,
+        filters: request.filters.iter().map(|f| crate::slice::parse_filter(f)).collect::<Result<_, _>>()?,
+    };
+    let mut notes = Vec::new();
+    let raw = table.data_version.as_deref().map(|v| locator.raw_tables(v, &mut notes)).unwrap_or_default();
+    let sources: Vec<crate::diff::data::RawSource<'_>> = raw.iter().map(|(path, node, df)| crate::diff::data::RawSource { path: path.clone(), node: node.clone(), table: df }).collect();
+    let mut stats = crate::slice::slice_table(&table.frame, reference.as_ref().map(|r| &r.frame), &spec, &sources)?;
+    stats.notes.extend(notes);
+    Ok(SliceReport { dataset: table.identity, reference: reference.map(|r| r.identity), stats })
+}
+
+/// Where to look for a prediction and how to read the logs.
+#[derive(Debug, Clone, Default)]
+pub struct TraceRequest {
+    pub prediction: String,
+    /// Logs to search (evidence paths); empty: every inference log in the evidence.
+    pub logs: Vec<String>,
+    /// `ROLE=COLUMN` names for columns recognition misses.
+    pub fields: Vec<String>,
+}
+
+/// Traces one decision to the model version, run, commit, parameters, environment, datasets
+/// and raw sources behind it, each link with its verification status (see [`crate::trace`]).
+/// Recorded in the case log.
+pub fn trace(case: &mut Case, request: &TraceRequest, progress: &dyn Progress) -> Result<crate::trace::Trace, Error> {
+    let lineage = load_lineage(case)?;
+    let evidence = load_evidence(case, progress)?;
+    let findings = case.latest_findings()?;
+    let t = trace_in(&lineage, &evidence, &findings, request)?;
+    case.log_action("trace", &serde_json::json!({
+        "prediction": t.prediction.id, "log": t.prediction.log, "record": t.prediction.record,
+        "model": t.model.node, "run": t.run.as_ref().map(|r| &r.id), "failures": t.failures,
+    }))?;
+    Ok(t)
+}
+
+/// [`trace`] over a lineage and evidence already loaded (nothing recorded).
+pub fn trace_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, findings: &[Finding], request: &TraceRequest) -> Result<crate::trace::Trace, Error> {
+    let overrides = crate::inference::FieldOverrides::parse(&request.fields)?;
+    let logs = crate::trace::logs(evidence, &request.logs, &overrides)?;
+    if !request.logs.is_empty() && logs.is_empty() {
+        return Err(Error::Usage { path: PathBuf::from(request.logs.join(", ")), problem: "no such file in the case's evidence".into() });
+    }
+    Ok(crate::trace::trace(lineage, evidence, findings, &logs, &request.prediction)?)
+}
+
+/// The dossier of a traced decision: the trace, and the decision's group in the training data
+/// for each of its inputs that is a column of the training set (see [`crate::dossier`]).
+pub fn dossier_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, trace: crate::trace::Trace) -> crate::dossier::Dossier {
+    let mut notes = Vec::new();
+    let training = trace.datasets.iter().find(|d| d.role == "training").or(trace.datasets.first());
+    let locator = crate::tables::TableLocator::new(lineage, evidence);
+    let Some(located) = training.and_then(|d| locator.locate(&d.node).map_err(|e| notes.push(format!("the training set could not be read: {e}"))).ok()) else {
+        if training.is_none() {
+            notes.push("the trace reaches no training dataset, so the decision's group cannot be profiled".into());
+        }
+        return crate::dossier::Dossier { trace, training: None, label: None, group_profile: Vec::new(), sources: Vec::new(), notes };
+    };
+    let df = &located.frame;
+    let columns: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
+    // the label: the training column named like the log's ground truth (`ground_truth.is_fraud`
+    // → `is_fraud`), when it is 0/1
+    let gt = trace.prediction.fields.keys().find(|k| trace.prediction.ground_truth.is_some() && trace.prediction.fields.get(*k) == trace.prediction.ground_truth.as_ref()).cloned();
+    let label = gt.as_deref().map(|g| g.rsplit('.').next().unwrap_or(g).to_string()).filter(|l| columns.contains(l));
+    let raw = located.data_version.as_deref().map(|v| locator.raw_tables(v, &mut notes)).unwrap_or_default();
+    let sources: Vec<crate::diff::data::RawSource<'_>> = raw.iter().map(|(path, node, df)| crate::diff::data::RawSource { path: path.clone(), node: node.clone(), table: df }).collect();
+    let mut profile = Vec::new();
+    let mut overall_sources = Vec::new();
+    for (name, v) in &trace.prediction.inputs {
+        let Ok(column) = df.column(name) else { continue };
+        // categorical attributes only: text, or few distinct values
+        let distinct = column.n_unique().unwrap_or(usize::MAX);
+        if !(column.dtype().is_string() || distinct <= 12) || distinct > 50 {
+            continue;
+        }
+        let spec = crate::slice::SliceSpec { by: vec![name.clone()], label: label.clone().map(crate::slice::Outcome::Column), prediction: None, filters: Vec::new() };
+        match crate::slice::slice_table(df, None, &spec, &sources) {
+            Ok(stats) => {
+                let value = match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                };
+                let group = stats.groups.iter().find(|g| g.key.first().cloned().flatten() == value || g.key.first().cloned().flatten().and_then(|k| k.parse::<f64>().ok()) == value.as_deref().and_then(|x| x.parse::<f64>().ok())).cloned();
+                if overall_sources.is_empty() {
+                    overall_sources = stats.sources.clone();
+                }
+                profile.push(crate::dossier::GroupProfile { attribute: name.clone(), value, group, overall: stats.overall });
+            }
+            Err(e) => notes.push(format!("{name}: {e}")),
+        }
+    }
+    crate::dossier::Dossier { trace, training: Some(located.identity), label, group_profile: profile, sources: overall_sources, notes }
+}
+
+/// Traces a decision and writes its dossier (`dossier.html`, `dossier.json`) into `dir`.
+pub fn write_dossier(case: &mut Case, request: &TraceRequest, dir: &Path, progress: &dyn Progress) -> Result<(crate::dossier::Dossier, crate::dossier::DossierWritten), Error> {
+    let lineage = load_lineage(case)?;
+    let evidence = load_evidence(case, progress)?;
+    let findings = case.latest_findings()?;
+    let t = trace_in(&lineage, &evidence, &findings, request)?;
+    let d = dossier_in(&lineage, &evidence, t);
+    let title = case.info()?.title;
+    let written = crate::dossier::write(dir, &d, &title).map_err(|e| Error::Usage { path: dir.to_path_buf(), problem: format!("cannot write the dossier: {e}") })?;
+    case.log_action("dossier", &serde_json::json!({
+        "prediction": d.trace.prediction.id, "dir": dir, "failures": d.trace.failures,
+        "json_sha256": crate::hashing::hash_file(&written.json, Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|x| x.sha256),
+    }))?;
+    Ok((d, written))
 }

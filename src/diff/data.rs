@@ -193,6 +193,21 @@ pub fn row_hashes(df: &DataFrame, columns: &[String]) -> PolarsResult<Vec<u64>> 
     Ok(combine(&hash_columns(df, columns)?, df.height()))
 }
 
+/// One hash per value of `column`, normalised exactly as [`row_hashes`] normalises it (a null
+/// hashes like any other null). Value sets compared through these hashes compare as rows do.
+pub fn value_hashes(column: &Column) -> PolarsResult<Vec<u64>> {
+    column_hashes(column)
+}
+
+/// Mixes one more column's [`value_hashes`] into row hashes: `row_hashes(df, [a, b])` is
+/// `row_hashes(df, [a])` extended by `value_hashes(b)`. Lets a caller try one column more
+/// without rehashing the others.
+pub fn extend_row_hashes(rows: &mut [u64], values: &[u64]) {
+    for (r, v) in rows.iter_mut().zip(values) {
+        *r = mix(*r, *v);
+    }
+}
+
 /// Per-value hashes of each of `columns`.
 fn hash_columns(df: &DataFrame, columns: &[String]) -> PolarsResult<Vec<Vec<u64>>> {
     columns.iter().map(|name| column_hashes(df.column(name)?)).collect()

@@ -104,6 +104,61 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Trace one decision of an inference log to the model version, artifact digest, training
+    /// run, commit, parameters, environment, datasets and raw sources behind it, each link with
+    /// its verification status. Exit 1 when a link fails (a digest that matches no known model,
+    /// a version the log names that the registry does not hold), 2 for an unknown prediction.
+    Trace {
+        /// The case file.
+        file: PathBuf,
+        /// The prediction's id, as logged.
+        prediction: String,
+        /// Search only this log (an evidence path); repeatable. Default: every inference log
+        /// (JSON lines, CSV, Parquet) found in the evidence.
+        #[arg(long, value_name = "PATH")]
+        log: Vec<String>,
+        /// Name a log column where recognition fails: ROLE=COLUMN, ROLE one of id, time,
+        /// model_uri, model_name, model_version, model_digest, run_id, score, decision,
+        /// ground_truth (nested fields by dotted name: inputs.amount). Repeatable.
+        #[arg(long, value_name = "ROLE=COLUMN")]
+        field: Vec<String>,
+        /// Also write the explanation dossier (dossier.html, dossier.json) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dossier: Option<PathBuf>,
+        /// Print one JSON object instead of the chain.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Slice a table by attributes for bias evidence: per group the count, share, share in a
+    /// reference table, label base rate and, with predictions, selection rate, TPR, FPR and
+    /// disparate impact (four-fifths rule); demographic parity and equalized odds; and each
+    /// group's rows by the raw source they came from.
+    Slice {
+        /// The case file.
+        file: PathBuf,
+        /// The table: PATH@REV (a DVC directory's member: DIR/FILE@REV), an MLflow dataset
+        /// digest, models:/NAME@ALIAS or a run (its training set), an evidence path (CSV,
+        /// Parquet, or an inference log in JSON lines), a node id.
+        dataset: String,
+        /// The attributes to group by (comma-separated; nested log fields by their last name).
+        #[arg(long, value_delimiter = ',', required = true)]
+        by: Vec<String>,
+        /// The true outcome: COL (0/1 or boolean), COL=VALUE (positive when equal), COL>=X.
+        #[arg(long)]
+        label: Option<String>,
+        /// The model's decision, read like --label (e.g. decision=decline, score>=0.2).
+        #[arg(long)]
+        prediction: Option<String>,
+        /// A table to compare the groups' shares and base rates with (same reference forms).
+        #[arg(long, value_name = "DATASET_REF")]
+        reference: Option<String>,
+        /// Keep only rows where COL equals VALUE (as text); repeatable.
+        #[arg(long = "where", value_name = "COL=VALUE")]
+        filter: Vec<String>,
+        /// Print one JSON object instead of the tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Investigator keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -262,6 +317,41 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
                 for (path, from, to, text) in &file_diffs {
                     output::emit(&format!("\n--- {path} {}..{}\n{text}", &from[..from.len().min(8)], &to[..to.len().min(8)]));
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Trace { file, prediction, log, field, dossier, json } => {
+            let progress = terminal::Progress::new(!json);
+            let mut case = Case::open(&file)?;
+            let request = workflow::TraceRequest { prediction, logs: log, fields: field };
+            let (trace, written) = match &dossier {
+                Some(dir) => {
+                    let (d, w) = workflow::write_dossier(&mut case, &request, dir, &progress)?;
+                    (d.trace, Some(w))
+                }
+                None => (workflow::trace(&mut case, &request, &progress)?, None),
+            };
+            progress.clear();
+            if json {
+                output::print_json(&serde_json::to_value(&trace).expect("trace serializes"));
+            } else {
+                output::print_trace(&trace);
+                if let Some(w) = &written {
+                    println!("\nDossier: {} and {}", w.html.display(), w.json.display());
+                }
+            }
+            Ok(exit_for(trace.failures > 0))
+        }
+        Command::Slice { file, dataset, by, label, prediction, reference, filter, json } => {
+            let progress = terminal::Progress::new(!json);
+            let mut case = Case::open(&file)?;
+            let request = workflow::SliceRequest { dataset, by, label, prediction, reference, filters: filter };
+            let report = workflow::slice(&mut case, &request, &progress)?;
+            progress.clear();
+            if json {
+                output::print_json(&serde_json::to_value(&report).expect("slice serializes"));
+            } else {
+                output::print_slice(&report);
             }
             Ok(ExitCode::SUCCESS)
         }

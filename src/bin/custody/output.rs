@@ -330,3 +330,161 @@ fn column_shift(c: &custody::diff::data::ColumnShift, rows_a: usize, rows_b: usi
         None => format!("{} → {}{changed}", a.dtype, b.dtype),
     }
 }
+
+fn status_word(s: Status) -> &'static str {
+    s.name()
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The chain behind one decision, indented link by link, then every check.
+pub fn print_trace(t: &custody::trace::Trace) {
+    let p = &t.prediction;
+    let mut out = String::new();
+    let outcome = [p.decision.as_ref().map(|d| format!("decision {}", json_text(d))), p.score.as_ref().map(|s| format!("score {}", json_text(s)))].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    out.push_str(&format!("Prediction {} ({}{}) — {} {}\n", p.id, p.time.as_deref().unwrap_or("time not logged"), if outcome.is_empty() { String::new() } else { format!(", {outcome}") }, p.log, p.record));
+    if let Some(gt) = &p.ground_truth {
+        out.push_str(&format!("  ground truth: {}\n", json_text(gt)));
+    }
+    if !p.inputs.is_empty() {
+        let inputs: Vec<String> = p.inputs.iter().map(|(k, v)| format!("{k}={}", json_text(v))).collect();
+        out.push_str(&format!("  inputs: {}\n", inputs.join(" ")));
+    }
+    let m = &t.model;
+    let alias = match (&m.alias, &m.alias_now) {
+        (Some(a), Some(now)) => format!(" served as @{a} (now on version {now})"),
+        (Some(a), None) => format!(" served as @{a}"),
+        _ => String::new(),
+    };
+    out.push_str(&format!("└─ model {} version {}{alias}\n", m.name.as_deref().unwrap_or("?"), m.version.as_deref().unwrap_or("?")));
+    out.push_str(&format!("   └─ artifact sha256 {}{}\n", m.digest.as_deref().unwrap_or("not logged"), if m.artifacts.is_empty() { String::new() } else { format!(" = {}", m.artifacts.join(", ")) }));
+    match &t.run {
+        Some(r) => {
+            out.push_str(&format!("      └─ run {} ({}{})\n", r.id, r.name, r.user.as_deref().map(|u| format!(", by {u}")).unwrap_or_default()));
+            if let Some(c) = &t.commit {
+                out.push_str(&format!("         ├─ commit {} {}{}\n", c.sha, c.summary, if c.tags.is_empty() { String::new() } else { format!(" ({})", c.tags.join(", ")) }));
+            }
+            let params: Vec<String> = t.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push_str(&format!("         ├─ params {}\n", params.join(" ")));
+            for e in &t.environment {
+                out.push_str(&format!("         ├─ environment {}\n", e.path));
+            }
+            for (i, d) in t.datasets.iter().enumerate() {
+                let last = i + 1 == t.datasets.len();
+                out.push_str(&format!(
+                    "         {} {} dataset {}{} sha256 {}\n",
+                    if last { "└─" } else { "├─" },
+                    d.role,
+                    d.path,
+                    d.md5.as_deref().map(|m| format!(" md5 {m}")).unwrap_or_default(),
+                    d.sha256.as_deref().unwrap_or("(bytes not in the evidence)")
+                ));
+            }
+            for s in &t.sources {
+                out.push_str(&format!("            └─ raw source {} md5 {} sha256 {}\n", s.path, s.md5.as_deref().unwrap_or("-"), s.sha256.as_deref().unwrap_or("(bytes not in the evidence)")));
+            }
+        }
+        None => out.push_str("      └─ (no training run found)\n"),
+    }
+    if !t.also_logged.is_empty() {
+        out.push_str(&format!("Also logged in: {}\n", t.also_logged.join(", ")));
+    }
+    out.push_str("\nVerification:\n");
+    for c in &t.verification {
+        out.push_str(&format!("  {:<16} {:<12} {}\n", status_word(c.status), c.link, c.detail));
+    }
+    out.push_str(&format!("\nResult: {}\n", if t.failures == 0 { "every link of the chain checks out".to_string() } else { format!("{} failing check{}", t.failures, if t.failures == 1 { "" } else { "s" }) }));
+    emit(&out);
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "-".into())
+}
+
+/// Per group: counts, shares, rates; then disparities and where the rows came from.
+pub fn print_slice(r: &custody::workflow::SliceReport) {
+    let s = &r.stats;
+    let mut out = String::new();
+    out.push_str(&format!("Table {} ({} rows{}; read from {})\n", r.dataset.path, s.rows, r.dataset.sha256.as_deref().map(|h| format!(", sha256 {}", &h[..h.len().min(16)])).unwrap_or_default(), r.dataset.read_from));
+    if let Some(reference) = &r.reference {
+        out.push_str(&format!("Reference {} ({} rows)\n", reference.path, s.reference_rows.unwrap_or(reference.rows)));
+    }
+    out.push_str(&format!("By {}{}{}\n\n", s.by.join(", "), s.label.as_deref().map(|l| format!("; label {l}")).unwrap_or_default(), s.prediction.as_deref().map(|p| format!("; prediction {p}")).unwrap_or_default()));
+    let has_ref = r.reference.is_some();
+    let has_pred = s.prediction.is_some();
+    let has_label = s.label.is_some();
+    let mut header = format!("{:<28} {:>8} {:>7}", "group", "count", "share");
+    if has_ref {
+        header.push_str(&format!(" {:>9} {:>9}", "ref share", "ref count"));
+    }
+    if has_label {
+        header.push_str(&format!(" {:>9}", "base rate"));
+        if has_ref {
+            header.push_str(&format!(" {:>9}", "ref base"));
+        }
+    }
+    if has_pred {
+        header.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", "selection", "TPR", "FPR", "DI"));
+    }
+    out.push_str(&header);
+    out.push('\n');
+    for g in s.groups.iter().chain(std::iter::once(&s.overall)) {
+        let key = if g.key.is_empty() { "(all)".to_string() } else { g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ") };
+        let mut line = format!("{:<28} {:>8} {:>7}", key, g.count, pct(Some(g.share)));
+        if has_ref {
+            line.push_str(&format!(" {:>9} {:>9}", pct(g.reference_share), g.reference_count.map(|c| c.to_string()).unwrap_or_else(|| "-".into())));
+        }
+        if has_label {
+            line.push_str(&format!(" {:>9}", pct(g.base_rate)));
+            if has_ref {
+                line.push_str(&format!(" {:>9}", pct(g.reference_base_rate)));
+            }
+        }
+        if has_pred {
+            let di = g.disparate_impact.map(|d| format!("{d:.2}{}", if g.four_fifths_flag { "*" } else { "" })).unwrap_or_else(|| "-".into());
+            line.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", pct(g.selection_rate), pct(g.true_positive_rate), pct(g.false_positive_rate), di));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if let Some(d) = &s.disparity {
+        out.push_str(&format!(
+            "\nDemographic parity difference {:.4}, ratio {}; equalized odds difference {}, ratio {}\n",
+            d.demographic_parity_difference,
+            d.demographic_parity_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+            d.equalized_odds_difference.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+            d.equalized_odds_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+        ));
+        if d.four_fifths_violations > 0 {
+            out.push_str(&format!("Four-fifths rule: {} group{} below 0.8 of the highest selection rate (marked *)\n", d.four_fifths_violations, if d.four_fifths_violations == 1 { "" } else { "s" }));
+        }
+    }
+    if !s.sources.is_empty() {
+        out.push_str("\nRows by raw source:\n");
+        for c in &s.sources {
+            out.push_str(&format!("  {:<40} {:>8} {:>7}\n", c.source, c.rows, pct(Some(c.share))));
+        }
+        let any_group = s.groups.iter().any(|g| g.composition.len() > 1);
+        if any_group {
+            out.push_str("By group:\n");
+            for g in &s.groups {
+                let key = g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ");
+                let parts: Vec<String> = g.composition.iter().map(|c| format!("{} {} ({})", c.source.as_deref().unwrap_or("unattributed"), c.rows, pct(Some(c.share)))).collect();
+                out.push_str(&format!("  {:<26} {}\n", key, parts.join(", ")));
+            }
+        }
+        for m in s.matched_on.iter().filter(|m| !m.renamed.is_empty()) {
+            let renames: Vec<String> = m.renamed.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+            out.push_str(&format!("  {} matched through renamed columns: {}\n", m.source, renames.join(", ")));
+        }
+    }
+    for n in &s.notes {
+        out.push_str(&format!("Note: {n}\n"));
+    }
+    emit(&out);
+}
