@@ -324,6 +324,8 @@ pub struct LoggedPrediction {
     pub decision: Option<Value>,
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub ground_truth: Option<Value>,
+    /// The column the ground truth was read from (`ground_truth.is_fraud`).
+    pub ground_truth_column: Option<String>,
     /// The input features by name (the container prefix removed: `inputs.amount` → `amount`).
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown>"))]
     pub inputs: Map<String, Value>,
@@ -583,6 +585,7 @@ impl InferenceLog {
             score: value(Role::Score),
             decision: value(Role::Decision),
             ground_truth: value(Role::GroundTruth),
+            ground_truth_column: self.fields.get(Role::GroundTruth).map(str::to_string),
             inputs,
             fields,
         }
@@ -706,7 +709,10 @@ fn json_column(name: &str, values: &[Value]) -> Column {
 
 /// The inference logs among the files of an evidence folder: JSON lines, CSV and Parquet files
 /// whose columns include a recognisable prediction id and a model identity or an output.
-pub fn discover(root: &Path, files: &[crate::evidence::RelPath], overrides: &FieldOverrides) -> Vec<InferenceLog> {
+///
+/// A file that names none of the columns the investigator named is left out, and its error is
+/// pushed to `rejected` (so "no log holds it" can say why).
+pub fn discover(root: &Path, files: &[crate::evidence::RelPath], overrides: &FieldOverrides, rejected: &mut Vec<InferenceError>) -> Vec<InferenceLog> {
     let mut out = Vec::new();
     for rel in files {
         let s = rel.as_str();
@@ -717,7 +723,14 @@ pub fn discover(root: &Path, files: &[crate::evidence::RelPath], overrides: &Fie
         if LogFormat::detect(&local).is_none() {
             continue;
         }
-        let Ok(log) = InferenceLog::open(&local, s, overrides) else { continue };
+        let log = match InferenceLog::open(&local, s, overrides) {
+            Ok(log) => log,
+            Err(e @ InferenceError::UnknownField { .. }) => {
+                rejected.push(e);
+                continue;
+            }
+            Err(_) => continue,
+        };
         let f = &log.fields;
         let has_model = [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| f.get(*r).is_some());
         let has_output = f.get(Role::Score).is_some() || f.get(Role::Decision).is_some();

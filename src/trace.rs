@@ -151,10 +151,11 @@ fn out_edges(lineage: &Lineage, id: &str, relation: Relation) -> Vec<crate::line
 /// Every inference log of the evidence (or the logs named), opened with `overrides`.
 pub fn logs(evidence: &EvidenceSet, named: &[String], overrides: &FieldOverrides) -> Result<Vec<InferenceLog>, crate::inference::InferenceError> {
     let mut out = Vec::new();
+    let mut rejected = Vec::new();
     for ev in &evidence.roots {
         if named.is_empty() {
             let files: Vec<crate::evidence::RelPath> = ev.entries.iter().filter(|e| e.kind == crate::evidence::EntryKind::File).map(|e| e.rel.clone()).collect();
-            out.extend(crate::inference::discover(&ev.root, &files, overrides));
+            out.extend(crate::inference::discover(&ev.root, &files, overrides, &mut rejected));
         } else {
             for name in named {
                 let Ok(rel) = crate::evidence::RelPath::new(name) else { continue };
@@ -163,6 +164,12 @@ pub fn logs(evidence: &EvidenceSet, named: &[String], overrides: &FieldOverrides
                     out.push(InferenceLog::open(&local, rel.as_str(), overrides)?);
                 }
             }
+        }
+    }
+    // the investigator named a column no log has: say so rather than "not found"
+    if out.is_empty() {
+        if let Some(e) = rejected.into_iter().next() {
+            return Err(e);
         }
     }
     Ok(out)

@@ -729,7 +729,7 @@ pub fn dossier_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, trace:
     let columns: Vec<String> = df.get_column_names().iter().map(|c| c.to_string()).collect();
     // the label: the training column named like the log's ground truth (`ground_truth.is_fraud`
     // → `is_fraud`), when it is 0/1
-    let gt = trace.prediction.fields.keys().find(|k| trace.prediction.ground_truth.is_some() && trace.prediction.fields.get(*k) == trace.prediction.ground_truth.as_ref()).cloned();
+    let gt = trace.prediction.ground_truth_column.clone();
     let label = gt.as_deref().map(|g| g.rsplit('.').next().unwrap_or(g).to_string()).filter(|l| columns.contains(l));
     let raw = located.data_version.as_deref().map(|v| locator.raw_tables(v, &mut notes)).unwrap_or_default();
     let sources: Vec<crate::diff::data::RawSource<'_>> = raw.iter().map(|(path, node, df)| crate::diff::data::RawSource { path: path.clone(), node: node.clone(), table: df }).collect();
@@ -750,7 +750,9 @@ pub fn dossier_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, trace:
                     serde_json::Value::Null => None,
                     other => Some(other.to_string()),
                 };
-                let group = stats.groups.iter().find(|g| g.key.first().cloned().flatten() == value || g.key.first().cloned().flatten().and_then(|k| k.parse::<f64>().ok()) == value.as_deref().and_then(|x| x.parse::<f64>().ok())).cloned();
+                let number = |s: Option<&str>| s.and_then(|x| x.parse::<f64>().ok());
+                let same = |key: Option<&str>| key == value.as_deref() || number(key).is_some() && number(key) == number(value.as_deref());
+                let group = stats.groups.iter().find(|g| same(g.key.first().and_then(|k| k.as_deref()))).cloned();
                 if overall_sources.is_empty() {
                     overall_sources = stats.sources.clone();
                 }

@@ -17,3 +17,7 @@ mod lineage_queries;
 mod signatures;
 // Divergence building blocks: parameters and code between two runs.
 mod diff;
+// Tracing decisions of the scoring log to the model, run, commit and data; the dossier.
+mod trace;
+// Slicing data for bias evidence: group metrics, fairlearn agreement, row origin.
+mod slice;

@@ -10,6 +10,10 @@ export type LoggedPrediction = { id: string,
  */
 log: string, record: string, format: LogFormat, time: string | null, model_uri: string | null, model_name: string | null, model_version: string | null, model_digest: string | null, run_id: string | null, score: unknown, decision: unknown, ground_truth: unknown, 
 /**
+ * The column the ground truth was read from (`ground_truth.is_fraud`).
+ */
+ground_truth_column: string | null, 
+/**
  * The input features by name (the container prefix removed: `inputs.amount` → `amount`).
  */
 inputs: Record<string, unknown>, 
