@@ -561,6 +561,14 @@ impl InferenceLog {
         Ok(InferenceLog { rel: rel.to_string(), local: local.to_path_buf(), format, columns, fields })
     }
 
+    /// Whether the log records decisions: a model identity or an output beside the id.
+    pub fn is_decision_log(&self) -> bool {
+        let f = &self.fields;
+        let has_model = [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| f.get(*r).is_some());
+        let has_output = f.get(Role::Score).is_some() || f.get(Role::Decision).is_some();
+        has_model && has_output
+    }
+
     fn prediction(&self, record: String, fields: Map<String, Value>) -> LoggedPrediction {
         let text = |role: Role| self.fields.get(role).and_then(|c| fields.get(c)).and_then(value_text);
         let value = |role: Role| self.fields.get(role).and_then(|c| fields.get(c)).filter(|v| !v.is_null()).cloned();
@@ -734,7 +742,7 @@ pub fn discover(root: &Path, files: &[crate::evidence::RelPath], overrides: &Fie
         let f = &log.fields;
         let has_model = [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| f.get(*r).is_some());
         let has_output = f.get(Role::Score).is_some() || f.get(Role::Decision).is_some();
-        if has_model && has_output || !overrides.0.is_empty() && (has_model || has_output) {
+        if log.is_decision_log() || !overrides.0.is_empty() && (has_model || has_output) {
             out.push(log);
         }
     }

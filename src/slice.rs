@@ -8,17 +8,21 @@
 //! rule) and when the skew is traced to where it entered: which raw table a stage read
 //! contributed the rows of the under- or over-represented group.
 //!
-//! How: the metrics are polars aggregations (one lazy `group_by` per table), so ten million
-//! rows take well under seconds. Labels and predictions are read as 0/1 through an
-//! [`Outcome`]. Row origin reduces every row to a content hash over the columns the table
-//! shares with a raw source (the hashing of [`crate::diff::data`]), through dropped, added
-//! and renamed columns, and matches rows as multisets.
+//! How: the metrics are counted in one lazy polars `group_by` per table, over the `by`
+//! columns plus the label and the prediction as Boolean keys (and the row origin), so every
+//! rate is a sum over a frame of a few rows per group: ten million rows by two columns take
+//! about a second. Labels and predictions are read as 0/1 through an [`Outcome`]; group
+//! values are compared as text. Row origin reduces every row to a content hash over the
+//! columns the table shares with a raw source (the hashing of [`crate::diff::data`]),
+//! through dropped, added and renamed columns, and matches rows as multisets.
 //!
 //! Guarantees:
-//! * The metrics are fairlearn 0.13's (`MetricFrame` with `count`, `selection_rate`,
-//!   `true_positive_rate`, `false_positive_rate`; `demographic_parity_difference`/`_ratio`,
-//!   `equalized_odds_difference`/`_ratio` with their defaults) computed on the labelled rows,
-//!   which are the rows fairlearn is given. Rates are counts divided in f64, as numpy does.
+//! * The metrics are fairlearn's (0.13 and later; checked against 0.15 on the fraud case):
+//!   `MetricFrame` with `count`, `selection_rate`, `true_positive_rate`,
+//!   `false_positive_rate`; `demographic_parity_difference`/`_ratio` and
+//!   `equalized_odds_difference`/`_ratio` with their defaults (`between_groups`,
+//!   `worst_case`), computed on the labelled rows, which are the rows fairlearn is given.
+//!   Rates are counts divided in f64, as numpy divides them.
 //! * A metric that is undefined (no labelled rows, no positives) is `None`, never a made-up
 //!   number. Where fairlearn itself substitutes a number, the substitution is named in a
 //!   note: scikit-learn's confusion matrix counts the true positive rate of a group without
@@ -255,7 +259,8 @@ pub struct Disparity {
     pub demographic_parity_ratio: Option<f64>,
     /// The larger of the true and false positive rate differences (needs a label).
     pub equalized_odds_difference: Option<f64>,
-    /// The smaller of the true and false positive rate ratios (needs a label).
+    /// The smaller of the true and false positive rate ratios (needs a label); a ratio whose
+    /// highest rate is 0 is undefined and left out, None when both are.
     pub equalized_odds_ratio: Option<f64>,
     pub max_selection_group: Vec<Option<String>>,
     pub min_selection_group: Vec<Option<String>>,
@@ -388,6 +393,37 @@ impl Kind {
     }
 }
 
+/// Hashes a key that already is a well-mixed 64-bit hash (a row or value hash) as itself.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type ByHash = std::hash::BuildHasherDefault<AlreadyHashed>;
+/// How many raw rows have each row hash.
+type HashCounts = HashMap<u64, u32, ByHash>;
+type HashSet64 = HashSet<u64, ByHash>;
+
+fn hash_counts(hashes: &[u64]) -> HashCounts {
+    let mut have = HashCounts::with_capacity_and_hasher(hashes.len(), ByHash::default());
+    for h in hashes {
+        *have.entry(*h).or_default() += 1;
+    }
+    have
+}
+
 /// Distinct values sampled for the rename test.
 const RENAME_SAMPLE: usize = 10_000;
 /// Share of the smaller value set the other must hold for two columns to be one renamed.
@@ -398,13 +434,13 @@ fn hashable_columns(df: &DataFrame) -> Vec<(String, Kind)> {
 }
 
 /// The distinct non-null value hashes of a column.
-fn value_set(column: &Column) -> PolarsResult<HashSet<u64>> {
+fn value_set(column: &Column) -> PolarsResult<HashSet64> {
     Ok(value_hashes(&column.drop_nulls())?.into_iter().collect())
 }
 
 /// The share of the smaller set's values (the smallest hashes, up to [`RENAME_SAMPLE`], a
 /// sample both sides would draw alike) that the larger set holds.
-fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
+fn overlap(a: &HashSet64, b: &HashSet64) -> f64 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if small.is_empty() {
         return 0.0;
@@ -419,10 +455,7 @@ fn overlap(a: &HashSet<u64>, b: &HashSet<u64>) -> f64 {
 
 /// How many rows of `table` find a row of `raw` with the same hash, each raw row used once.
 fn multiset_matches(table: &[u64], raw: &[u64]) -> usize {
-    let mut have: HashMap<u64, u32> = HashMap::with_capacity(raw.len());
-    for h in raw {
-        *have.entry(*h).or_default() += 1;
-    }
+    let mut have = hash_counts(raw);
     table
         .iter()
         .filter(|h| match have.get_mut(h) {
@@ -448,7 +481,7 @@ struct LinedUp {
 /// [`RENAME_OVERLAP`] of the smaller one's values), each is the other's unique best such
 /// match, and the rows that agree on the same-named columns mostly (at least half) agree on
 /// it too. Columns only one side has (dropped, added) are ignored.
-fn line_up(table: &DataFrame, raw: &RawSource<'_>, table_values: &mut HashMap<String, HashSet<u64>>, notes: &mut Vec<String>) -> PolarsResult<LinedUp> {
+fn line_up(table: &DataFrame, raw: &RawSource<'_>, table_values: &mut HashMap<String, HashSet64>, notes: &mut Vec<String>) -> PolarsResult<LinedUp> {
     let tcols = hashable_columns(table);
     let rcols = hashable_columns(raw.table);
     let tnames: HashSet<&str> = table.get_column_names().iter().map(|n| n.as_str()).collect();
@@ -518,17 +551,19 @@ fn line_up(table: &DataFrame, raw: &RawSource<'_>, table_values: &mut HashMap<St
     let mut renamed = Vec::new();
     if !candidates.is_empty() {
         // a rename must keep the rows that match on the other columns matching
-        let base = multiset_matches(&table_hashes, &raw_hashes);
+        let mut matched = multiset_matches(&table_hashes, &raw_hashes);
         for (rn, tn) in candidates {
             let (tv, rv) = (value_hashes(table.column(&tn)?)?, value_hashes(raw.table.column(&rn)?)?);
             let (mut th, mut rh) = (table_hashes.clone(), raw_hashes.clone());
             extend_row_hashes(&mut th, &tv);
             extend_row_hashes(&mut rh, &rv);
             let kept = multiset_matches(&th, &rh);
-            if base > 0 && kept * 2 >= base {
+            if matched > 0 && kept * 2 >= matched {
                 notes.push(format!("`{rn}` of {} is the table's `{tn}` (renamed): matched under that name", raw.path));
-                (table_hashes, raw_hashes) = (th, rh);
+                (table_hashes, raw_hashes, matched) = (th, rh, kept);
                 renamed.push((rn, tn));
+            } else {
+                notes.push(format!("`{rn}` of {} holds the values of the table's `{tn}` but not row by row: not taken as renamed", raw.path));
             }
         }
     }
@@ -553,10 +588,7 @@ pub fn row_origins(table: &DataFrame, sources: &[RawSource<'_>]) -> PolarsResult
             matched_on.push(lined.columns);
             continue;
         }
-        let mut have: HashMap<u64, u32> = HashMap::with_capacity(lined.raw_hashes.len());
-        for h in &lined.raw_hashes {
-            *have.entry(*h).or_default() += 1;
-        }
+        let mut have = hash_counts(&lined.raw_hashes);
         for (o, h) in origin.iter_mut().zip(&lined.table_hashes) {
             if o.is_none()
                 && let Some(n) = have.get_mut(h)
@@ -596,11 +628,7 @@ fn outcome_expr(df: &DataFrame, lf: &LazyFrame, outcome: &Outcome) -> Result<Exp
     let column = outcome.column();
     let dtype = df.column(column)?.dtype().clone();
     match outcome {
-        Outcome::Equals { value, .. } => match dtype {
-            // compared as they are: casting every row to text would cost more than the slice
-            DataType::String | DataType::Categorical(..) => Ok(col(column).eq(lit(value.clone()))),
-            _ => Ok(as_text(column).eq(lit(value.clone()))),
-        },
+        Outcome::Equals { value, .. } => Ok(equals_text(df, column, value)?),
         Outcome::AtLeast { threshold, strict, .. } => {
             if !(dtype.is_primitive_numeric() || dtype == DataType::Boolean) {
                 return Err(SliceError::BadSpec { spec: outcome.describe(), problem: format!("`{column}` is {dtype}, not a number") });
@@ -872,6 +900,8 @@ fn disparities(groups: &mut [GroupStats], tallies: &[Tally], asked: Asked, notes
         let (tpr_difference, tpr_ratio) = spread(&tprs);
         let (fpr_difference, fpr_ratio) = spread(&fprs);
         eo_difference = Some(tpr_difference.max(fpr_difference));
+        // a ratio is undefined when every group's rate is 0 (fairlearn: NaN, and Python's
+        // `min` over [tpr, fpr] then depends on the order); the defined one is the smaller
         eo_ratio = match (tpr_ratio, fpr_ratio) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -892,9 +922,22 @@ fn disparities(groups: &mut [GroupStats], tallies: &[Tally], asked: Asked, notes
     })
 }
 
+/// `column` equals `value` as text: string and categorical columns compare as they are,
+/// others are cast (casting every row of a string column would cost more than the slice).
+fn equals_text(df: &DataFrame, column: &str, value: &str) -> PolarsResult<Expr> {
+    Ok(match df.column(column)?.dtype() {
+        DataType::String | DataType::Categorical(..) => col(column).eq(lit(value.to_string())),
+        _ => as_text(column).eq(lit(value.to_string())),
+    })
+}
+
 /// Applies `filters` (resolved in `df`) to a lazy frame of `df`.
-fn filtered(lf: LazyFrame, filters: &[(String, String)]) -> LazyFrame {
-    filters.iter().fold(lf, |lf, (c, v)| lf.filter(as_text(c).eq(lit(v.clone()))))
+fn filtered(df: &DataFrame, filters: &[(String, String)]) -> PolarsResult<LazyFrame> {
+    let mut lf = df.clone().lazy();
+    for (c, v) in filters {
+        lf = lf.filter(equals_text(df, c, v)?);
+    }
+    Ok(lf)
 }
 
 /// The reference's counts: overall, per group, and whether it has the label.
@@ -916,7 +959,7 @@ fn reference_tallies(reference: &DataFrame, spec: &SliceSpec, notes: &mut Vec<St
             Err(e) => return Err(e),
         }
     }
-    let lf = filtered(reference.clone().lazy(), &filters);
+    let lf = filtered(reference, &filters)?;
     let label = match &spec.label {
         None => None,
         Some(o) => match o.resolved(reference) {
@@ -953,7 +996,7 @@ pub fn slice_table(table: &DataFrame, reference: Option<&DataFrame>, spec: &Slic
         frame.with_column(Column::new(ORIGIN.into(), ids))?;
         notes.extend(o.notes.iter().cloned());
     }
-    let lf = filtered(frame.lazy(), &filters);
+    let lf = filtered(&frame, &filters)?;
     let y = label.as_ref().map(|o| outcome_expr(table, &lf, o)).transpose()?;
     let p = prediction.as_ref().map(|o| outcome_expr(table, &lf, o)).transpose()?;
     let asked = Asked { label: y.is_some(), prediction: p.is_some() };
@@ -1206,6 +1249,21 @@ mod tests {
         assert!(matches!(slice_table(&df, None, &spec(&["g"], Some("decision>=1"), None), &[]), Err(SliceError::BadSpec { .. })));
         let s = slice_table(&df, None, &spec(&["g"], None, Some("decision=Decline")), &[]).unwrap();
         assert!(s.notes.iter().any(|n| n.contains("no row has decision=Decline") && n.contains("decline")), "a likely typo is named: {:?}", s.notes);
+    }
+
+    #[test]
+    fn categorical_columns_slice_and_compare_as_their_text() {
+        // breaks: parquet written by pandas (categoricals) and polars `Categorical` columns
+        let cat = DataType::from_categories(Categories::global());
+        let mut df = scored();
+        for c in ["band", "decision"] {
+            let cast = df.column(c).unwrap().cast(&cat).unwrap();
+            df.with_column(cast).unwrap();
+        }
+        let s = slice_table(&df, None, &spec(&["band"], Some("y"), Some("decision=decline")), &[]).unwrap();
+        assert!(close(group(&s, &[Some("b")]).selection_rate, 2.0 / 3.0));
+        let s = slice_table(&df, None, &spec(&["band"], Some("y"), Some("decision=nothing")), &[]).unwrap();
+        assert!(close(s.overall.selection_rate, 0.0), "a value no category has selects nothing");
     }
 
     #[test]

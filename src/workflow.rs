@@ -140,14 +140,14 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
         Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
         None if target.is_file() => match sources::detect(&target) {
             Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
-            None => return Err(Error::Usage { path: target, problem: "not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset); give --kind".into() }),
+            None => return Err(Error::Usage { path: target, problem: "not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset, JSON-lines inference log); give --kind".into() }),
         },
         None => sources::discover(&root, &entries, progress),
     };
     if sources.is_empty() && sources::signatures::read(&root, &entries).records.is_empty() {
         return Err(Error::Usage {
             path: target,
-            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files, signatures and attestations)".into(),
+            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files, JSON-lines inference logs, signatures and attestations)".into(),
         });
     }
     // Sources must read before anything is recorded, so bad input leaves the case unchanged.

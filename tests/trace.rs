@@ -286,3 +286,32 @@ fn the_dossier_holds_the_decision_the_chain_and_the_groups_profile() {
     }
     assert!(html.contains("default-src 'none'") && !html.contains("<script"), "self-contained, no scripts");
 }
+
+#[test]
+fn a_log_imported_alone_traces_with_every_model_link_missing() {
+    // a JSON-lines log copied off the serving host, without the registry or the repository
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = dir.path().join("serving-host");
+    std::fs::create_dir_all(&evidence).unwrap();
+    std::fs::copy(demo_case().join("inference/predictions.jsonl"), evidence.join("decisions.jsonl")).unwrap();
+    let case = dir.path().join("log.custody");
+    let c = case.to_str().unwrap();
+    assert_eq!(custody(&["case", "new", c]).status.code(), Some(0));
+    let added = custody(&["add", c, evidence.join("decisions.jsonl").to_str().unwrap()]);
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    assert!(stdout(&added).contains("inference-log"), "{}", stdout(&added));
+    assert_eq!(custody(&["verify", c]).status.code(), Some(0));
+    let out = custody(&["trace", c, "pred-000017", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "the model links fail: {}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["prediction"]["log"], "decisions.jsonl");
+    assert!(v["run"].is_null());
+    assert!(v["verification"].as_array().unwrap().iter().any(|c| c["link"] == "artifact" && c["status"] == "missing"));
+    // a JSON-lines file that records no decisions is not an inference log
+    let attestation = demo_case().join("serving/attestations/fraud-detector-v3.intoto.jsonl");
+    let other = dir.path().join("envelopes.jsonl");
+    std::fs::copy(attestation, &other).unwrap();
+    let refused = custody(&["add", c, other.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("not a source"), "{}", stderr(&refused));
+}

@@ -90,6 +90,9 @@ pub fn build(ev: &Evidence, links: &Links) -> Lineage {
     for rel in &ev.datasets {
         g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("dataset", true));
     }
+    for rel in &ev.inference_logs {
+        g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("inference_log", true));
+    }
     g
 }
 

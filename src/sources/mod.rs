@@ -32,10 +32,13 @@ pub enum SourceKind {
     Dvc,
     /// A dataset snapshot (CSV or Parquet file).
     Dataset,
+    /// A scoring service's log of decisions in JSON lines (CSV and Parquet logs are datasets
+    /// too; `custody trace` finds the decisions in all three by their columns).
+    InferenceLog,
 }
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 4] = [SourceKind::MlflowSqlite, SourceKind::Git, SourceKind::Dvc, SourceKind::Dataset];
+    pub const ALL: [SourceKind; 5] = [SourceKind::MlflowSqlite, SourceKind::Git, SourceKind::Dvc, SourceKind::Dataset, SourceKind::InferenceLog];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +46,7 @@ impl SourceKind {
             SourceKind::Git => "git",
             SourceKind::Dvc => "dvc",
             SourceKind::Dataset => "dataset",
+            SourceKind::InferenceLog => "inference-log",
         }
     }
 
@@ -78,6 +82,17 @@ fn is_dataset_file(path: &Path, rel: &RelPath) -> bool {
         return std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && &magic == b"PAR1";
     }
     name.ends_with(".csv") || name.ends_with(".tsv")
+}
+
+/// Whether a file is an inference log in JSON lines: a JSON object per line whose fields
+/// include a recognisable prediction id and a model identity or an output.
+fn is_json_lines_log(path: &Path, rel: &RelPath) -> bool {
+    let name = rel.file_name().to_ascii_lowercase();
+    if !(name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") || name.ends_with(".log")) || name.ends_with(".intoto.jsonl") {
+        return false;
+    }
+    crate::inference::LogFormat::detect(path) == Some(crate::inference::LogFormat::JsonLines)
+        && crate::inference::InferenceLog::open(path, rel.as_str(), &Default::default()).is_ok_and(|log| log.is_decision_log())
 }
 
 /// Finds every source under `root` from the walked entries.
@@ -117,6 +132,8 @@ pub fn discover(root: &Path, entries: &[WalkedEntry], progress: &dyn Progress) -
         }
         if is_dataset_file(&local, rel) {
             found.insert(SourceRef { kind: SourceKind::Dataset, rel: rel.clone() });
+        } else if entry.size > 0 && is_json_lines_log(&local, rel) {
+            found.insert(SourceRef { kind: SourceKind::InferenceLog, rel: rel.clone() });
         }
     }
     progress.finish();
@@ -148,7 +165,10 @@ pub fn detect(path: &Path) -> Option<SourceKind> {
         return mlflow::is_tracking_store(&db.conn).then_some(SourceKind::MlflowSqlite);
     }
     let rel = RelPath::new(path.file_name()?.to_str()?).ok()?;
-    is_dataset_file(path, &rel).then_some(SourceKind::Dataset)
+    if is_dataset_file(path, &rel) {
+        return Some(SourceKind::Dataset);
+    }
+    is_json_lines_log(path, &rel).then_some(SourceKind::InferenceLog)
 }
 
 /// Why a source could not be read. Each variant names the file and the problem.
@@ -160,6 +180,8 @@ pub enum SourceError {
     Git(#[from] git::GitError),
     #[error(transparent)]
     Dvc(#[from] dvc::DvcError),
+    #[error(transparent)]
+    InferenceLog(crate::inference::InferenceError),
     #[error("{path}: recorded as a {kind} source but no longer found in the evidence")]
     Gone { path: String, kind: SourceKind },
     #[error("reading sources was cancelled")]
@@ -176,6 +198,8 @@ pub struct Evidence {
     pub git: Vec<git::GitRepo>,
     pub dvc: Vec<dvc::DvcProject>,
     pub datasets: Vec<RelPath>,
+    /// Inference logs in JSON lines.
+    pub inference_logs: Vec<RelPath>,
     /// Signatures, attestations and public keys found among the files.
     pub signatures: signatures::SignatureEvidence,
     /// Maps paths recorded on the tools' machine onto `root`.
@@ -200,6 +224,7 @@ impl Evidence {
             git: Vec::new(),
             dvc: Vec::new(),
             datasets: Vec::new(),
+            inference_logs: Vec::new(),
             signatures: signatures::SignatureEvidence::default(),
             rerooter: crate::evidence::Rerooter::new(root),
         };
@@ -216,6 +241,10 @@ impl Evidence {
                 SourceKind::Git => ev.git.push(git::GitRepo::open(&local, root, source.rel.clone())?),
                 SourceKind::Dvc => ev.dvc.push(dvc::DvcProject::read(root, source.rel.clone(), &files)?),
                 SourceKind::Dataset => ev.datasets.push(source.rel.clone()),
+                SourceKind::InferenceLog => {
+                    crate::inference::InferenceLog::open(&local, source.rel.as_str(), &Default::default()).map_err(SourceError::InferenceLog)?;
+                    ev.inference_logs.push(source.rel.clone())
+                }
             }
             progress.advance(1);
         }

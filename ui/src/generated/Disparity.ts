@@ -17,7 +17,8 @@ demographic_parity_ratio: number | null,
  */
 equalized_odds_difference: number | null, 
 /**
- * The smaller of the true and false positive rate ratios (needs a label).
+ * The smaller of the true and false positive rate ratios (needs a label); a ratio whose
+ * highest rate is 0 is undefined and left out, None when both are.
  */
 equalized_odds_ratio: number | null, max_selection_group: Array<string | null>, min_selection_group: Array<string | null>, 
 /**

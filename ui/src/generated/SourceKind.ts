@@ -3,4 +3,4 @@
 /**
  * The kinds of source Custody reads.
  */
-export type SourceKind = "mlflow-sqlite" | "git" | "dvc" | "dataset";
+export type SourceKind = "mlflow-sqlite" | "git" | "dvc" | "dataset" | "inference-log";
