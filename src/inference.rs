@@ -401,6 +401,9 @@ fn scan_lines(path: &Path, file: &str, needle: &[u8], mut visit: impl FnMut(usiz
             filled += n;
         }
         buf.truncate(filled);
+        if line_base == 0 && start == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3); // a UTF-8 byte-order mark is not part of the first record
+        }
         // process complete lines only; keep the tail for the next round
         let end = if eof { buf.len() } else { memchr::memrchr(b'\n', &buf).map(|i| i + 1).unwrap_or(0) };
         if end == 0 && !eof {

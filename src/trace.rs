@@ -299,7 +299,14 @@ impl Tracer<'_> {
         // 1. what the log names: a models:/ URI, else a name and version
         let mut claimed: Option<String> = None;
         if let Some(uri) = p.model_uri.as_deref() {
-            if let Some(rest) = uri.strip_prefix("models:/") {
+            if let Some(rest) = uri.strip_prefix("runs:/") {
+                // `runs:/RUN_ID/ARTIFACT_PATH`: the version registered from that run's model
+                let run = format!("run:{}", rest.split('/').next().unwrap_or(rest));
+                if !self.lineage.contains(&run) {
+                    self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
+                }
+                claimed = self.versions_from(&run, Relation::WasGeneratedBy, uri);
+            } else if let Some(rest) = uri.strip_prefix("models:/") {
                 if let Some((name, alias)) = rest.split_once('@') {
                     m.name.get_or_insert(name.to_string());
                     m.alias = Some(alias.to_string());
@@ -310,15 +317,23 @@ impl Tracer<'_> {
                     } else {
                         self.check("model", None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
                     }
-                } else if let Some(model_id) = rest.strip_prefix("m-").map(|_| rest) {
-                    m.logged_model = Some(format!("logged-model:{model_id}"));
+                } else if rest.starts_with("m-") && !rest.contains('/') {
+                    // an MLflow 3 logged model: the version registered from it
+                    let lm = format!("logged-model:{rest}");
+                    if !self.lineage.contains(&lm) {
+                        self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
+                    }
+                    claimed = self.versions_from(&lm, Relation::WasDerivedFrom, uri);
+                    m.logged_model = Some(lm);
                 } else if let Some((name, version)) = rest.rsplit_once('/') {
                     m.name.get_or_insert(name.to_string());
                     m.version.get_or_insert(version.to_string());
                 }
             }
         }
-        if let (Some(name), Some(version)) = (&m.name, &m.version) {
+        if claimed.is_some() {
+            // named by a run or a logged model
+        } else if let (Some(name), Some(version)) = (&m.name, &m.version) {
             claimed = Some(format!("model-version:{name}/{version}"));
         } else if let (Some(name), Some(alias)) = (&m.name, &m.alias) {
             // only the alias is known: the version it points to now is the best evidence left
@@ -407,6 +422,19 @@ impl Tracer<'_> {
             }
         }
         m
+    }
+
+    /// The model version registered from `from` (a run or a logged model), when exactly one is.
+    fn versions_from(&mut self, from: &str, relation: Relation, uri: &str) -> Option<String> {
+        let versions: Vec<String> = self.lineage.incoming(from).into_iter().filter(|e| e.relation == relation && e.from.starts_with("model-version:")).map(|e| e.from).collect();
+        match versions.as_slice() {
+            [one] => Some(one.clone()),
+            [] => None,
+            many => {
+                self.check("model", None, Status::Unverifiable, format!("{uri} was registered as several versions: {}", many.join(", ")));
+                None
+            }
+        }
     }
 
     fn run(&mut self, version: &str, p: &LoggedPrediction) -> Option<TracedRun> {

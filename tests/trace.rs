@@ -315,3 +315,25 @@ fn a_log_imported_alone_traces_with_every_model_link_missing() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("not a source"), "{}", stderr(&refused));
 }
+
+#[test]
+fn a_log_naming_the_model_by_run_or_logged_model_uri_reaches_the_same_version() {
+    // breaks: the model link's way of naming the model (no version, no alias)
+    let records = log_records(&demo_case());
+    let version3 = records.iter().position(|r| r["model_version"] == "3").unwrap();
+    let staging = records.iter().position(|r| r["model_version"] == "2").unwrap();
+    let (_m, case) = with_edited_log(move |i, r| {
+        if i == version3 || i == staging {
+            r.remove("model_version");
+            let run = r["run_id"].as_str().unwrap().to_string();
+            let uri = if i == version3 { format!("runs:/{run}/model") } else { "models:/m-06b89aa55ea840339e9ae178dbe18d4a".to_string() };
+            r.insert("model_uri".into(), Value::String(uri));
+        }
+    });
+    let t = trace(&case, records[version3]["prediction_id"].as_str().unwrap());
+    assert_eq!(t.model.node.as_deref(), Some("model-version:fraud-detector/3"), "{:#?}", t.verification);
+    assert!(t.verification.iter().any(|c| c.link == "artifact" && c.status == Status::Verified));
+    let s = trace(&case, records[staging]["prediction_id"].as_str().unwrap());
+    assert_eq!(s.model.node.as_deref(), Some("model-version:fraud-detector/2"), "{:#?}", s.verification);
+    assert_eq!(s.commit.as_ref().map(|c| c.sha.as_str()), Some(STAGING_COMMIT));
+}
