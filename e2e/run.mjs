@@ -6,7 +6,8 @@
 // It launches the app, opens the demo case (its scenario's keys trusted), checks the graph is
 // drawn, reads a signed model file's signature in the inspector, exports a signed report and
 // checks it, compares staging with production (root causes, the code change down to the
-// line), opens a tampered copy of the demo case, reads the mismatch in the inspector, and
+// line), traces a logged decision to its chain and dossier, slices the production training
+// set against staging's and exports a chart, opens a tampered copy of the demo case, reads the mismatch in the inspector, and
 // follows a finding to its node.
 //
 // The system file dialogs cannot be driven over WebDriver: the test queues the answers a user
@@ -241,6 +242,78 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: join(repo, "fixtures/cases/fraud-dete
     if (added.length === 0) throw new Error("no added line coloured in the diff");
     await sleep(1500);
     await s.screenshot("diff-view");
+  });
+  await check("a decision traces to its model, run and training set: the chain is highlighted in the graph, the dossier beside it", async () => {
+    // Enter in the trace box traces the decision
+    await s.type(await s.find('[data-testid="trace-box"]'), "pred-000017\uE007");
+    await s.waitText('[data-testid="dossier-run-id"]', /^c006e5c16bb94ca6a182449d8782fa5e$/, 120000);
+    const graph = await s.find('[data-testid="trace-graph"]');
+    const chain = ((await s.attr(graph, "data-chain")) ?? "").split(" ");
+    for (const id of ["model-version:fraud-detector/3", "run:c006e5c16bb94ca6a182449d8782fa5e", "decision:pred-000017"]) if (!chain.includes(id)) throw new Error(`${id} not highlighted: ${chain.join(" ")}`);
+    await s.waitText('[data-testid="dossier-dataset"][data-role="training"]', /sha256 1ad06ace72277e1f237944097b68f8d63b5cc2ae5582af1e8db6f56f8cd302f4/);
+    const verdict = await s.find('[data-testid="dossier-verdict"]');
+    if ((await s.attr(verdict, "data-ok")) !== "true") throw new Error(`the chain does not check out: ${await s.text(verdict)}`);
+    const checks = await s.findAll('[data-testid="dossier-check"]');
+    if (checks.length < 10) throw new Error(`${checks.length} checks listed`);
+    await s.waitText('[data-testid="dossier-model-digest"]', /ebd79302e7feb36356af7f8b7383f589f1819c183bebd50ede899283e3b10d55/);
+    // the decision's age band (41-60) in the training set: its own group's rows
+    const age = await s.find('[data-testid="profile-row"][data-attribute="customer_age_band"]');
+    if ((await s.attr(age, "data-matched")) !== "true" || !/41-60[\s\S]*1,216/.test(await s.text(age))) throw new Error(`age band profile: ${await s.text(age)}`);
+    await sleep(1500);
+    await s.screenshot("trace-view");
+  });
+  await check("the dossier is saved into a chosen folder", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "custody-e2e-dossier-")), "dossier");
+    await s.exec("window.__custodyPicks = arguments[0];", [[out]]);
+    await s.click(await s.find('[data-testid="dossier-save"]'));
+    await s.waitText('[data-testid="dossier-saved"]', /dossier\.html/, 60000);
+    await s.exec("window.__custodyPicks = undefined;");
+    const saved = JSON.parse(readFileSync(join(out, "dossier.json"), "utf8"));
+    if (saved.trace?.run?.id !== "c006e5c16bb94ca6a182449d8782fa5e") throw new Error(`dossier.json traces to ${saved.trace?.run?.id}`);
+    if (!existsSync(join(out, "dossier.html"))) throw new Error("dossier.html not written");
+  });
+  await check("the production training set slices by age band against staging's: shares, rates and the internal reviews' share of 60+", async () => {
+    await s.click(await s.find('[data-testid="dossier-slice"][data-role="training"]'));
+    await s.click(await s.find('[data-testid="slice-attr"][data-column="customer_age_band"]', 60000));
+    // the dossier's label (is_fraud) is preset; choose it all the same, as a user would
+    await s.exec("const l = document.querySelector('[data-testid=\"slice-label\"]'); l.value = 'is_fraud'; l.dispatchEvent(new Event('change', { bubbles: true }));");
+    await s.type(await s.find('[data-testid="slice-reference"]'), "staging");
+    await s.click(await s.find('[data-testid="slice-reference-options"] [data-testid="compare-option"][data-id="alias:fraud-detector@staging"]'));
+    await s.click(await s.find('[data-testid="slice-go"]'));
+    const results = await s.find('[data-testid="slice-results"]', 120000);
+    if ((await s.attr(results, "data-groups")) !== "4") throw new Error(`${await s.attr(results, "data-groups")} groups`);
+    const summary = await s.text(await s.find('[data-testid="slice-summary"]'));
+    if (!/4,400 rows of project\/data\/processed\/train\.parquet/.test(summary) || !summary.includes("3,200 rows")) throw new Error(`summary: ${summary}`);
+    const bars = await s.findAll('[data-testid="chart-shares"] rect.bar');
+    if (bars.length !== 8) throw new Error(`${bars.length} share bars`);
+    if ((await s.findAll('[data-testid="chart-rates"] rect.bar')).length !== 8) throw new Error("no rate bars");
+    const old = await s.text(await s.find('[data-testid="slice-group"][data-key="60+"]'));
+    if (!/1,316/.test(old) || !/30%/.test(old) || !/15%/.test(old)) throw new Error(`60+ row: ${old}`);
+    const share = await s.exec("const e = [...document.querySelectorAll('[data-testid=\"composition-segment\"]')].find((x) => x.getAttribute('data-group') === '60+' && x.getAttribute('data-source').endsWith('internal_reviews.csv')); return e ? Number(e.getAttribute('data-share')) : null;");
+    if (!(share > 0.5)) throw new Error(`internal reviews' share of 60+: ${share}`);
+    const comp = await s.text(await s.find('[data-testid="chart-composition"]'));
+    if (!comp.includes("internal_reviews.csv")) throw new Error(`composition legend: ${comp}`);
+    await sleep(1000);
+    await s.screenshot("slice-view");
+  });
+  await check("a chart exports as SVG and as PNG", async () => {
+    const work = mkdtempSync(join(tmpdir(), "custody-e2e-charts-"));
+    const svg = join(work, "shares.svg");
+    const png = join(work, "shares");
+    await s.exec("window.__custodyPicks = arguments[0];", [[svg, png]]);
+    await s.click(await s.find('[data-testid="chart-shares"] [data-testid="export-svg"]'));
+    await s.waitText('[data-testid="chart-shares"] [data-testid="export-saved"]', /shares\.svg$/);
+    await s.click(await s.find('[data-testid="chart-shares"] [data-testid="export-png"]'));
+    await s.waitText('[data-testid="chart-shares"] [data-testid="export-saved"]', /shares\.png$/);
+    await s.exec("window.__custodyPicks = undefined;");
+    const text = readFileSync(svg, "utf8");
+    if (!text.startsWith("<?xml") || !text.includes("<svg") || !text.includes("60+")) throw new Error(`not the chart: ${text.slice(0, 200)}`);
+    const bytes = readFileSync(`${png}.png`);
+    if (!bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error("not a PNG");
+    // a 2× rendering of the chart (the PNG's IHDR against the SVG's size)
+    const size = /<svg\b[^>]*\swidth="(\d+)"[^>]*\sheight="(\d+)"/.exec(text);
+    const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    if (!size || w !== 2 * Number(size[1]) || h !== 2 * Number(size[2])) throw new Error(`PNG is ${w} × ${h}, the SVG ${size?.[1]} × ${size?.[2]}`);
   });
 });
 

@@ -221,12 +221,19 @@ impl Session {
         let evidence = workflow::load_evidence(&self.case, progress)?;
         let findings = self.case.latest_findings()?;
         let t = workflow::trace_in(&self.lineage, &evidence, &findings, request)?;
+        workflow::record_trace(&mut self.case, &t)?;
         Ok(workflow::dossier_in(&self.lineage, &evidence, t))
     }
 
     /// Writes the dossier of one decision into `dir` (`dossier.html`, `dossier.json`).
     pub fn save_dossier(&mut self, request: &workflow::TraceRequest, dir: &Path, progress: &dyn Progress) -> Result<crate::dossier::DossierWritten, Error> {
         Ok(workflow::write_dossier(&mut self.case, request, dir, progress)?.1)
+    }
+
+    /// Refuses a path inside the case's evidence (for files the shell writes, such as an
+    /// exported chart).
+    pub fn ensure_outside_evidence(&self, path: &Path) -> Result<(), Error> {
+        workflow::ensure_outside_evidence(&self.case, path)
     }
 
     /// Slices a table by attributes (see [`crate::slice`]); recorded in the case log.

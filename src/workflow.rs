@@ -696,11 +696,17 @@ pub fn trace(case: &mut Case, request: &TraceRequest, progress: &dyn Progress) -
     let evidence = load_evidence(case, progress)?;
     let findings = case.latest_findings()?;
     let t = trace_in(&lineage, &evidence, &findings, request)?;
+    record_trace(case, &t)?;
+    Ok(t)
+}
+
+/// Records a trace in the case log: which decision, from which record, what it reached.
+pub fn record_trace(case: &mut Case, t: &crate::trace::Trace) -> Result<(), Error> {
     case.log_action("trace", &serde_json::json!({
         "prediction": t.prediction.id, "log": t.prediction.log, "record": t.prediction.record,
         "model": t.model.node, "run": t.run.as_ref().map(|r| &r.id), "failures": t.failures,
     }))?;
-    Ok(t)
+    Ok(())
 }
 
 /// [`trace`] over a lineage and evidence already loaded (nothing recorded).
@@ -764,8 +770,31 @@ pub fn dossier_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, trace:
     crate::dossier::Dossier { trace, training: Some(located.identity), label, group_profile: profile, sources: overall_sources, notes }
 }
 
+/// Refuses an output path (a dossier folder, an exported chart) inside an evidence folder of
+/// the case: evidence is never written.
+pub fn ensure_outside_evidence(case: &Case, out: &Path) -> Result<(), Error> {
+    let absolute = std::path::absolute(out).unwrap_or(out.to_path_buf());
+    // resolve links through the part of the path that exists
+    let mut existing = absolute.as_path();
+    while !existing.exists() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => break,
+        }
+    }
+    let resolved = existing.canonicalize().map(|c| c.join(absolute.strip_prefix(existing).unwrap_or(Path::new("")))).unwrap_or(absolute.clone());
+    for root in case.roots()? {
+        if absolute.starts_with(&root.path) || resolved.starts_with(&root.path) {
+            return Err(Error::Usage { path: out.to_path_buf(), problem: format!("inside the evidence folder {} (evidence is never written)", root.path.display()) });
+        }
+    }
+    Ok(())
+}
+
 /// Traces a decision and writes its dossier (`dossier.html`, `dossier.json`) into `dir`.
+/// `dir` must lie outside the evidence.
 pub fn write_dossier(case: &mut Case, request: &TraceRequest, dir: &Path, progress: &dyn Progress) -> Result<(crate::dossier::Dossier, crate::dossier::DossierWritten), Error> {
+    ensure_outside_evidence(case, dir)?;
     let lineage = load_lineage(case)?;
     let evidence = load_evidence(case, progress)?;
     let findings = case.latest_findings()?;

@@ -337,3 +337,13 @@ fn a_log_naming_the_model_by_run_or_logged_model_uri_reaches_the_same_version() 
     assert_eq!(s.model.node.as_deref(), Some("model-version:fraud-detector/2"), "{:#?}", s.verification);
     assert_eq!(s.commit.as_ref().map(|c| c.sha.as_str()), Some(STAGING_COMMIT));
 }
+
+#[test]
+fn a_dossier_is_never_written_into_the_evidence() {
+    let (m, case) = with_edited_log(|_, _| {});
+    let inside = m.root.join("inference/dossier");
+    let out = custody(&["trace", case.to_str().unwrap(), "pred-000001", "--dossier", inside.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("evidence is never written"), "{}", stderr(&out));
+    assert!(!inside.exists());
+}

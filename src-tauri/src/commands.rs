@@ -4,17 +4,20 @@
 use std::path::PathBuf;
 
 use custody::diff::LineageDiff;
+use custody::dossier::{Dossier, DossierWritten};
 use custody::lineage::query::{NodeSummary, View};
 use custody::progress::CancelFlag;
 use custody::session::{CaseSummary, NodeDetails, Session};
 use custody::sources::SourceKind;
 use custody::report::{ReportCheck, ReportWritten};
+use custody::tables::TableIdentity;
 use custody::verify::Finding;
-use custody::workflow::{self, NewKey, TrustedKeyInfo};
+use custody::workflow::{self, NewKey, SliceReport, SliceRequest, TraceRequest, TrustedKeyInfo};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{IpcError, IpcResult};
+use crate::export::ExportWritten;
 use crate::progress::{ChannelProgress, ProgressEvent};
 use crate::state::AppState;
 
@@ -153,6 +156,52 @@ pub async fn code_file_diff<R: Runtime>(app: AppHandle<R>, repository: String, f
 #[tauri::command]
 pub fn comparables(state: State<'_, AppState>) -> IpcResult<Vec<NodeSummary>> {
     with_session(&state, |s| Ok(s.comparables()))
+}
+
+/// Traces one decision to everything behind it, and profiles its group in the training data:
+/// the dossier, written nowhere. `logs` narrows the search to some logs (evidence paths),
+/// `fields` names log columns by role (`ROLE=COLUMN`); both may be left out.
+#[tauri::command]
+pub async fn trace<R: Runtime>(app: AppHandle<R>, prediction: String, logs: Option<Vec<String>>, fields: Option<Vec<String>>, on_progress: Channel<ProgressEvent>) -> IpcResult<Dossier> {
+    let request = TraceRequest { prediction, logs: logs.unwrap_or_default(), fields: fields.unwrap_or_default() };
+    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.dossier(&request, p))).await
+}
+
+/// Writes the dossier of one decision (`dossier.html`, `dossier.json`) into `dir`.
+#[tauri::command]
+pub async fn save_dossier<R: Runtime>(app: AppHandle<R>, prediction: String, logs: Option<Vec<String>>, fields: Option<Vec<String>>, dir: PathBuf, on_progress: Channel<ProgressEvent>) -> IpcResult<DossierWritten> {
+    let request = TraceRequest { prediction, logs: logs.unwrap_or_default(), fields: fields.unwrap_or_default() };
+    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.save_dossier(&request, &dir, p))).await
+}
+
+/// Slices a table (any reference the engine locates: a node id, `PATH@REV`, a model's
+/// training set) by attributes: group shares, rates, disparities and composition by source.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn slice<R: Runtime>(app: AppHandle<R>, dataset: String, by: Vec<String>, label: Option<String>, prediction: Option<String>, reference: Option<String>, filters: Option<Vec<String>>, on_progress: Channel<ProgressEvent>) -> IpcResult<SliceReport> {
+    let request = SliceRequest { dataset, by, label, prediction, reference, filters: filters.unwrap_or_default() };
+    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.slice(&request, p))).await
+}
+
+/// The table a reference names, unsliced: where it was read, its digests, rows and columns
+/// (what the slicing panel offers as attributes).
+#[tauri::command]
+pub async fn table_columns<R: Runtime>(app: AppHandle<R>, reference: String, on_progress: Channel<ProgressEvent>) -> IpcResult<TableIdentity> {
+    blocking(app, on_progress, move |p, state| with_session(state, |s| s.table(&reference, p))).await
+}
+
+/// Writes a chart the user exported (PNG or SVG bytes) to the path they chose in the save
+/// dialog; any other kind of path is refused, and so is a path inside the open case's
+/// evidence (evidence is never written).
+#[tauri::command]
+pub fn save_export(state: State<'_, AppState>, path: PathBuf, bytes: Vec<u8>) -> IpcResult<ExportWritten> {
+    {
+        let guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
+        if let Some(session) = guard.as_ref() {
+            session.ensure_outside_evidence(&path)?;
+        }
+    }
+    crate::export::write(&path, &bytes)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod export;
 pub mod progress;
 pub mod state;
 
@@ -33,6 +34,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diff,
             commands::code_file_diff,
             commands::comparables,
+            commands::trace,
+            commands::save_dossier,
+            commands::slice,
+            commands::table_columns,
+            commands::save_export,
             commands::trusted_keys,
             commands::trust_keys,
             commands::export_report,

@@ -261,3 +261,143 @@ fn staging_and_production_diverge_at_the_planted_root_causes() {
     assert_eq!(err["code"], "usage");
     assert!(err["message"].as_str().unwrap().contains("no-such.git"), "{err}");
 }
+
+const PRODUCTION_RUN: &str = "run:c006e5c16bb94ca6a182449d8782fa5e";
+/// The production model's training set (MLflow's dataset record of its run).
+const PRODUCTION_TRAINING: &str = "dataset:ea7fe454b4cd4c558adafae2d8fa15d2";
+const PRODUCTION_TRAINING_SHA256: &str = "1ad06ace72277e1f237944097b68f8d63b5cc2ae5582af1e8db6f56f8cd302f4";
+
+#[test]
+fn a_decision_traces_to_the_production_run_and_its_dossier_is_saved() {
+    let (_app, w) = app();
+    let err = invoke(&w, "trace", json!({ "prediction": "pred-000017", "onProgress": "__CHANNEL__:2" })).unwrap_err();
+    assert_eq!(err["code"], "no-case");
+    let dir = tempfile::tempdir().unwrap();
+    invoke(&w, "investigate", json!({ "dir": demo(), "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:3" })).unwrap();
+
+    let dossier = invoke(&w, "trace", json!({ "prediction": "pred-000017", "onProgress": "__CHANNEL__:4" })).expect("the decision traces");
+    let trace = &dossier["trace"];
+    assert_eq!(trace["prediction"]["id"], "pred-000017");
+    assert_eq!(trace["prediction"]["log"], "inference/predictions.jsonl");
+    assert_eq!(trace["model"]["node"], "model-version:fraud-detector/3");
+    assert_eq!(trace["model"]["alias"], "production");
+    assert_eq!(trace["run"]["node"], PRODUCTION_RUN);
+    assert_eq!(trace["commit"]["sha"], "0a90b199aada753eb54ef1c1a6e94b6d40cccb06");
+    assert_eq!(trace["params"]["max_depth"], "5");
+    let chain: Vec<&str> = trace["chain"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    for id in ["model-version:fraud-detector/3", PRODUCTION_RUN, PRODUCTION_TRAINING, "data:project/data/raw/internal_reviews.csv@ddeba17c4f93a501dfc79f452bf7edf6"] {
+        assert!(chain.contains(&id), "{id} not in the chain {chain:?}");
+    }
+    let training = trace["datasets"].as_array().unwrap().iter().find(|d| d["role"] == "training").expect("a training dataset");
+    assert_eq!(training["sha256"], PRODUCTION_TRAINING_SHA256);
+    assert_eq!(trace["failures"], 0, "{trace}");
+    assert!(trace["verification"].as_array().unwrap().iter().any(|c| c["link"] == "artifact" && c["status"] == "verified"));
+    // the decision's group in the training data
+    assert_eq!(dossier["training"]["sha256"], PRODUCTION_TRAINING_SHA256);
+    assert_eq!(dossier["label"], "is_fraud");
+    let age = dossier["group_profile"].as_array().unwrap().iter().find(|g| g["attribute"] == "customer_age_band").expect("an age band profile");
+    assert_eq!(age["value"], "41-60");
+    assert_eq!(age["overall"]["count"], 4400);
+    assert!(dossier["sources"].as_array().unwrap().iter().any(|s| s["source"] == "project/data/raw/internal_reviews.csv" && s["rows"] == 1200), "{}", dossier["sources"]);
+
+    // an unknown decision is named
+    let err = invoke(&w, "trace", json!({ "prediction": "pred-999999", "onProgress": "__CHANNEL__:5" })).unwrap_err();
+    assert_eq!(err["code"], "usage");
+    assert!(err["message"].as_str().unwrap().contains("pred-999999"), "{err}");
+
+    let out = dir.path().join("dossier");
+    let written = invoke(&w, "save_dossier", json!({ "prediction": "pred-000017", "dir": out, "onProgress": "__CHANNEL__:6" })).expect("the dossier is written");
+    let json_path = PathBuf::from(written["json"].as_str().unwrap());
+    assert!(PathBuf::from(written["html"].as_str().unwrap()).is_file());
+    let saved: Value = serde_json::from_slice(&std::fs::read(json_path).unwrap()).unwrap();
+    assert_eq!(saved["trace"]["run"]["node"], PRODUCTION_RUN);
+    let err = invoke(&w, "save_dossier", json!({ "prediction": "pred-999999", "dir": dir.path().join("d2"), "onProgress": "__CHANNEL__:7" })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("pred-999999"), "{err}");
+}
+
+#[test]
+fn the_production_training_set_slices_by_age_band_with_its_sources() {
+    let (_app, w) = app();
+    let dir = tempfile::tempdir().unwrap();
+    invoke(&w, "investigate", json!({ "dir": demo(), "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:3" })).unwrap();
+
+    // a model version stands for its training set
+    let table = invoke(&w, "table_columns", json!({ "reference": "model-version:fraud-detector/3", "onProgress": "__CHANNEL__:4" })).unwrap();
+    assert_eq!(table["path"], "project/data/processed/train.parquet");
+    assert_eq!(table["sha256"], PRODUCTION_TRAINING_SHA256);
+    assert_eq!(table["rows"], 4400);
+    assert!(table["columns"].as_array().unwrap().iter().any(|c| c == "customer_age_band"), "{table}");
+
+    let report = invoke(
+        &w,
+        "slice",
+        json!({ "dataset": PRODUCTION_TRAINING, "by": ["customer_age_band"], "label": "is_fraud", "reference": "models:/fraud-detector@staging", "onProgress": "__CHANNEL__:5" }),
+    )
+    .expect("the training set slices");
+    assert_eq!(report["dataset"]["sha256"], PRODUCTION_TRAINING_SHA256);
+    assert_eq!(report["reference"]["rows"], 3200, "staging's training set: {}", report["reference"]);
+    let groups = report["groups"].as_array().unwrap();
+    let keys: Vec<&str> = groups.iter().map(|g| g["key"][0].as_str().unwrap()).collect();
+    assert_eq!(keys, ["18-25", "26-40", "41-60", "60+"]);
+    let old = &groups[3];
+    assert_eq!(old["count"], 1316);
+    assert!(old["share"].as_f64().unwrap() > 2.0 * old["reference_share"].as_f64().unwrap(), "{old}");
+    assert!(old["base_rate"].as_f64().unwrap() > 0.15, "{old}");
+    // the source of 1200 rows (the internal review queue) holds most of the 60+ group
+    let internal = report["sources"].as_array().unwrap().iter().find(|s| s["rows"] == 1200).expect("a 1200-row source");
+    assert_eq!(internal["source"], "project/data/raw/internal_reviews.csv");
+    let share = old["composition"].as_array().unwrap().iter().find(|c| c["source"] == internal["source"]).unwrap()["share"].as_f64().unwrap();
+    assert!(share > 0.5, "{old}");
+
+    // decisions of the production model, with ground truth: disparities and four-fifths flags
+    let decisions = invoke(
+        &w,
+        "slice",
+        json!({ "dataset": "inference/predictions.parquet", "by": ["customer_age_band"], "label": "is_fraud", "prediction": "decision=decline", "filters": ["model_version=3"], "onProgress": "__CHANNEL__:6" }),
+    )
+    .unwrap();
+    assert_eq!(decisions["rows"], 2558);
+    assert_eq!(decisions["disparity"]["max_selection_group"], json!(["60+"]));
+    assert_eq!(decisions["disparity"]["four_fifths_violations"], 3);
+    assert!(decisions["groups"].as_array().unwrap().iter().filter(|g| g["four_fifths_flag"] == true).count() == 3);
+
+    let err = invoke(&w, "slice", json!({ "dataset": PRODUCTION_TRAINING, "by": ["age"], "onProgress": "__CHANNEL__:7" })).unwrap_err();
+    assert_eq!(err["code"], "usage");
+    assert!(err["message"].as_str().unwrap().contains("`age`"), "{err}");
+    let err = invoke(&w, "table_columns", json!({ "reference": "nope.parquet", "onProgress": "__CHANNEL__:8" })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("nope.parquet"), "{err}");
+}
+
+#[test]
+fn an_exported_chart_is_written_only_as_png_or_svg() {
+    let (_app, w) = app();
+    let dir = tempfile::tempdir().unwrap();
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>"#.to_vec();
+    let path = dir.path().join("shares.svg");
+    let written = invoke(&w, "save_export", json!({ "path": path, "bytes": svg })).expect("an SVG is written");
+    assert_eq!(written["bytes"], svg.len());
+    assert_eq!(std::fs::read(&path).unwrap(), svg);
+
+    let png = dir.path().join("shares.png");
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(&[0, 0, 0, 13]);
+    invoke(&w, "save_export", json!({ "path": png, "bytes": bytes })).expect("a PNG is written");
+
+    for name in ["shares.html", "shares.json", "shares"] {
+        let err = invoke(&w, "save_export", json!({ "path": dir.path().join(name), "bytes": svg })).unwrap_err();
+        assert_eq!(err["code"], "usage");
+        assert!(err["message"].as_str().unwrap().contains(name), "{err}");
+    }
+    let err = invoke(&w, "save_export", json!({ "path": dir.path().join("fake.png"), "bytes": svg })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("not a PNG"), "{err}");
+
+    // with a case open, nothing is written into its evidence
+    let evidence = dir.path().join("evidence");
+    std::fs::create_dir_all(&evidence).unwrap();
+    std::fs::copy(demo().join("project/data/raw/transactions.csv"), evidence.join("transactions.csv")).unwrap();
+    invoke(&w, "investigate", json!({ "dir": evidence, "casePath": dir.path().join("c.custody"), "onProgress": "__CHANNEL__:5" })).expect("investigate");
+    let inside = evidence.join("chart.svg");
+    let err = invoke(&w, "save_export", json!({ "path": inside, "bytes": svg })).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("evidence is never written"), "{err}");
+    assert!(!inside.exists());
+}

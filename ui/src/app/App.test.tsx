@@ -2,8 +2,10 @@ import { render, fireEvent, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it, vi } from "vitest";
 import { setBackend } from "../backend";
 import { defaultReportCheck, mockBackend, type MockData } from "../backend/mock";
+import { DEMO_SLICE_DECISIONS } from "../backend/mockSlice";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
+import type { View } from "../generated/View";
 import { App } from "./App";
 
 // The canvas needs a real browser; its logic is tested in graph/elements.test.ts.
@@ -21,8 +23,8 @@ vi.mock("../compare/DiffGraph", () => ({
 }));
 
 vi.mock("../graph/GraphView", () => ({
-  GraphView: (p: { view: { focus: string; clusters: { id: string }[] }; onExpandCluster(id: string): void }) => (
-    <div data-testid="graph" data-focus={p.view.focus}>
+  GraphView: (p: { view: { focus: string; clusters: { id: string }[] }; testid?: string; overlay?: { highlighted: string[] } | null; onExpandCluster(id: string): void }) => (
+    <div data-testid={p.testid ?? "graph"} data-focus={p.view.focus} data-chain={p.overlay?.highlighted.join(" ")}>
       {p.view.clusters.map((c) => (
         <button key={c.id} data-testid="cluster" onClick={() => p.onExpandCluster(c.id)} />
       ))}
@@ -62,6 +64,7 @@ function setup(extra: Partial<MockData> = {}) {
     findings: [mismatch],
     focus: "model-version:m/1",
     views: {
+      ...extra.views,
       "model-version:m/1": {
         focus: "model-version:m/1",
         nodes: [],
@@ -449,5 +452,160 @@ describe("Compare", () => {
     fireEvent.click(await ui.findByTestId("compare-with"));
     expect(((await ui.findByTestId("compare-a")) as HTMLInputElement).value).toBe("model-version:m/1");
     expect(((await ui.findByTestId("compare-b")) as HTMLInputElement).value).toBe("");
+  });
+});
+
+describe("Trace and Slice", () => {
+  const MV = "model-version:fraud-detector/3";
+  const RUN = "run:c006e5c16bb94ca6a182449d8782fa5e";
+  const TRAINING = "dataset:ea7fe454b4cd4c558adafae2d8fa15d2";
+  const n = (id: string, kind: NodeDetails["node"]["kind"]) => ({ id, kind, label: id, status: "verified" as const });
+  // the production model's neighbourhood, as far as the run and its training set
+  const traceViews: Record<string, View> = {
+    [MV]: {
+      focus: MV,
+      nodes: [n(MV, "model-version"), n("alias:fraud-detector@production", "alias"), n(RUN, "run"), n(TRAINING, "dataset")],
+      edges: [
+        { from: "alias:fraud-detector@production", relation: "alternateOf", to: MV },
+        { from: MV, relation: "wasGeneratedBy", to: RUN },
+        { from: RUN, relation: "used", to: TRAINING },
+      ],
+      clusters: [],
+      upstream: [MV, RUN, TRAINING],
+    },
+  };
+  traceViews[RUN] = { ...traceViews[MV], focus: RUN };
+
+  async function setupTrace(picks: MockData["picks"] = []) {
+    const b = setup({ picks, views: traceViews });
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    await ui.findByTestId("graph");
+    fireEvent.input(ui.getByTestId("trace-box"), { target: { value: " pred-000017 " } });
+    fireEvent.click(ui.getByTestId("trace-go"));
+    await ui.findByTestId("dossier");
+    return { b, ui };
+  }
+
+  it("traces a decision from the trace box: the chain highlighted in the graph, the dossier beside it", async () => {
+    const { b, ui } = await setupTrace();
+    expect(b.calls).toContain("trace:pred-000017");
+    // the neighbourhood of the model version that decided
+    expect(b.calls).toContain(`neighbourhood:${MV}`);
+    const chain = (await ui.findByTestId("trace-graph")).dataset.chain!.split(" ");
+    expect(chain).toEqual(expect.arrayContaining([MV, RUN, TRAINING, "decision:pred-000017", "file:inference/predictions.jsonl"]));
+    expect(ui.getByTestId("dossier-verdict").textContent).toBe("every link of the chain checks out");
+    expect(ui.getByTestId("dossier-decision").textContent).toContain("approve");
+    expect(ui.getByTestId("dossier-inputs").textContent).toContain("customer_age_band41-60");
+    expect(ui.getByTestId("dossier-model-digest").textContent).toBe("sha256 ebd79302e7feb36356af7f8b7383f589f1819c183bebd50ede899283e3b10d55");
+    expect(ui.getByTestId("dossier-model").textContent).toContain("@production (now version 3)");
+    expect(ui.getByTestId("dossier-run-id").textContent).toBe("c006e5c16bb94ca6a182449d8782fa5e");
+    expect(ui.getByTestId("dossier-commit").textContent).toContain("Train: deeper trees");
+    expect(ui.getByTestId("dossier-params").textContent).toContain("max_depth5");
+    const training = ui.getAllByTestId("dossier-dataset").find((d) => d.dataset.role === "training")!;
+    expect(training.textContent).toContain("sha256 1ad06ace72277e1f237944097b68f8d63b5cc2ae5582af1e8db6f56f8cd302f4");
+    expect(ui.getByTestId("dossier-sources").textContent).toContain("project/data/raw/internal_reviews.csv");
+    const checks = ui.getAllByTestId("dossier-check");
+    expect(checks).toHaveLength(18);
+    expect(checks[0].dataset.link).toBe("log");
+    expect(checks[0].querySelector(".pill")!.textContent).toBe("signature-valid");
+    expect(checks.filter((c) => c.dataset.status === "unverifiable")).toHaveLength(2);
+    const age = ui.getAllByTestId("profile-row").find((r) => r.dataset.attribute === "customer_age_band")!;
+    expect(age.dataset.matched).toBe("true");
+    expect(age.textContent).toContain("1,216 (28%)");
+    expect(age.textContent).toContain("2.5% (0.3× overall)");
+    // a node of the chain opens in the lineage graph
+    fireEvent.click(ui.getByTestId("dossier-run-id"));
+    expect((await ui.findByTestId("graph")).dataset.focus).toBe(RUN);
+    fireEvent.click(ui.getByTestId("tab-trace"));
+    expect((await ui.findByTestId("dossier-run-id")).textContent).toBe("c006e5c16bb94ca6a182449d8782fa5e");
+  });
+
+  it("saves the dossier into a chosen folder", async () => {
+    const { b, ui } = await setupTrace(["/cases/dossier-17"]);
+    fireEvent.click(ui.getByTestId("dossier-save"));
+    expect((await ui.findByTestId("dossier-saved")).textContent).toContain("/cases/dossier-17/dossier.html");
+    expect(b.calls).toContain("saveDossier:pred-000017:/cases/dossier-17");
+  });
+
+  it("names an unknown decision", async () => {
+    const b = setup();
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    await ui.findByTestId("graph");
+    // t goes to the trace box
+    fireEvent.keyDown(window, { key: "t" });
+    await waitFor(() => expect(document.activeElement).toBe(ui.getByTestId("trace-box")));
+    fireEvent.input(ui.getByTestId("trace-box"), { target: { value: "pred-999999" } });
+    fireEvent.submit(ui.getByTestId("trace-box").closest("form")!);
+    expect((await ui.findByTestId("error")).textContent).toContain("pred-999999");
+    expect(b.calls).toContain("trace:pred-999999");
+    expect(ui.queryByTestId("dossier")).toBeNull();
+  });
+
+  async function chooseReference(ui: ReturnType<typeof render>, typed: string, id: string) {
+    const box = (await ui.findByTestId("slice-reference")) as HTMLInputElement;
+    fireEvent.focus(box);
+    fireEvent.input(box, { target: { value: typed } });
+    const options = await ui.findByTestId("slice-reference-options");
+    fireEvent.click(options.querySelector(`[data-id="${id}"]`)!);
+  }
+
+  it("slices the training set from the dossier against staging's: shares, rates and each group's sources", async () => {
+    const { b, ui } = await setupTrace();
+    fireEvent.click(ui.getAllByTestId("dossier-slice").find((x) => x.dataset.role === "training")!);
+    await ui.findByTestId("slice-panel");
+    await waitFor(() => expect(b.calls).toContain(`tableColumns:${TRAINING}`));
+    expect(((await ui.findByTestId("slice-dataset")) as HTMLInputElement).value).toBe("project/data/processed/train.parquet (training)");
+    expect((await ui.findByTestId("slice-table")).textContent).toContain("4,400 rows");
+    // the dossier's label is preset
+    expect(((await ui.findByTestId("slice-label")) as HTMLSelectElement).value).toBe("is_fraud");
+    // nothing to group by yet
+    fireEvent.click(ui.getByTestId("slice-go"));
+    expect((await ui.findByTestId("slice-problem")).textContent).toContain("at least one attribute");
+    fireEvent.click(ui.getAllByTestId("slice-attr").find((c) => c.dataset.column === "customer_age_band")!);
+    await chooseReference(ui, "stag", "alias:fraud-detector@staging");
+    fireEvent.click(ui.getByTestId("slice-go"));
+    const results = await ui.findByTestId("slice-results");
+    expect(b.calls).toContain(`slice:${TRAINING}:customer_age_band:is_fraud::models:/fraud-detector@staging:`);
+    expect(results.dataset.groups).toBe("4");
+    expect(ui.getByTestId("chart-shares").querySelectorAll("rect.bar")).toHaveLength(8);
+    expect(ui.getByTestId("chart-rates").querySelectorAll("rect.bar")).toHaveLength(8);
+    const old = ui.getAllByTestId("slice-group").find((g) => g.dataset.key === "60+")!;
+    expect(old.textContent).toContain("1,316");
+    expect(old.textContent).toContain("30%");
+    expect(old.textContent).toContain("15%");
+    expect(old.textContent).toContain("internal_reviews.csv 64%");
+    const segment = Array.from(ui.getByTestId("chart-composition").querySelectorAll('[data-group="60+"]')).find((e) => e.getAttribute("data-source") === "project/data/raw/internal_reviews.csv")!;
+    expect(Number(segment.getAttribute("data-share"))).toBeCloseTo(0.638, 3);
+    expect(ui.getByTestId("slice-sources").textContent).toContain("1,200 rows");
+    expect(ui.queryByTestId("slice-disparity")).toBeNull();
+  });
+
+  it("shows the disparities and four-fifths flags of decisions, and exports a chart as SVG", async () => {
+    const b = setup({ picks: ["/exports/impact"], slice: () => DEMO_SLICE_DECISIONS });
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    fireEvent.click(await ui.findByText("raw.csv @ aa"));
+    // the inspector opens the panel on a dataset-like node
+    fireEvent.click(await ui.findByTestId("slice-open"));
+    await waitFor(() => expect(b.calls).toContain("tableColumns:data:p/raw.csv@aa"));
+    fireEvent.click((await ui.findAllByTestId("slice-attr")).find((c) => c.dataset.column === "customer_age_band")!);
+    fireEvent.change(ui.getByTestId("slice-prediction"), { target: { value: "amount" } });
+    fireEvent.change(await ui.findByTestId("slice-prediction-op"), { target: { value: ">=" } });
+    fireEvent.input(await ui.findByTestId("slice-prediction-value"), { target: { value: "500" } });
+    fireEvent.input(ui.getByTestId("slice-filters"), { target: { value: "region=north" } });
+    fireEvent.click(ui.getByTestId("slice-go"));
+    await ui.findByTestId("slice-results");
+    expect(b.calls).toContain("slice:data:p/raw.csv@aa:customer_age_band::amount>=500::region=north");
+    expect(ui.getByTestId("slice-four-fifths").textContent).toBe("3 groups below 0.8: 18-25, 26-40, 41-60");
+    expect(ui.getAllByTestId("slice-group").filter((g) => g.classList.contains("flagged"))).toHaveLength(3);
+    const impact = ui.getByTestId("chart-impact");
+    fireEvent.click(impact.querySelector('[data-testid="export-svg"]')!);
+    expect((await ui.findByTestId("export-saved")).textContent).toBe("saved /exports/impact.svg");
+    expect(b.exported[0].path).toBe("/exports/impact.svg");
+    const text = new TextDecoder().decode(b.exported[0].bytes);
+    expect(text).toContain("<svg");
+    expect(text).toContain("four-fifths rule (0.8)");
   });
 });

@@ -16,6 +16,11 @@ import { ExportPanel, ReportCheckPanel, type Task } from "./Reports";
 import { KeySection, SignatureSection, SignedBySection } from "./Signatures";
 import { Compare, EMPTY_COMPARE, stepEntry, type CompareState } from "../compare/Compare";
 import { referenceOf } from "../compare/model";
+import { EMPTY_TRACE, TraceView, traceDecision, type TraceState } from "../trace/TraceView";
+import { EMPTY_SLICE, Slice, sliceOn, type SliceState } from "../slice/Slice";
+import { sliceable } from "../slice/model";
+
+type Mode = "graph" | "compare" | "trace" | "slice";
 
 interface Busy {
   label: string;
@@ -46,11 +51,16 @@ export function App() {
   const [report, setReport] = useState<{ dir: string; check: ReportCheck } | null>(null);
   /** Public key files to check reports against (chosen, or made here), for this session. */
   const [reportKeys, setReportKeys] = useState<string[]>([]);
-  /** The lineage graph, or the Compare view (two lineages side by side). */
-  const [mode, setMode] = useState<"graph" | "compare">("graph");
+  /** The lineage graph, the Compare view (two lineages side by side), a traced decision, or the slicing panel. */
+  const [mode, setMode] = useState<Mode>("graph");
   const [compare, setCompare] = useState<CompareState>(EMPTY_COMPARE);
+  const [trace, setTrace] = useState<TraceState>(EMPTY_TRACE);
+  const [slice, setSlice] = useState<SliceState>(EMPTY_SLICE);
+  /** What the header's trace box holds. */
+  const [traceText, setTraceText] = useState("");
   const graph = useRef<GraphHandle | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
+  const traceBox = useRef<HTMLInputElement>(null);
 
   const fail = (e: unknown) => {
     const err = normalise(e);
@@ -85,6 +95,8 @@ export function App() {
     setSummary(s);
     setExpanded([]);
     setCompare(EMPTY_COMPARE);
+    setTrace(EMPTY_TRACE);
+    setSlice(EMPTY_SLICE);
     const [fs, f, ks] = await Promise.all([backend().findings(), backend().defaultFocus(), backend().trustedKeys()]);
     setFindings(fs);
     setKeys(ks);
@@ -128,6 +140,21 @@ export function App() {
   const showInGraph = (id: string) => {
     setMode("graph");
     focusOn(id);
+  };
+
+  /** The trace box: the decision's chain in the graph, its dossier beside it. */
+  const runTrace = async (prediction: string) => {
+    const id = prediction.trim();
+    if (id === "") return;
+    setMode("trace");
+    const t = await traceDecision(id, task, onProgress);
+    if (t) setTrace(t);
+  };
+
+  /** "Slice…" on a dataset-like node: the slicing panel opens on it (with a label to start from). */
+  const openSlice = (reference: string, label: string, outcome?: string | null) => {
+    setSlice((s) => sliceOn(s, { reference, label }, outcome));
+    setMode("slice");
   };
 
   /** "Compare with…" from the inspector: the node becomes A, and the Compare view opens. */
@@ -210,6 +237,10 @@ export function App() {
           setSearchOpen(false);
           setMode((m) => (m === "compare" ? "graph" : "compare"));
           break;
+        case "trace":
+          setSearchOpen(false);
+          setTimeout(() => traceBox.current?.focus(), 0);
+          break;
         case "fit":
           graph.current?.fit();
           break;
@@ -220,20 +251,20 @@ export function App() {
           graph.current?.zoom(0.8);
           break;
         case "deeper":
-          if (mode === "compare") break;
+          if (mode !== "graph") break;
           setDepth((d) => Math.min(6, d + 1));
           break;
         case "shallower":
-          if (mode === "compare") break;
+          if (mode !== "graph") break;
           setDepth((d) => Math.max(1, d - 1));
           break;
         case "next-finding":
           if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, 1) }));
-          else stepFinding(1);
+          else if (mode === "graph") stepFinding(1);
           break;
         case "prev-finding":
           if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, -1) }));
-          else stepFinding(-1);
+          else if (mode === "graph") stepFinding(-1);
           break;
         case "verify":
           void run("verifying", () => backend().verify(onProgress));
@@ -317,7 +348,7 @@ export function App() {
 
   const s = summary.summary;
   return (
-    <div class={mode === "compare" ? "workspace comparing" : "workspace"}>
+    <div class={mode === "compare" ? "workspace comparing" : mode === "graph" ? "workspace" : "workspace wide"}>
       <header>
         <strong>Custody</strong>
         <nav class="tabs">
@@ -327,7 +358,25 @@ export function App() {
           <button class={mode === "compare" ? "active" : ""} data-testid="compare-open" title="Compare two lineages (c)" onClick={() => setMode("compare")}>
             Compare
           </button>
+          <button class={mode === "trace" ? "active" : ""} data-testid="tab-trace" title="The last traced decision: its chain and dossier" onClick={() => setMode("trace")}>
+            Trace
+          </button>
+          <button class={mode === "slice" ? "active" : ""} data-testid="tab-slice" title="Slice a table by attributes (from a dataset's Slice…)" onClick={() => setMode("slice")}>
+            Slice
+          </button>
         </nav>
+        <form
+          class="trace-box"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runTrace(traceText);
+          }}
+        >
+          <input ref={traceBox} data-testid="trace-box" value={traceText} placeholder="trace a decision: prediction id (t)" title="A prediction id from an inference log in the evidence; Enter traces it" onInput={(e) => setTraceText((e.target as HTMLInputElement).value)} />
+          <button type="submit" data-testid="trace-go" title="Trace the decision (Enter)" disabled={traceText.trim() === ""}>
+            ↵
+          </button>
+        </form>
         <span class="case-title" title={summary.path}>
           {summary.info.title}
         </span>
@@ -359,6 +408,10 @@ export function App() {
       </header>
       {mode === "compare" ? (
         <Compare state={compare} setState={setCompare} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} handle={graph} />
+      ) : mode === "trace" ? (
+        <TraceView state={trace} setState={setTrace} task={task} onProgress={onProgress} onNavigate={showInGraph} onSlice={openSlice} onError={fail} handle={graph} />
+      ) : mode === "slice" ? (
+        <Slice state={slice} setState={setSlice} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} />
       ) : (
         <>
           <aside class="left">
@@ -529,7 +582,7 @@ export function App() {
             )}
           </main>
           <aside class="right" data-testid="inspector">
-            {details ? <Inspector details={details} onNavigate={focusOn} onCompare={compareWith} /> : <p class="muted">Select a node.</p>}
+            {details ? <Inspector details={details} onNavigate={focusOn} onCompare={compareWith} onSlice={(n) => openSlice(n.id, n.label)} /> : <p class="muted">Select a node.</p>}
             <details class="keys">
               <summary>Keyboard</summary>
               <ul>
@@ -549,7 +602,7 @@ export function App() {
   );
 }
 
-function Inspector({ details, onNavigate, onCompare }: { details: NodeDetails; onNavigate(id: string): void; onCompare(n: NodeSummary): void }) {
+function Inspector({ details, onNavigate, onCompare, onSlice }: { details: NodeDetails; onNavigate(id: string): void; onCompare(n: NodeSummary): void; onSlice(n: NodeSummary): void }) {
   const n = details.node;
   return (
     <div class="inspector">
@@ -560,6 +613,11 @@ function Inspector({ details, onNavigate, onCompare }: { details: NodeDetails; o
         <button data-testid="compare-with" title="Compare this node's lineage with another's" onClick={() => onCompare({ id: n.id, kind: n.kind, label: n.label })}>
           Compare with…
         </button>
+        {sliceable(n) && (
+          <button data-testid="slice-open" title="Slice this table (a model or run: its training set) by attributes" onClick={() => onSlice({ id: n.id, kind: n.kind, label: n.label })}>
+            Slice…
+          </button>
+        )}
       </p>
       <p class="mono muted">{n.id}</p>
       {n.kind === "signature" && <SignatureSection details={details} onNavigate={onNavigate} />}

@@ -26,6 +26,8 @@ describe("actionFor", () => {
     expect(actionFor("]", false, false)).toBe("deeper");
     expect(actionFor("c", false, false)).toBe("compare");
     expect(actionFor("c", false, true)).toBeNull();
+    expect(actionFor("t", false, false)).toBe("trace");
+    expect(actionFor("t", false, true)).toBeNull();
   });
 });
 

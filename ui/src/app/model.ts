@@ -149,7 +149,7 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-export type Action = "search" | "compare" | "fit" | "zoom-in" | "zoom-out" | "deeper" | "shallower" | "next-finding" | "prev-finding" | "verify" | "escape";
+export type Action = "search" | "compare" | "trace" | "fit" | "zoom-in" | "zoom-out" | "deeper" | "shallower" | "next-finding" | "prev-finding" | "verify" | "escape";
 
 /** Keyboard shortcuts for the common moves (ignored while typing in a field). */
 export function actionFor(key: string, ctrl: boolean, inField: boolean): Action | null {
@@ -178,6 +178,8 @@ export function actionFor(key: string, ctrl: boolean, inField: boolean): Action 
       return "verify";
     case "c":
       return "compare";
+    case "t":
+      return "trace";
     default:
       return null;
   }
@@ -186,6 +188,7 @@ export function actionFor(key: string, ctrl: boolean, inField: boolean): Action 
 export const SHORTCUTS: [string, string][] = [
   ["/ or Ctrl+K", "search"],
   ["c", "compare two lineages / back to the graph"],
+  ["t", "trace a decision (the trace box)"],
   ["j / k", "next / previous finding (divergence in Compare)"],
   ["[ / ]", "less / more depth"],
   ["f", "fit the graph"],

@@ -11,6 +11,33 @@ import type { ReportCheck } from "../generated/ReportCheck";
 import type { ReportWritten } from "../generated/ReportWritten";
 import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { LineageDiff } from "../generated/LineageDiff";
+import type { Dossier } from "../generated/Dossier";
+import type { DossierWritten } from "../generated/DossierWritten";
+import type { SliceReport } from "../generated/SliceReport";
+import type { TableIdentity } from "../generated/TableIdentity";
+
+/** What the slicing panel asks the engine (`slice`): the table, the attributes to group by,
+ * the outcome specs (`COL`, `COL=VALUE`, `COL>=X`), a reference table and `COL=VALUE` filters. */
+export interface SliceRequest {
+  dataset: string;
+  by: string[];
+  label: string | null;
+  prediction: string | null;
+  reference: string | null;
+  filters: string[];
+}
+
+/** A chart written by `save_export`. */
+export interface ExportWritten {
+  path: string;
+  bytes: number;
+}
+
+/** A file type the save dialog offers (`{ name: "PNG image", extensions: ["png"] }`). */
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
 
 /** A new investigator signing key (`new_key`). */
 export interface NewKey {
@@ -47,6 +74,16 @@ export interface Backend {
   codeFileDiff(repository: string, from: string, to: string, path: string): Promise<string>;
   /** What the Compare view's choosers offer: aliases, then model versions, then runs. */
   comparables(): Promise<NodeSummary[]>;
+  /** Traces one logged decision and profiles its group in the training data (long: reads the evidence). */
+  trace(prediction: string, onProgress: OnProgress): Promise<Dossier>;
+  /** Writes the decision's dossier (`dossier.html`, `dossier.json`) into a folder. */
+  saveDossier(prediction: string, dir: string, onProgress: OnProgress): Promise<DossierWritten>;
+  /** Slices a table by attributes: shares, rates, disparities, composition by source. */
+  slice(request: SliceRequest, onProgress: OnProgress): Promise<SliceReport>;
+  /** The table a reference names (a dataset-like node, `PATH@REV`, a model's training set): its columns. */
+  tableColumns(reference: string, onProgress: OnProgress): Promise<TableIdentity>;
+  /** Writes an exported chart (PNG or SVG bytes) to a path chosen in the save dialog. */
+  saveExport(path: string, bytes: Uint8Array): Promise<ExportWritten>;
   /** The keys the open case trusts. */
   trustedKeys(): Promise<TrustedKeyInfo[]>;
   /** Trusts more key files, then re-verifies; returns the keys newly trusted. */
@@ -64,8 +101,8 @@ export interface Backend {
   pickCaseFile(title: string, save: boolean): Promise<string | null>;
   /** Asks for one or more files (keys); an empty list when dismissed. */
   pickFiles(title: string, multiple: boolean): Promise<string[]>;
-  /** Asks where to save a new file; null when dismissed. */
-  pickSavePath(title: string): Promise<string | null>;
+  /** Asks where to save a new file (of the filter's type, under a suggested name, when given); null when dismissed. */
+  pickSavePath(title: string, filter?: FileFilter, defaultName?: string): Promise<string | null>;
   /** Calls back with the paths of files or folders dropped on the window. */
   onDropPaths(cb: (paths: string[]) => void): Promise<() => void>;
 }

@@ -1,6 +1,6 @@
 // A scripted backend for tests: records calls, answers from the given data.
 import { vi } from "vitest";
-import type { Backend } from "./index";
+import type { Backend, SliceRequest } from "./index";
 import type { CaseSummary } from "../generated/CaseSummary";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
@@ -9,7 +9,12 @@ import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
 import type { LineageDiff } from "../generated/LineageDiff";
 import type { NodeSummary } from "../generated/NodeSummary";
+import type { Dossier } from "../generated/Dossier";
+import type { SliceReport } from "../generated/SliceReport";
+import type { TableIdentity } from "../generated/TableIdentity";
 import { DEMO_COMPARABLES, DEMO_DIFF, DEMO_FILE_DIFFS } from "./mockDiff";
+import { DEMO_DOSSIER } from "./mockTrace";
+import { DEMO_SLICE, DEMO_TABLE } from "./mockSlice";
 
 /** An answer a file dialog gives: a path, several, or null (dismissed). */
 export type Pick = string | string[] | null;
@@ -30,6 +35,12 @@ export interface MockData {
   diff?: LineageDiff;
   fileDiffs?: Record<string, string>;
   comparables?: NodeSummary[];
+  /** Dossiers by prediction id (by default the demo's pred-000017); others are unknown. */
+  dossiers?: Record<string, Dossier>;
+  /** What `slice` answers (by default the demo's production training set by age band). */
+  slice?: (r: SliceRequest) => SliceReport;
+  /** What `table_columns` answers by reference (by default the demo's training set for any). */
+  tables?: Record<string, TableIdentity>;
 }
 
 const baseName = (p: string) => p.split("/").pop() ?? p;
@@ -51,8 +62,10 @@ export function defaultReportCheck(dir: string, trust: string[]): ReportCheck {
   };
 }
 
-export function mockBackend(data: MockData): Backend & { calls: string[] } {
+export function mockBackend(data: MockData): Backend & { calls: string[]; exported: { path: string; bytes: Uint8Array }[] } {
   const calls: string[] = [];
+  const exported: { path: string; bytes: Uint8Array }[] = [];
+  const dossiers = data.dossiers ?? { "pred-000017": DEMO_DOSSIER };
   const log = (name: string) => calls.push(name);
   const keys = data.keys ?? [];
   const picks = data.picks ?? [];
@@ -60,6 +73,7 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
   const one = (p: Pick) => (Array.isArray(p) ? (p[0] ?? null) : p);
   return {
     calls,
+    exported,
     caseSummary: vi.fn(async () => (log("caseSummary"), data.summary)),
     openCase: vi.fn(async () => (log("openCase"), data.summary)),
     newCase: vi.fn(async () => (log("newCase"), data.summary)),
@@ -102,6 +116,36 @@ export function mockBackend(data: MockData): Backend & { calls: string[] } {
       return d;
     }),
     comparables: vi.fn(async () => (log("comparables"), data.comparables ?? DEMO_COMPARABLES)),
+    trace: vi.fn(async (prediction: string, onProgress) => {
+      log(`trace:${prediction}`);
+      onProgress({ event: "started", phase: "parse", label: "reading the evidence", total: 1 });
+      const d = dossiers[prediction];
+      if (!d) throw { code: "usage", message: `no inference log in the case records prediction \`${prediction}\`` };
+      return d;
+    }),
+    saveDossier: vi.fn(async (prediction: string, dir: string) => {
+      log(`saveDossier:${prediction}:${dir}`);
+      if (!dossiers[prediction]) throw { code: "usage", message: `no inference log in the case records prediction \`${prediction}\`` };
+      return { html: `${dir}/dossier.html`, json: `${dir}/dossier.json` };
+    }),
+    slice: vi.fn(async (r: SliceRequest, onProgress) => {
+      log(`slice:${r.dataset}:${r.by.join(",")}:${r.label ?? ""}:${r.prediction ?? ""}:${r.reference ?? ""}:${r.filters.join(",")}`);
+      onProgress({ event: "started", phase: "parse", label: "reading the evidence", total: 1 });
+      if (r.by.length === 0) throw { code: "usage", message: "choose at least one attribute" };
+      return data.slice ? data.slice(r) : DEMO_SLICE;
+    }),
+    tableColumns: vi.fn(async (reference: string) => {
+      log(`tableColumns:${reference}`);
+      const t = data.tables ? data.tables[reference] : { ...DEMO_TABLE, reference };
+      if (!t) throw { code: "usage", message: `\`${reference}\` matches nothing in the case` };
+      return t;
+    }),
+    saveExport: vi.fn(async (path: string, bytes: Uint8Array) => {
+      log(`saveExport:${path}`);
+      if (!/\.(png|svg)$/i.test(path)) throw { code: "usage", message: `${path}: an exported chart is saved as a .png or .svg file only` };
+      exported.push({ path, bytes });
+      return { path, bytes: bytes.length };
+    }),
     trustedKeys: vi.fn(async () => (log("trustedKeys"), [...keys])),
     trustKeys: vi.fn(async (paths: string[], onProgress) => {
       log(`trustKeys:${paths.join(",")}`);

@@ -51,6 +51,12 @@ export const tauriBackend: Backend = {
   diff: (referenceA, referenceB, onProgress) => call("diff", { referenceA, referenceB, onProgress: channel(onProgress) }),
   codeFileDiff: (repository, from, to, path) => call("code_file_diff", { repository, from, to, path }),
   comparables: () => call("comparables"),
+  trace: (prediction, onProgress) => call("trace", { prediction, onProgress: channel(onProgress) }),
+  saveDossier: (prediction, dir, onProgress) => call("save_dossier", { prediction, dir, onProgress: channel(onProgress) }),
+  slice: (r, onProgress) => call("slice", { ...r, onProgress: channel(onProgress) }),
+  tableColumns: (reference, onProgress) => call("table_columns", { reference, onProgress: channel(onProgress) }),
+  // a chart is small (a few hundred KB): its bytes travel as a JSON array, like any argument
+  saveExport: (path, bytes) => call("save_export", { path, bytes: Array.from(bytes) }),
   trustedKeys: () => call("trusted_keys"),
   trustKeys: (paths, onProgress) => call("trust_keys", { paths, onProgress: channel(onProgress) }),
   exportReport: (dir, signKey, onProgress) => call("export_report", { dir, signKey, onProgress: channel(onProgress) }),
@@ -74,9 +80,9 @@ export const tauriBackend: Backend = {
     const r = await open({ title, multiple, directory: false });
     return r === null ? [] : Array.isArray(r) ? r : [r];
   },
-  pickSavePath: async (title) => {
+  pickSavePath: async (title, filter, defaultName) => {
     if (scripted()) return asPath(scriptedPick());
-    const r = await save({ title });
+    const r = await save({ title, ...(filter ? { filters: [filter] } : {}), ...(defaultName ? { defaultPath: defaultName } : {}) });
     return typeof r === "string" ? r : null;
   },
   onDropPaths: (cb) =>

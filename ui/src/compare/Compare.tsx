@@ -9,13 +9,10 @@ import type { Task } from "../app/Reports";
 import type { GraphHandle } from "../graph/GraphView";
 import { DiffGraph } from "./DiffGraph";
 import { Drilldown, Metrics } from "./Drilldown";
-import { chooserOptions, counts, entries, entryForPair, kindName, LOOKS, pairsOf, referenceOf, type Entry } from "./model";
+import { Chooser, type Choice } from "./Chooser";
+import { counts, entries, entryForPair, kindName, LOOKS, pairsOf, type Entry } from "./model";
 
-/** One side of a comparison: the reference given to the engine and what the chooser shows. */
-export interface Choice {
-  reference: string;
-  label: string;
-}
+export type { Choice } from "./Chooser";
 
 /** What the Compare view keeps while the user looks at the lineage graph and comes back. */
 export interface CompareState {
@@ -73,11 +70,11 @@ export function Compare({ state, setState, task, onProgress, onNavigate, onError
   return (
     <main class="compare" data-testid="compare">
       <div class="compare-bar">
-        <Chooser key={`a${state.generation}`} side="a" value={a} comparables={comparables} onChange={(v) => setState((s) => ({ ...s, a: v }))} onError={onError} />
+        <Chooser key={`a${state.generation}`} caption="A" testid="compare-a" optionsTestid="compare-options-a" value={a} comparables={comparables} onChange={(v) => setState((s) => ({ ...s, a: v }))} onError={onError} />
         <button title="Swap A and B" data-testid="compare-swap" onClick={() => setState((s) => ({ ...s, a: s.b, b: s.a, generation: s.generation + 1 }))}>
           ⇄
         </button>
-        <Chooser key={`b${state.generation}`} side="b" value={b} comparables={comparables} onChange={(v) => setState((s) => ({ ...s, b: v }))} onError={onError} />
+        <Chooser key={`b${state.generation}`} caption="B" testid="compare-b" optionsTestid="compare-options-b" value={b} comparables={comparables} onChange={(v) => setState((s) => ({ ...s, b: v }))} onError={onError} />
         <button class="primary" data-testid="compare-go" disabled={!a || !b} onClick={compare}>
           Compare
         </button>
@@ -172,71 +169,6 @@ export function DiffLegend() {
         </span>
       ))}
       <span class="item muted">shape: kind, as in the lineage graph</span>
-    </div>
-  );
-}
-
-/**
- * A text field with suggestions: the comparables first, then search hits; typing a reference
- * works too. The field shows what was typed and is not synchronised with `value` (an echo of
- * its own typing would arrive after later keystrokes): a value set from outside remounts it.
- */
-function Chooser({ side, value, comparables, onChange, onError }: { side: "a" | "b"; value: Choice | null; comparables: NodeSummary[]; onChange(v: Choice | null): void; onError(e: unknown): void }) {
-  const [text, setText] = useState(value?.label ?? "");
-  const [open, setOpen] = useState(false);
-  const [typed, setTyped] = useState("");
-  const [hits, setHits] = useState<NodeSummary[]>([]);
-  useEffect(() => {
-    if (!open || typed.trim().length < 2) {
-      setHits([]);
-      return;
-    }
-    const t = setTimeout(() => backend().search(typed).then(setHits).catch(onError), 120);
-    return () => clearTimeout(t);
-  }, [typed, open]);
-  const options = chooserOptions(comparables, hits, typed);
-  const choose = (n: NodeSummary) => {
-    onChange({ reference: referenceOf(n), label: n.label });
-    setText(n.label);
-    setTyped("");
-    setOpen(false);
-  };
-  return (
-    <div class="chooser">
-      <label>
-        <b>{side.toUpperCase()}</b>
-        <input
-          data-testid={`compare-${side}`}
-          value={text}
-          placeholder="alias, model version, run, or search"
-          onFocus={() => setOpen(true)}
-          onBlur={() => setOpen(false)}
-          onInput={(e) => {
-            const v = (e.target as HTMLInputElement).value;
-            setText(v);
-            setTyped(v);
-            setOpen(true);
-            onChange(v.trim() === "" ? null : { reference: v.trim(), label: v.trim() });
-          }}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") setOpen(false);
-            else if (e.key === "Enter" && options.length > 0 && typed.trim() !== "") choose(options[0]);
-          }}
-        />
-      </label>
-      {open && options.length > 0 && (
-        // mousedown would blur the field before the click lands; keep the focus instead
-        <ul class="options" data-testid={`compare-options-${side}`} onMouseDown={(e) => e.preventDefault()}>
-          {options.map((n) => (
-            <li key={n.id}>
-              <button class="option" data-testid="compare-option" data-id={n.id} onClick={() => choose(n)}>
-                <span class="badge">{n.kind}</span> {n.label}
-                {n.label !== n.id && <span class="muted mono"> {n.id}</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

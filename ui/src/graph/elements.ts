@@ -10,7 +10,7 @@ export type Shape = NodeKind | "key";
 export interface ElementData {
   id: string;
   label: string;
-  kind?: Shape | "cluster";
+  kind?: Shape | "cluster" | "decision";
   status?: Status | "unchecked";
   source?: string;
   target?: string;
@@ -134,4 +134,10 @@ export const STYLE = [
   { selector: "node.upstream", style: { "border-color": "#2f6fd6" } },
   { selector: ".focus", style: { "border-width": 4 } },
   { selector: ".selected", style: { "overlay-color": "#2f6fd6", "overlay-opacity": 0.18, "overlay-padding": 6 } },
+  // A traced decision's chain (the Trace view): the chain stands out, the rest recedes.
+  { selector: ".dimmed", style: { opacity: 0.22 } },
+  { selector: "node.chain", style: { "underlay-color": "#f59f00", "underlay-opacity": 0.45, "underlay-padding": 7, "font-weight": "bold", "font-size": 11, "text-background-color": "#fbfcfd", "text-background-opacity": 0.85, "text-background-padding": "1px" } },
+  { selector: "edge.chain", style: { "line-color": "#e67700", "target-arrow-color": "#e67700", width: 3.2, color: "#8a4b00" } },
+  { selector: ".kind-decision", style: { shape: "ellipse", width: 30, height: 30, "background-color": "#ffe8cc", "border-color": "#e67700", "border-width": 3 } },
+  { selector: "edge.synthetic", style: { "line-style": "dashed" } },
 ];
