@@ -191,6 +191,11 @@ pub fn trace(lineage: &Lineage, evidence: &EvidenceSet, findings: &[Finding], lo
     t.check_log(&prediction, &found);
     let also_logged = found[1..].iter().map(|p| format!("{} {}", p.log, p.record)).collect();
     let model = t.model(&prediction);
+    let mut prediction = prediction;
+    if let Some(signature) = model.logged_model.as_deref().and_then(|lm| t.signature_inputs(lm)) {
+        let roles = logs.iter().find(|l| l.rel == prediction.log).map(|l| l.fields.roles.values().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        apply_signature(&mut prediction, &signature, &roles);
+    }
     let run = model.node.as_deref().and_then(|v| t.run(v, &prediction));
     let mut params = BTreeMap::new();
     let mut commit = None;
@@ -437,6 +442,17 @@ impl Tracer<'_> {
         }
     }
 
+    /// The input names of a logged model's signature (`MLmodel`'s `signature.inputs`, a JSON
+    /// list of columns), when it records one.
+    fn signature_inputs(&self, logged_model: &str) -> Option<Vec<String>> {
+        let mlmodel = out_edges(self.lineage, logged_model, Relation::HadMember).into_iter().map(|e| e.to).find(|m| m.ends_with("/MLmodel"))?;
+        let bytes = self.evidence.read(mlmodel.trim_start_matches("file:"))?;
+        let doc: serde_json::Value = serde_norway::from_slice(&bytes).ok()?;
+        let inputs: serde_json::Value = serde_json::from_str(doc.get("signature")?.get("inputs")?.as_str()?).ok()?;
+        let names: Vec<String> = inputs.as_array()?.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_string)).collect();
+        (!names.is_empty()).then_some(names)
+    }
+
     fn run(&mut self, version: &str, p: &LoggedPrediction) -> Option<TracedRun> {
         let run_id = out_edges(self.lineage, version, Relation::WasGeneratedBy).into_iter().map(|e| e.to).find(|t| t.starts_with("run:"))?;
         let n = self.lineage.node(&run_id)?.clone();
@@ -582,6 +598,41 @@ impl Tracer<'_> {
             return None;
         }
         crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256)
+    }
+}
+
+/// With the model's signature known, the decision's inputs are the fields the signature names
+/// (by their last name: `inputs.amount` is `amount`); and when the log names no ground truth,
+/// the one field left that is neither an input, a role, an id nor a time is taken as it (a
+/// flat log's `is_fraud` beside `labelled_at`).
+fn apply_signature(p: &mut LoggedPrediction, signature: &[String], roles: &[String]) {
+    let leaf = |k: &str| k.rsplit('.').next().unwrap_or(k).to_string();
+    let mut inputs = serde_json::Map::new();
+    let mut used: Vec<String> = Vec::new();
+    for name in signature {
+        if let Some((k, v)) = p.fields.iter().find(|(k, _)| leaf(k) == *name && !roles.contains(k)) {
+            inputs.insert(name.clone(), v.clone());
+            used.push(k.clone());
+        }
+    }
+    if inputs.is_empty() {
+        return;
+    }
+    p.inputs = inputs;
+    if p.ground_truth_column.is_none() {
+        let left: Vec<&String> = p
+            .fields
+            .keys()
+            .filter(|k| !used.contains(k) && !roles.contains(k))
+            .filter(|k| {
+                let l = k.to_ascii_lowercase();
+                !(l.ends_with("_id") || l == "id" || l.ends_with("_at") || l.contains("time") || l.contains("date"))
+            })
+            .collect();
+        if let [one] = left.as_slice() {
+            p.ground_truth = p.fields.get(*one).filter(|v| !v.is_null()).cloned();
+            p.ground_truth_column = Some((*one).clone());
+        }
     }
 }
 

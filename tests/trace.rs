@@ -155,6 +155,13 @@ fn each_log_format_alone_gives_the_same_chain() {
         assert_eq!(t.prediction.log, log);
         assert_eq!((t.model.version.as_deref(), t.model.digest.as_deref()), (Some("2"), record["model_sha256"].as_str()), "{log}");
         assert_eq!(t.prediction.inputs.get("region"), Some(&record["inputs"]["region"]), "{log}: inputs");
+        // the flat copies carry the ground truth beside the inputs: the model's signature tells
+        // them apart
+        let expected_inputs: Vec<&String> = record["inputs"].as_object().unwrap().keys().collect();
+        assert_eq!(t.prediction.inputs.keys().collect::<Vec<_>>().len(), expected_inputs.len(), "{log}: {:?}", t.prediction.inputs);
+        assert!(expected_inputs.iter().all(|k| t.prediction.inputs.contains_key(k.as_str())), "{log}: {:?}", t.prediction.inputs);
+        let truth = record["ground_truth"].get("is_fraud").cloned();
+        assert_eq!(t.prediction.ground_truth, truth, "{log}: ground truth");
         assert_eq!(t.run.as_ref().map(|r| r.id.as_str()), record["run_id"].as_str(), "{log}");
     }
 }
