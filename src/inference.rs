@@ -564,12 +564,19 @@ impl InferenceLog {
         Ok(InferenceLog { rel: rel.to_string(), local: local.to_path_buf(), format, columns, fields })
     }
 
-    /// Whether the log records decisions: a model identity or an output beside the id.
+    /// Whether a column names the model (URI, name, version, digest or run).
+    pub fn names_model(&self) -> bool {
+        [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| self.fields.get(*r).is_some())
+    }
+
+    /// Whether a column holds the model's output (a score or a decision).
+    pub fn names_output(&self) -> bool {
+        self.fields.get(Role::Score).is_some() || self.fields.get(Role::Decision).is_some()
+    }
+
+    /// Whether the log records decisions: a model identity and an output beside the id.
     pub fn is_decision_log(&self) -> bool {
-        let f = &self.fields;
-        let has_model = [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| f.get(*r).is_some());
-        let has_output = f.get(Role::Score).is_some() || f.get(Role::Decision).is_some();
-        has_model && has_output
+        self.names_model() && self.names_output()
     }
 
     fn prediction(&self, record: String, fields: Map<String, Value>) -> LoggedPrediction {
@@ -742,10 +749,8 @@ pub fn discover(root: &Path, files: &[crate::evidence::RelPath], overrides: &Fie
             }
             Err(_) => continue,
         };
-        let f = &log.fields;
-        let has_model = [Role::ModelUri, Role::ModelVersion, Role::ModelDigest, Role::RunId, Role::ModelName].iter().any(|r| f.get(*r).is_some());
-        let has_output = f.get(Role::Score).is_some() || f.get(Role::Decision).is_some();
-        if log.is_decision_log() || !overrides.0.is_empty() && (has_model || has_output) {
+        // with columns named by the investigator, one of the two is enough
+        if log.is_decision_log() || !overrides.0.is_empty() && (log.names_model() || log.names_output()) {
             out.push(log);
         }
     }

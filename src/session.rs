@@ -218,11 +218,7 @@ impl Session {
     /// Traces one decision and profiles its group in the training data: the dossier, not
     /// written anywhere (see [`crate::dossier`]).
     pub fn dossier(&mut self, request: &workflow::TraceRequest, progress: &dyn Progress) -> Result<crate::dossier::Dossier, Error> {
-        let evidence = workflow::load_evidence(&self.case, progress)?;
-        let findings = self.case.latest_findings()?;
-        let t = workflow::trace_in(&self.lineage, &evidence, &findings, request)?;
-        workflow::record_trace(&mut self.case, &t)?;
-        Ok(workflow::dossier_in(&self.lineage, &evidence, t))
+        workflow::dossier(&mut self.case, &self.lineage, request, progress)
     }
 
     /// Writes the dossier of one decision into `dir` (`dossier.html`, `dossier.json`).

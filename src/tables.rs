@@ -31,6 +31,8 @@ pub struct TableLocator<'a> {
     pub evidence: &'a EvidenceSet,
     /// Scratch copies of git blobs (deleted with the locator).
     scratch: std::cell::RefCell<Vec<tempfile::TempPath>>,
+    /// SHA-256 of the files read so far, so a table traced and then profiled is hashed once.
+    digests: std::cell::RefCell<BTreeMap<PathBuf, Option<String>>>,
 }
 
 fn attr<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
@@ -67,7 +69,17 @@ pub fn read_local_table(local: &Path) -> Result<DataFrame, String> {
 
 impl<'a> TableLocator<'a> {
     pub fn new(lineage: &'a Lineage, evidence: &'a EvidenceSet) -> TableLocator<'a> {
-        TableLocator { lineage, evidence, scratch: std::cell::RefCell::new(Vec::new()) }
+        TableLocator { lineage, evidence, scratch: std::cell::RefCell::new(Vec::new()), digests: std::cell::RefCell::new(BTreeMap::new()) }
+    }
+
+    /// The SHA-256 of a local file (once per file per locator); None when it cannot be read.
+    pub fn sha256(&self, local: &Path) -> Option<String> {
+        if let Some(known) = self.digests.borrow().get(local) {
+            return known.clone();
+        }
+        let digest = crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256);
+        self.digests.borrow_mut().insert(local.to_path_buf(), digest.clone());
+        digest
     }
 
     /// The tables of a data version: (member name, local file). Directories list their
@@ -335,7 +347,7 @@ impl TableLocator<'_> {
 
     #[allow(clippy::too_many_arguments)]
     fn located(&self, r: &str, node: Option<String>, path: String, read_from: String, md5: Option<String>, local: &Path, frame: DataFrame, data_version: Option<String>) -> LocatedTable {
-        let sha256 = crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256);
+        let sha256 = self.sha256(local);
         let columns = frame.get_column_names().iter().map(|c| c.to_string()).collect();
         LocatedTable { identity: TableIdentity { reference: r.to_string(), node, path, read_from, md5, sha256, rows: frame.height(), columns }, frame, data_version }
     }

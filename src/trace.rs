@@ -175,8 +175,9 @@ pub fn logs(evidence: &EvidenceSet, named: &[String], overrides: &FieldOverrides
     Ok(out)
 }
 
-/// Traces prediction `id` through `lineage`, reading the logs in `logs`.
-pub fn trace(lineage: &Lineage, evidence: &EvidenceSet, findings: &[Finding], logs: &[InferenceLog], id: &str) -> Result<Trace, TraceError> {
+/// Traces prediction `id` through the locator's lineage, reading the logs in `logs` and the
+/// data through `tables`.
+pub fn trace(tables: &TableLocator, findings: &[Finding], logs: &[InferenceLog], id: &str) -> Result<Trace, TraceError> {
     let mut found: Vec<LoggedPrediction> = Vec::new();
     for log in logs {
         found.extend(log.find(id)?);
@@ -187,7 +188,7 @@ pub fn trace(lineage: &Lineage, evidence: &EvidenceSet, findings: &[Finding], lo
     // the JSON-lines record first (the richest), then CSV, then Parquet; in log order
     found.sort_by_key(|p| p.format as u8);
     let prediction = found[0].clone();
-    let mut t = Tracer { lineage, evidence, findings, checks: Vec::new(), chain: Vec::new() };
+    let mut t = Tracer { lineage: tables.lineage, evidence: tables.evidence, tables, findings, checks: Vec::new(), chain: Vec::new() };
     t.check_log(&prediction, &found);
     let also_logged = found[1..].iter().map(|p| format!("{} {}", p.log, p.record)).collect();
     let model = t.model(&prediction);
@@ -203,7 +204,7 @@ pub fn trace(lineage: &Lineage, evidence: &EvidenceSet, findings: &[Finding], lo
     let mut datasets = Vec::new();
     let mut sources = Vec::new();
     if let Some(r) = &run {
-        let node = lineage.node(&r.node).expect("the run is a node");
+        let node = tables.lineage.node(&r.node).expect("the run is a node");
         if let Some(p) = node.attrs.get("params").and_then(|v| v.as_object()) {
             params = p.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
         }
@@ -219,6 +220,7 @@ pub fn trace(lineage: &Lineage, evidence: &EvidenceSet, findings: &[Finding], lo
 struct Tracer<'a> {
     lineage: &'a Lineage,
     evidence: &'a EvidenceSet,
+    tables: &'a TableLocator<'a>,
     findings: &'a [Finding],
     checks: Vec<LinkCheck>,
     chain: Vec<String>,
@@ -497,7 +499,6 @@ impl Tracer<'_> {
 
     fn datasets(&mut self, run: &str, commit: Option<&str>) -> Vec<TracedDataset> {
         let mut out = Vec::new();
-        let locator = TableLocator::new(self.lineage, self.evidence);
         for e in out_edges(self.lineage, run, Relation::Used) {
             let Some(n) = self.lineage.node(&e.to).cloned() else { continue };
             if n.kind != NodeKind::Dataset {
@@ -516,11 +517,11 @@ impl Tracer<'_> {
                 let mut notes = Vec::new();
                 let dir = attr(&v, "path").unwrap_or("").to_string();
                 let member = path.strip_prefix(&format!("{dir}/")).unwrap_or("").to_string();
-                if let Some(tables) = locator.tables_of(&v, &mut notes) {
+                if let Some(tables) = self.tables.tables_of(&v, &mut notes) {
                     if let Some((digest, local)) = tables.get(&member).or_else(|| tables.get("")) {
                         md5 = Some(digest.clone()).filter(|d| !d.is_empty());
                         if !local.as_os_str().is_empty() {
-                            sha256 = crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256);
+                            sha256 = self.tables.sha256(local);
                         }
                     }
                 }
@@ -590,14 +591,12 @@ impl Tracer<'_> {
     }
 
     fn sha256_of_version(&self, n: &Node) -> Option<String> {
-        let locator = TableLocator::new(self.lineage, self.evidence);
-        let mut notes = Vec::new();
-        let tables = locator.tables_of(n, &mut notes)?;
+        let tables = self.tables.tables_of(n, &mut Vec::new())?;
         let (_, local) = tables.get("")?;
         if local.as_os_str().is_empty() {
             return None;
         }
-        crate::hashing::hash_file(local, crate::hashing::Algorithms::SHA256, &crate::progress::Silent).ok().and_then(|d| d.sha256)
+        self.tables.sha256(local)
     }
 }
 

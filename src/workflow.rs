@@ -695,7 +695,7 @@ pub fn trace(case: &mut Case, request: &TraceRequest, progress: &dyn Progress) -
     let lineage = load_lineage(case)?;
     let evidence = load_evidence(case, progress)?;
     let findings = case.latest_findings()?;
-    let t = trace_in(&lineage, &evidence, &findings, request)?;
+    let t = trace_in(&crate::tables::TableLocator::new(&lineage, &evidence), &findings, request)?;
     record_trace(case, &t)?;
     Ok(t)
 }
@@ -710,21 +710,31 @@ pub fn record_trace(case: &mut Case, t: &crate::trace::Trace) -> Result<(), Erro
 }
 
 /// [`trace`] over a lineage and evidence already loaded (nothing recorded).
-pub fn trace_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, findings: &[Finding], request: &TraceRequest) -> Result<crate::trace::Trace, Error> {
+pub fn trace_in(tables: &crate::tables::TableLocator, findings: &[Finding], request: &TraceRequest) -> Result<crate::trace::Trace, Error> {
     let overrides = crate::inference::FieldOverrides::parse(&request.fields)?;
-    let logs = crate::trace::logs(evidence, &request.logs, &overrides)?;
+    let logs = crate::trace::logs(tables.evidence, &request.logs, &overrides)?;
     if !request.logs.is_empty() && logs.is_empty() {
         return Err(Error::Usage { path: PathBuf::from(request.logs.join(", ")), problem: "no such file in the case's evidence".into() });
     }
-    Ok(crate::trace::trace(lineage, evidence, findings, &logs, &request.prediction)?)
+    Ok(crate::trace::trace(tables, findings, &logs, &request.prediction)?)
+}
+
+/// Traces a decision (recorded in the case log) and profiles its group in the training data:
+/// the dossier, written nowhere. One locator serves both, so the data are read and hashed once.
+pub fn dossier(case: &mut Case, lineage: &Lineage, request: &TraceRequest, progress: &dyn Progress) -> Result<crate::dossier::Dossier, Error> {
+    let evidence = load_evidence(case, progress)?;
+    let findings = case.latest_findings()?;
+    let tables = crate::tables::TableLocator::new(lineage, &evidence);
+    let t = trace_in(&tables, &findings, request)?;
+    record_trace(case, &t)?;
+    Ok(dossier_in(&tables, t))
 }
 
 /// The dossier of a traced decision: the trace, and the decision's group in the training data
 /// for each of its inputs that is a column of the training set (see [`crate::dossier`]).
-pub fn dossier_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, trace: crate::trace::Trace) -> crate::dossier::Dossier {
+pub fn dossier_in(locator: &crate::tables::TableLocator, trace: crate::trace::Trace) -> crate::dossier::Dossier {
     let mut notes = Vec::new();
     let training = trace.datasets.iter().find(|d| d.role == "training").or(trace.datasets.first());
-    let locator = crate::tables::TableLocator::new(lineage, evidence);
     let Some(located) = training.and_then(|d| locator.locate(&d.node).map_err(|e| notes.push(format!("the training set could not be read: {e}"))).ok()) else {
         if training.is_none() {
             notes.push("the trace reaches no training dataset, so the decision's group cannot be profiled".into());
@@ -796,10 +806,7 @@ pub fn ensure_outside_evidence(case: &Case, out: &Path) -> Result<(), Error> {
 pub fn write_dossier(case: &mut Case, request: &TraceRequest, dir: &Path, progress: &dyn Progress) -> Result<(crate::dossier::Dossier, crate::dossier::DossierWritten), Error> {
     ensure_outside_evidence(case, dir)?;
     let lineage = load_lineage(case)?;
-    let evidence = load_evidence(case, progress)?;
-    let findings = case.latest_findings()?;
-    let t = trace_in(&lineage, &evidence, &findings, request)?;
-    let d = dossier_in(&lineage, &evidence, t);
+    let d = dossier(case, &lineage, request, progress)?;
     let title = case.info()?.title;
     let written = crate::dossier::write(dir, &d, &title).map_err(|e| Error::Usage { path: dir.to_path_buf(), problem: format!("cannot write the dossier: {e}") })?;
     case.log_action("dossier", &serde_json::json!({
