@@ -319,38 +319,9 @@ warm_page_cache() {
     fi
 }
 
-# measure LABEL REP -- CMD...   (as in benches/verify.sh: disturbed runs are set aside, in
-# run/discarded.jsonl, and repeated once the machine is idle, up to RETRIES times)
-WAITED=0
-measure() {
-    local label=$1 rep=$2
-    shift 2
-    local line others attempt wall
-    for ((attempt = 1; ; attempt++)); do
-        warm_page_cache
-        line=$("$PY" "$HERE/lib/measure.py" --label "$label" --rep "$rep" \
-            --stdout "$RUN_DIR/out/$label-$rep.out" "$@")
-        line=${line%\}}", \"mode\": \"warm\", \"attempt\": $attempt}"
-        others=${line##*\"others_cores\": }
-        others=${others%%[,\}]*}
-        # Disturbed: other work used more than MAX_OTHERS cores on average and more than 0.05
-        # CPU-seconds in all (/proc/stat counts in 10 ms ticks, so for a run of a few
-        # milliseconds one tick of someone else's work reads as a whole core).
-        wall=${line#*\"wall_s\": }
-        wall=${wall%%[,\}]*}
-        if ((attempt <= RETRIES)) && awk -v o="$others" -v m="$MAX_OTHERS" -v w="$wall" 'BEGIN {exit !(o > m && o * w > 0.05)}'; then
-            printf '%s\n' "$line" >> "$RUN_DIR/discarded.jsonl"
-            say "$(printf '%-24s rep %d: disturbed (other work used %s cores); retrying when idle' "$label" "$rep" "$others")"
-            local w0=$SECONDS
-            "$PY" "$HERE/lib/measure.py" --wait-idle "$IDLE_WAIT" || say "still busy after ${IDLE_WAIT}s; retrying anyway"
-            WAITED=$((WAITED + SECONDS - w0))
-            continue
-        fi
-        break
-    done
-    printf '%s\n' "$line" >> "$RESULTS"
-    say "$(printf '%-24s rep %d: %s' "$label" "$rep" "$line")"
-}
+# measure LABEL REP -- CMD...   (see benches/lib/measure.sh)
+source "$HERE/lib/measure.sh"
+measure() { measured_run "$@"; }
 
 wait_started=$SECONDS
 say "waiting for the machine to be idle (at most ${IDLE_WAIT}s)"

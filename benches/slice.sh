@@ -310,34 +310,14 @@ warm_page_cache() {   # DIR...: the group's data
     fi
 }
 
-# measure LABEL REP WARM_DIR -- CMD...   (as in benches/diff.sh: disturbed runs are set aside, in
-# run/discarded.jsonl, and repeated once the machine is idle, up to RETRIES times)
-WAITED=0
+# measure LABEL REP WARM_DIR -- CMD...   (see benches/lib/measure.sh; WARM_DIR: what to read
+# into the page cache before the run)
+source "$HERE/lib/measure.sh"
 measure() {
-    local label=$1 rep=$2 warm=$3
+    local label=$1 rep=$2
+    WARM_ARGS=("$3")
     shift 3
-    local line others attempt wall
-    for ((attempt = 1; ; attempt++)); do
-        warm_page_cache "$warm"
-        line=$("$PY" "$HERE/lib/measure.py" --label "$label" --rep "$rep" \
-            --stdout "$RUN_DIR/out/$label-$rep.out" "$@")
-        line=${line%\}}", \"mode\": \"warm\", \"attempt\": $attempt}"
-        others=${line##*\"others_cores\": }
-        others=${others%%[,\}]*}
-        wall=${line#*\"wall_s\": }
-        wall=${wall%%[,\}]*}
-        if ((attempt <= RETRIES)) && awk -v o="$others" -v m="$MAX_OTHERS" -v w="$wall" 'BEGIN {exit !(o > m && o * w > 0.05)}'; then
-            printf '%s\n' "$line" >> "$RUN_DIR/discarded.jsonl"
-            say "$(printf '%-24s rep %d: disturbed (other work used %s cores); retrying when idle' "$label" "$rep" "$others")"
-            local w0=$SECONDS
-            "$PY" "$HERE/lib/measure.py" --wait-idle "$IDLE_WAIT" || say "still busy after ${IDLE_WAIT}s; retrying anyway"
-            WAITED=$((WAITED + SECONDS - w0))
-            continue
-        fi
-        break
-    done
-    printf '%s\n' "$line" >> "$RESULTS"
-    say "$(printf '%-24s rep %d: %s' "$label" "$rep" "$line")"
+    measured_run "$label" "$rep" "$@"
 }
 
 wait_started=$SECONDS

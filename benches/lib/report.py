@@ -32,6 +32,25 @@ def ratio_phrase(a, b, unit=" the time"):
     return f"**{r:.2f}×{unit}** ({r:.1f}× slower)"
 
 
+def run_stats(runs, label, runs_dir):
+    """Median, range, CPU, peak RSS, bytes read and printed of one label's timed runs (None
+    when it has none): the figures every benchmark table shows."""
+    rs = [r for r in runs if r["label"] == label]
+    if not rs:
+        return None
+    walls = [r["wall_s"] for r in rs]
+    mid = sorted(rs, key=lambda r: r["wall_s"])[len(rs) // 2]
+    out_file = os.path.join(runs_dir, "out", f"{label}-1.out")
+    return {
+        "n": len(rs), "median": statistics.median(walls), "min": min(walls), "max": max(walls),
+        "cpu": statistics.median(r["cpu"] for r in rs), "user": mid["user_s"], "sys": mid["sys_s"],
+        "rss": max(r["maxrss_kb"] for r in rs), "exits": sorted({r["exit"] for r in rs}),
+        "rchar": statistics.median(r.get("rchar") or 0 for r in rs),
+        "others": max(r.get("others_cores") or 0 for r in rs),
+        "out": os.path.getsize(out_file) if os.path.exists(out_file) else 0,
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--meta", required=True)

@@ -34,24 +34,7 @@ def main():
     graph = json.load(open(a.graph))
     v = meta["versions"]
 
-    def stats(label):
-        rs = [r for r in runs if r["label"] == label]
-        if not rs:
-            return None
-        walls = [r["wall_s"] for r in rs]
-        mid = sorted(rs, key=lambda r: r["wall_s"])[len(rs) // 2]
-        out_file = os.path.join(a.runs, "out", f"{label}-1.out")
-        return {
-            "n": len(rs), "median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "cpu": statistics.median(r["cpu"] for r in rs), "user": mid["user_s"], "sys": mid["sys_s"],
-            "rss": max(r["maxrss_kb"] for r in rs), "exits": sorted({r["exit"] for r in rs}),
-            "others": max(r.get("others_cores") or 0 for r in rs),
-            "out": os.path.getsize(out_file) if os.path.exists(out_file) else 0,
-        }
-
-    S = {r["label"]: None for r in runs}
-    for label in S:
-        S[label] = stats(label)
+    S = {r["label"]: report.run_stats(runs, r["label"], a.runs) for r in runs}
 
     def med(label):
         return S[label]["median"] if S.get(label) else None
