@@ -1,5 +1,6 @@
 //! The integration tests: one binary (one link step), one module per area, over `fixtures/`
-//! and the shared samples made by the real tools.
+//! (the demo case and `fixtures/samples`, all made by the real tools). Only the conformance
+//! module reads outside the repository, and only when that data is present.
 
 // Helpers: materialising fixture cases, fingerprinting trees, running the CLI.
 mod support;
@@ -21,3 +22,6 @@ mod diff;
 mod trace;
 // Slicing data for bias evidence: group metrics, fairlearn agreement, row origin.
 mod slice;
+// Conformance: keyless Sigstore bundles that cannot be regenerated offline, checked only when
+// ../shared/research/samples/signing is present (otherwise skipped, saying so).
+mod conformance;

@@ -1,7 +1,9 @@
 //! Signatures, attestations and signed reports, over the demo case signed by the real tools
 //! (model-signing with a P-256 key, securesystemslib DSSE with Ed25519, an SSH-signed commit,
-//! an OpenSSL Ed25519 signature over the inference log) and the shared samples. Every negative
-//! case is a mutation of a real file, named by what it breaks.
+//! an OpenSSL Ed25519 signature over the inference log) and `fixtures/samples` (made by
+//! `fixtures/make-samples`). Every negative case is a mutation of a real file, named by what it
+//! breaks. The keyless Sigstore checks are in the conformance module (their bundles cannot be
+//! regenerated offline).
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +12,7 @@ use custody::signing::keys::{KeyOrigin, read_key_file};
 use custody::verify::{Check, Finding, Status};
 use custody::workflow::{self, Investigation};
 
-use crate::support::{GitLayout, Materialised, custody, demo_keys, fixtures, materialise, samples, stderr, stdout, trust_args};
+use crate::support::{GitLayout, Materialised, custody, demo_keys, fixtures, materialise, sample_facts, samples, stderr, stdout, trust_args};
 
 const MODEL_DIR: &str = "serving/fraud-detector";
 const MODEL_SIG: &str = "serving/fraud-detector/model.sig";
@@ -219,7 +221,7 @@ fn payloads_swapped_between_two_envelopes_invalidate_both() {
 #[test]
 fn an_ssh_signature_checked_against_someone_elses_allowed_signers_is_untrusted() {
     let m = materialise(None, GitLayout::BareBeside);
-    // the shared sample's allowed-signers lists a different person's key
+    // the samples' allowed-signers lists a different person's key (dev@example.com's)
     let r = investigate(&m, &[samples().join("signing/allowed_signers")]);
     let commit = r.verification.findings.iter().find(|f| f.check == Check::CommitSignature && f.node.id == format!("commit:{RELEASE_COMMIT}")).unwrap();
     assert_eq!(commit.status, Status::UntrustedKey, "{}", commit.detail);
@@ -357,22 +359,31 @@ fn a_key_file_that_is_not_a_key_is_exit_2_naming_it() {
     assert!(!case.exists(), "a refused key file left a case behind");
 }
 
-// ---- key formats and ids against the shared samples (made by the real tools) -----------------
+// ---- key formats and ids against fixtures/samples (made by the real tools) --------------------
+
+/// A sample's JSON file.
+fn sample_json(rel: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(samples().join(rel)).unwrap()).unwrap()
+}
+
+/// The first key of a key file, as supplied by the investigator.
+fn key_in(text: &str) -> custody::signing::keys::KnownKey {
+    read_key_file(text, &KeyOrigin::Supplied { file: "k".into() }).unwrap().remove(0)
+}
 
 #[test]
 fn key_ids_are_computed_as_the_tools_compute_them() {
-    // model-signing's hint: SHA-256 of the PEM file (signing.md, checked with model_signing 1.1.1)
-    let pem = std::fs::read_to_string(samples().join("signing/ec_p256.pub")).unwrap();
-    let k = &read_key_file(&pem, &KeyOrigin::Supplied { file: "ec_p256.pub".into() }).unwrap()[0];
-    assert!(k.key.is_named_by("c13a21e0e313c7c55257d17d915705351d1fc6dcda4e805c246f2bd4523e1cd2"));
-    // securesystemslib: the key id of the documented Ed25519 key
-    let json = r#"{"keytype":"ed25519","scheme":"ed25519","keyval":{"public":"b19f1f813685aebf9e0fbd7c1d5b2b42b67c981d7ffddb77b348d051b4978c82"}}"#;
-    let k = &read_key_file(json, &KeyOrigin::Supplied { file: "k.json".into() }).unwrap()[0];
-    assert_eq!(k.key.securesystemslib_keyid(), "ba30d29b11728987429a873a9739174ec1e0d58f2efac5a46d13ea3b9c729991");
-    // the fixture key file written by securesystemslib states its own key id
-    let fixture: serde_json::Value = serde_json::from_slice(&std::fs::read(fixtures().join("keys/provenance-ed25519.intoto.json")).unwrap()).unwrap();
-    let k = &read_key_file(&fixture.to_string(), &KeyOrigin::Supplied { file: "f".into() }).unwrap()[0];
-    assert_eq!(k.key.securesystemslib_keyid(), fixture["keyid"].as_str().unwrap());
+    // model-signing's hint: SHA-256 of the PEM file, as model_signing 1.1.1 wrote it in its bundle
+    let hint = sample_json("signing/tiny_model.sig")["verificationMaterial"]["publicKey"]["hint"].as_str().unwrap().to_string();
+    assert_eq!(hint, sample_facts()["signing"]["model_signing_hint"].as_str().unwrap());
+    let k = key_in(&std::fs::read_to_string(samples().join("keys/ec_p256.pub")).unwrap());
+    assert!(k.key.is_named_by(&hint));
+    assert!(!key_in(&std::fs::read_to_string(fixtures().join("keys/release-p256.pub")).unwrap()).key.is_named_by(&hint), "another P-256 key");
+    // key files written by securesystemslib state their own key id (the samples' and the demo's)
+    for file in [samples().join("keys/ed25519.sslib.json"), fixtures().join("keys/provenance-ed25519.intoto.json")] {
+        let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(key_in(&written.to_string()).key.securesystemslib_keyid(), written["keyid"].as_str().unwrap(), "{}", file.display());
+    }
     // SSH allowed-signers with principals
     let signers = std::fs::read_to_string(fixtures().join("keys/allowed_signers")).unwrap();
     let k = &read_key_file(&signers, &KeyOrigin::Supplied { file: "a".into() }).unwrap()[0];
@@ -383,51 +394,24 @@ fn key_ids_are_computed_as_the_tools_compute_them() {
 fn the_sample_dsse_envelope_and_model_bundle_verify_and_fail_when_mutated() {
     use custody::signing::bundle::{Bundle, Content};
     use custody::signing::dsse::Envelope;
-    // securesystemslib Ed25519 envelope with its documented key
-    let json = r#"{"keytype":"ed25519","scheme":"ed25519","keyval":{"public":"b19f1f813685aebf9e0fbd7c1d5b2b42b67c981d7ffddb77b348d051b4978c82"}}"#;
-    let k = read_key_file(json, &KeyOrigin::Supplied { file: "k.json".into() }).unwrap().remove(0);
-    let env: serde_json::Value = serde_json::from_slice(&std::fs::read(samples().join("signing/intoto_ed25519.dsse.json")).unwrap()).unwrap();
+    // securesystemslib Ed25519 envelope with its key (as securesystemslib wrote the key file)
+    let k = key_in(&std::fs::read_to_string(samples().join("keys/ed25519.sslib.json")).unwrap());
+    let env = sample_json("signing/intoto_ed25519.dsse.json");
+    assert_eq!(env["signatures"][0]["keyid"], sample_facts()["signing"]["securesystemslib_keyid"]);
     let e = Envelope::from_json(&env).unwrap();
     assert!(k.key.verify(&e.pae(), &e.signatures[0].sig), "the real envelope verifies");
     let mut tampered = e.clone();
     tampered.payload[20] ^= 1;
     assert!(!k.key.verify(&tampered.pae(), &tampered.signatures[0].sig), "a changed payload does not");
     // model-signing bundle over tiny_model, P-256 DER signature
-    let pem = std::fs::read_to_string(samples().join("signing/ec_p256.pub")).unwrap();
-    let k = read_key_file(&pem, &KeyOrigin::Supplied { file: "ec".into() }).unwrap().remove(0);
-    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(samples().join("signing/tiny_model.sig")).unwrap()).unwrap();
-    let Content::Dsse(env) = Bundle::from_json(&b).unwrap().content else { panic!("a DSSE bundle") };
+    let k = key_in(&std::fs::read_to_string(samples().join("keys/ec_p256.pub")).unwrap());
+    let Content::Dsse(env) = Bundle::from_json(&sample_json("signing/tiny_model.sig")).unwrap().content else { panic!("a DSSE bundle") };
     assert!(k.key.verify(&env.pae(), &env.signatures[0].sig));
     assert_eq!(env.pae(), std::fs::read(samples().join("signing/pae.bin")).unwrap(), "PAE bytes as openssl verified them");
     let mut sig = env.signatures[0].sig.clone();
     let n = sig.len() - 1;
     sig[n] ^= 1;
     assert!(!k.key.verify(&env.pae(), &sig));
-}
-
-#[test]
-fn the_keyless_sample_bundles_inclusion_proof_checks_and_a_flipped_hash_does_not() {
-    use custody::signing::b64::decode;
-    use custody::signing::keyless::{certificate_identity, leaf_hash, parse_checkpoint, verify_inclusion};
-    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(samples().join("signing/kl_bundle.json")).unwrap()).unwrap();
-    let entry = &b["verificationMaterial"]["tlogEntries"][0];
-    let proof = &entry["inclusionProof"];
-    let leaf = leaf_hash(&decode(entry["canonicalizedBody"].as_str().unwrap()).unwrap());
-    let path: Vec<Vec<u8>> = proof["hashes"].as_array().unwrap().iter().map(|h| decode(h.as_str().unwrap()).unwrap()).collect();
-    let root = decode(proof["rootHash"].as_str().unwrap()).unwrap();
-    let index: u64 = proof["logIndex"].as_str().unwrap().parse().unwrap();
-    let size: u64 = proof["treeSize"].as_str().unwrap().parse().unwrap();
-    assert!(verify_inclusion(index, size, &leaf, &path, &root));
-    let mut bad = path.clone();
-    bad[0][0] ^= 1;
-    assert!(!verify_inclusion(index, size, &leaf, &bad, &root), "a flipped proof hash");
-    assert!(!verify_inclusion(index + 1, size, &leaf, &path, &root), "the wrong leaf index");
-    let cp = parse_checkpoint(proof["checkpoint"]["envelope"].as_str().unwrap()).unwrap();
-    assert_eq!(cp.root, root, "the checkpoint commits to the proof's root");
-    assert_eq!(cp.size, size);
-    let cert = decode(b["verificationMaterial"]["certificate"]["rawBytes"].as_str().unwrap()).unwrap();
-    let who = certificate_identity(&cert).unwrap();
-    assert!(who.contains("william@yossarian.net") && who.contains("https://github.com/login/oauth"), "{who}");
 }
 
 // ---- signed evidence reports -------------------------------------------------------------------
@@ -549,93 +533,6 @@ fn a_report_is_never_written_over_an_existing_one() {
     let out = custody(&["report", case.to_str().unwrap(), "--out", r.dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
-}
-
-// ---- keyless Sigstore bundles against the trusted roots sigstore-python ships ---------------
-
-/// An evidence folder with the shared keyless samples, each beside its artifact as
-/// `NAME.sigstore.json`: `a.txt` (public-good, no signed time), `b.txt` (staging Rekor v2, an
-/// RFC 3161 timestamp), `c.txt.sigstore.json` (staging v0.1 bundle with a signed entry
-/// timestamp; its artifact is not in the samples, so its stated digest is checked).
-fn keyless_evidence(mutate: impl FnOnce(&Path)) -> (tempfile::TempDir, Investigation) {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = dir.path().join("ev");
-    std::fs::create_dir(&ev).unwrap();
-    let s = samples().join("signing");
-    for (from, to) in [("kl_bundle.txt", "a.txt"), ("kl_bundle.json", "a.txt.sigstore.json"), ("v2_bundle.txt", "b.txt"), ("v2_bundle.json", "b.txt.sigstore.json"), ("v01_bundle.json", "c.txt.sigstore.json")] {
-        std::fs::copy(s.join(from), ev.join(to)).unwrap();
-    }
-    mutate(&ev);
-    let roots = ["public-good", "staging"].map(|r| fixtures().join(format!("keys/sigstore/{r}.trusted_root.json")));
-    let r = workflow::investigate_with_keys(&ev, Some(&dir.path().join("c.custody")), &roots, &Silent).unwrap();
-    (dir, r)
-}
-
-fn keyless_status(r: &Investigation, file: &str) -> (Status, String) {
-    let f = r.verification.findings.iter().find(|f| f.check == Check::Signature && f.path.as_deref() == Some(file)).unwrap_or_else(|| panic!("no signature finding for {file}"));
-    (f.status, f.detail.clone())
-}
-
-#[test]
-fn keyless_bundles_are_verified_against_a_supplied_trusted_root() {
-    let (_d, r) = keyless_evidence(|_| {});
-    // every check passes (chain, signed time, signature over the stated digest, log entry,
-    // inclusion proof, signed checkpoint), but the artifact itself is not in the samples, and a
-    // stated digest is not proof of the bytes: unverifiable, with what did verify
-    let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
-    assert_eq!(st, Status::Unverifiable, "{detail}");
-    for part in ["a@tny.town", "https://fulcio.sigstage.dev", "index 7390977", "signed checkpoint verified", "not in the evidence"] {
-        assert!(detail.contains(part), "{part}: {detail}");
-    }
-    // the conformance case: no source of signed time, so a client must reject it
-    let (st, detail) = keyless_status(&r, "a.txt.sigstore.json");
-    assert_eq!(st, Status::SignatureInvalid, "{detail}");
-    assert!(detail.contains("william@yossarian.net") && detail.contains("no signed time"), "{detail}");
-    // Rekor v2 with an RFC 3161 timestamp: Custody's limit, reported as such
-    let (st, detail) = keyless_status(&r, "b.txt.sigstore.json");
-    assert_eq!(st, Status::Unverifiable, "{detail}");
-    assert!(detail.contains("RFC 3161"), "{detail}");
-}
-
-fn edit_bundle(ev: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) {
-    let p = ev.join(name);
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-    edit(&mut v);
-    std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
-}
-
-fn flip_b64(v: &mut serde_json::Value) {
-    let mut raw = custody::signing::b64::decode(v.as_str().unwrap()).unwrap();
-    let at = raw.len() / 2;
-    raw[at] ^= 0x01;
-    *v = custody::signing::b64::encode_std(&raw).into();
-}
-
-#[test]
-fn a_keyless_bundle_with_a_flipped_timestamp_proof_or_signature_is_invalid() {
-    let cases: [(&str, fn(&mut serde_json::Value), &str); 3] = [
-        ("signed entry timestamp", |v| flip_b64(&mut v["verificationMaterial"]["tlogEntries"][0]["inclusionPromise"]["signedEntryTimestamp"]), "signed entry timestamp"),
-        ("inclusion proof hash", |v| flip_b64(&mut v["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["hashes"][0]), "inclusion proof"),
-        ("artifact signature", |v| flip_b64(&mut v["messageSignature"]["signature"]), "does not verify"),
-    ];
-    for (what, edit, expect) in cases {
-        let (_d, r) = keyless_evidence(|ev| edit_bundle(ev, "c.txt.sigstore.json", edit));
-        let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
-        assert_eq!(st, Status::SignatureInvalid, "{what}: {detail}");
-        assert!(detail.contains(expect), "{what}: {detail}");
-    }
-}
-
-#[test]
-fn without_a_trusted_root_a_keyless_bundle_is_unverifiable_with_its_identity() {
-    let dir = tempfile::tempdir().unwrap();
-    let ev = dir.path().join("ev");
-    std::fs::create_dir(&ev).unwrap();
-    std::fs::copy(samples().join("signing/v01_bundle.json"), ev.join("c.txt.sigstore.json")).unwrap();
-    let r = workflow::investigate_with_keys(&ev, Some(&dir.path().join("c.custody")), &[], &Silent).unwrap();
-    let (st, detail) = keyless_status(&r, "c.txt.sigstore.json");
-    assert_eq!(st, Status::Unverifiable);
-    assert!(detail.contains("a@tny.town") && detail.contains("trusted_root.json"), "{detail}");
 }
 
 // ---- sharded model-signing manifests (fixtures/signing, signed through the library's API) ----

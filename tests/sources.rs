@@ -1,5 +1,6 @@
-//! The format readers against real files written by the real tools (the shared samples: MLflow
-//! 2.22.5 and 3.17.2 SQLite stores, a DVC 3.67 project's lock, `.dvc` files and cache).
+//! The format readers against real files written by the real tools (`fixtures/samples`, made by
+//! `fixtures/make-samples`: MLflow 2.22.5 and 3.17.2 SQLite stores, a DVC 3.67.1 project's lock,
+//! `.dvc` files, work tree and cache).
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use custody::sources::dvc::{self, HashKind, Location};
 use custody::sources::mlflow::{Generation, ModelSource, TrackingStore};
 use rusqlite::Connection;
 
-use crate::support::samples;
+use crate::support::{sample_facts, samples};
 
 /// Reads the same facts straight from SQL, as the oracle for the parser.
 fn sql_pairs(db: &std::path::Path, sql: &str) -> Vec<(String, String)> {
@@ -67,6 +68,19 @@ fn mlflow_2_and_3_stores_read_into_the_same_checked_model() {
         }
         let aliases = sql_pairs(&path, "SELECT name || '@' || alias, CAST(version AS TEXT) FROM registered_model_aliases");
         assert_eq!(aliases.len(), store.aliases.len());
+
+        // What make-samples recorded: each run trained at its own commit of the sample repo.
+        let facts = &sample_facts()[file];
+        assert_eq!(store.schema_revision.as_deref(), facts["schema_revision"].as_str());
+        let runs = facts["runs"].as_array().unwrap();
+        assert!(runs.len() >= 2, "{file}: the sample has several runs");
+        for f in runs {
+            let run = store.run(f["run_id"].as_str().unwrap()).unwrap();
+            assert_eq!(run.git_commit(), f["git_commit"].as_str(), "{file}");
+            assert_eq!(run.params.get("lr").map(String::as_str), f["params"]["lr"].as_str(), "{file}");
+        }
+        assert_eq!(store.model_versions.len(), facts["model_versions"].as_array().unwrap().len());
+        assert_eq!(store.aliases.len(), facts["aliases"].as_object().unwrap().len());
         assert_eq!(std::fs::read(&path).unwrap(), before, "{file} was modified by reading it");
     }
 }
@@ -89,13 +103,16 @@ fn dvc_lock_dvc_files_and_cache_agree_with_dvc() {
     let lock = dvc::parse_lock(&lock_bytes, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &BTreeMap::new()).unwrap();
     let train = &lock.stages[0];
     assert_eq!(train.name, "train");
-    assert_eq!(train.params["params.yaml"]["lr"], serde_json::json!(0.1));
+    // the lock's params are params.yaml's, as DVC read them
+    let params: serde_json::Value = serde_norway::from_slice(&std::fs::read(dir.join("params.yaml")).unwrap()).unwrap();
+    assert_eq!(train.params["params.yaml"]["lr"], params["lr"]);
     let dir_dep = train.deps.iter().find(|d| d.digest.as_ref().is_some_and(|g| g.is_dir)).unwrap();
     assert_eq!(dir_dep.location, Location::Local(RelPath::new("data/dir").unwrap()));
-    assert_eq!(dir_dep.nfiles, Some(3));
+    let nfiles = walkdir::WalkDir::new(dir.join("data/dir")).into_iter().filter(|e| e.as_ref().unwrap().file_type().is_file()).count();
+    assert_eq!(dir_dep.nfiles, Some(nfiles as u64));
 
     // Every cached object DVC wrote re-hashes to its name, and the `.dir` manifest too.
-    let cache = dir.join("cache");
+    let cache = dir.join(".dvc/cache");
     let mut checked = 0;
     for name in ["crlf.csv.dvc", "dir.dvc", "tool.sh.dvc"] {
         let file = dvc::parse_dvc_file(&std::fs::read(dir.join(name)).unwrap(), &RelPath::new(name).unwrap(), name).unwrap();
@@ -105,6 +122,12 @@ fn dvc_lock_dvc_files_and_cache_agree_with_dvc() {
             let object = cache.join(d.cache_path());
             let bytes = std::fs::read(&object).unwrap();
             assert_eq!(custody::hashing::md5_hex(&bytes), d.hex, "{}", object.display());
+            // the `.dvc` file as make-samples read it, and (a file) the work tree's bytes
+            let added = name.strip_suffix(".dvc").unwrap();
+            assert_eq!(sample_facts()["dvc"]["dvc_file_md5"][added], d.value().as_str(), "{name}");
+            if !d.is_dir {
+                assert_eq!(custody::hashing::md5_hex(&std::fs::read(dir.join(added)).unwrap()), d.hex, "{added}");
+            }
             if d.is_dir {
                 let entries = dvc::parse_manifest(&bytes, "manifest").unwrap();
                 assert_eq!(entries.len() as u64, out.nfiles.unwrap());

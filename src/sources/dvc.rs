@@ -506,7 +506,8 @@ mod tests {
 
     #[test]
     fn manifest_json_matches_dvc_bytes() {
-        // The shared DVC sample's manifest is 200 bytes with md5 808fd139b143ec14355f9ede6b204078.
+        // The DVC sample's manifest (fixtures/samples/formats/dvc, made by DVC 3.67.1) is 200
+        // bytes with md5 808fd139b143ec14355f9ede6b204078.
         let entries = vec![
             ManifestEntry { relpath: "x.txt".into(), md5: "b1946ac92492d2347c6235b4d2611184".into() },
             ManifestEntry { relpath: "run.sh".into(), md5: "46bbbe8aa98cc0714426e948474eaaf4".into() },
