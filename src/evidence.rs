@@ -15,6 +15,36 @@ use std::sync::Mutex;
 
 use crate::progress::{Phase, Progress};
 
+/// Opens an evidence file for reading without following a link in its last component and
+/// without blocking on a FIFO or a device: a file that is not a regular file is refused with
+/// an error that says what it is.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC).open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "a symbolic link, not followed")
+        } else {
+            e
+        }
+    })?;
+    let ft = file.metadata()?.file_type();
+    if !ft.is_file() {
+        let what = if ft.is_dir() {
+            "a folder"
+        } else if ft.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if ft.is_socket() {
+            "a socket"
+        } else if ft.is_block_device() || ft.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{what}, not read")));
+    }
+    Ok(file)
+}
+
 /// A '/'-separated path relative to an evidence root that cannot escape it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]

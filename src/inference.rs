@@ -334,6 +334,21 @@ pub struct LoggedPrediction {
     pub fields: Map<String, Value>,
 }
 
+/// One model identity an inference log records, with how many of its records name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedModel {
+    pub log: String,
+    /// The first record that names it (`line 17`).
+    pub first_record: String,
+    pub records: usize,
+    pub model_uri: Option<String>,
+    pub model_name: Option<String>,
+    pub model_version: Option<String>,
+    /// The logged SHA-256 of the model file that served.
+    pub model_digest: Option<String>,
+    pub run_id: Option<String>,
+}
+
 /// Flattens a JSON object: nested objects become dotted names; a string that holds a JSON
 /// object (Databricks' `request`, SageMaker's `data`) is parsed and flattened too; arrays of
 /// one object (`dataframe_records: [{…}]`, `predictions: [0.93]`) are unwrapped; other arrays
@@ -607,6 +622,33 @@ impl InferenceLog {
             inputs,
             fields,
         }
+    }
+
+    /// What the log says about the models that served it: one entry per distinct (model URI,
+    /// name, version, digest, run) with how many records say it and the first of them. One
+    /// streaming pass over a JSON-lines log; CSV and Parquet copies are not read here.
+    pub fn served_models(&self) -> Result<Vec<ServedModel>, InferenceError> {
+        let mut by_claim: BTreeMap<[Option<String>; 5], ServedModel> = BTreeMap::new();
+        if self.format != LogFormat::JsonLines {
+            return Ok(Vec::new());
+        }
+        let column = |role: Role| self.fields.get(role).map(str::to_string);
+        let roles = [Role::ModelUri, Role::ModelName, Role::ModelVersion, Role::ModelDigest, Role::RunId].map(column);
+        scan_lines(&self.local, &self.rel, b"", |i, line| {
+            let Ok(record) = serde_json::from_slice::<Map<String, Value>>(line) else { return Ok(true) };
+            let flat = flatten(&record);
+            let key = roles.clone().map(|c| c.and_then(|c| flat.get(&c).and_then(value_text)));
+            if key.iter().all(Option::is_none) {
+                return Ok(true);
+            }
+            let entry = by_claim.entry(key.clone()).or_insert_with(|| {
+                let [uri, name, version, digest, run_id] = key;
+                ServedModel { log: self.rel.clone(), first_record: format!("line {}", i + 1), records: 0, model_uri: uri, model_name: name, model_version: version, model_digest: digest, run_id }
+            });
+            entry.records += 1;
+            Ok(true)
+        })?;
+        Ok(by_claim.into_values().collect())
     }
 
     /// Every record whose prediction id is `id` (a log may hold one id twice: the caller

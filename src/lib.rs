@@ -38,6 +38,7 @@ pub mod session;
 pub mod signing;
 pub mod slice;
 pub mod tables;
+pub mod text;
 pub mod trace;
 pub mod sources;
 pub mod verify;

@@ -58,6 +58,9 @@ pub trait Progress: Sync {
     fn start(&self, _phase: Phase, _total: u64) {}
     /// `units` more units of the current phase are done.
     fn advance(&self, _units: u64) {}
+    /// The current phase is now working on `what` (a source or a file, root-relative): for a
+    /// status line, and for the CLI to say where it was if something goes wrong.
+    fn item(&self, _what: &str) {}
     /// The current phase is finished.
     fn finish(&self) {}
     /// Whether the user asked to stop; long loops poll this and stop with

@@ -641,7 +641,7 @@ fn is_code(path: &str) -> bool {
 }
 
 fn short(s: &str) -> &str {
-    &s[..s.len().min(12)]
+    crate::text::head(s, 12)
 }
 
 fn value_text(v: &Value) -> String {

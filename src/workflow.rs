@@ -99,6 +99,13 @@ pub struct Verification {
     pub edges: usize,
     /// The case log's chain check, run after recording this verification.
     pub log: LogCheck,
+    /// What Custody made of every evidence file: read, checked, or not interpreted.
+    pub coverage: verify::coverage::Coverage,
+    /// The findings that are not successes, grouped by class and kind (indexes into
+    /// `findings`).
+    pub groups: Vec<verify::verdict::FindingGroup>,
+    /// One sentence on what the evidence shows.
+    pub verdict: String,
 }
 
 impl Verification {
@@ -235,20 +242,25 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
         return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case holds no evidence yet; add some with `custody add`".into() });
     }
     let trusted = case.trusted_keys()?;
+    let mut coverage = verify::coverage::Coverage::default();
     for root in &roots {
         let sources = case.sources(root.id)?;
         let register = case.register(root.id)?;
-        let (root_lineage, root_findings) = verify_root(root, &sources, &register, &trusted, progress, cache.entry(root.path.clone()).or_default())?;
+        let (root_lineage, root_findings, root_coverage) = verify_root(root, &sources, &register, &trusted, progress, cache.entry(root.path.clone()).or_default())?;
         lineage.absorb(root_lineage);
         findings.extend(root_findings);
+        coverage.absorb(root_coverage);
     }
-    findings.sort_by(|a, b| b.status.severity().cmp(&a.status.severity()).then_with(|| a.node.id.cmp(&b.node.id)).then_with(|| a.check.cmp(&b.check)).then_with(|| a.path.cmp(&b.path)));
+    findings.sort_by(|a, b| a.status.class().cmp(&b.status.class()).then_with(|| b.status.severity().cmp(&a.status.severity())).then_with(|| a.node.id.cmp(&b.node.id)).then_with(|| a.check.cmp(&b.check)).then_with(|| a.path.cmp(&b.path)));
     lineage.apply_statuses(&findings);
     progress.start(Phase::Store, 0);
     case.record_verification(&lineage, &findings, &started)?;
     progress.finish();
     let log = case.check_log()?;
-    Ok(Verification { summary: Summary::of(&findings), nodes: lineage.node_count(), edges: lineage.edge_count(), findings, log })
+    let summary = Summary::of(&findings);
+    let verdict = verify::verdict::sentence(&summary, log.intact, coverage.unread_formats().count());
+    let groups = verify::verdict::group(&findings);
+    Ok(Verification { summary, nodes: lineage.node_count(), edges: lineage.edge_count(), findings, log, coverage, groups, verdict })
 }
 
 fn verify_root(
@@ -258,7 +270,7 @@ fn verify_root(
     trusted: &KeyRing,
     progress: &dyn Progress,
     known: &mut HashMap<RelPath, Digests>,
-) -> Result<(Lineage, Vec<Finding>), Error> {
+) -> Result<(Lineage, Vec<Finding>, verify::coverage::Coverage), Error> {
     let root = acquired.path.as_path();
     if !root.is_dir() {
         return Err(Error::Usage { path: root.to_path_buf(), problem: "evidence folder recorded in the case is no longer there".into() });
@@ -301,8 +313,28 @@ fn verify_root(
     findings.extend(checks::check_datasets(&ev, &lineage));
     findings.extend(check_register(&acquired.label, root, &ev, register, &table));
     findings.extend(verify::signatures::check(&ev, trusted, &table, &mut lineage));
+    findings.extend(verify::served::check(&ev, &lineage, &table));
     progress.finish();
-    Ok((lineage, findings))
+    let coverage = verify::coverage::account(&ev, &links, &checked_files(&plan, &findings));
+    Ok((lineage, findings, coverage))
+}
+
+/// The files whose bytes a check compared with a claim: planned file claims, the files of
+/// directory outputs, and every file a finding (other than the register's) was about.
+fn checked_files(plan: &Plan, findings: &[Finding]) -> std::collections::HashSet<RelPath> {
+    let mut out: std::collections::HashSet<RelPath> = plan.claims.iter().map(|c| c.path.clone()).collect();
+    for d in &plan.dirs {
+        out.extend(d.files.iter().map(|f| d.dir.join_rel(f)));
+    }
+    for f in findings {
+        if matches!(f.check, Check::EvidenceRegister | Check::EvidenceFile) || f.status == Status::Missing {
+            continue;
+        }
+        if let Some(p) = f.path.as_deref().and_then(|p| RelPath::new(p).ok()) {
+            out.insert(p);
+        }
+    }
+    out
 }
 
 /// Every evidence file must still have the SHA-256 it had when acquired.

@@ -85,3 +85,29 @@ fn the_case_file_may_not_live_inside_the_evidence() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!inside.exists());
 }
+
+#[test]
+fn an_unexpected_panic_exits_2_saying_what_custody_was_doing() {
+    // a debug build panics on purpose when asked to (the hook is what is tested)
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_custody")).args(["case", "new", "/nonexistent/x.custody"]).env("CUSTODY_PANIC_FOR_TEST", "1").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("internal error while starting") && err.contains("deliberate panic") && err.contains("evidence was only read"), "{err}");
+    assert!(!err.contains("RUST_BACKTRACE"), "the hook replaces Rust's own message: {err}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_human_output_quietly() {
+    let m = materialise(None, GitLayout::BareBeside);
+    let case = m.dir.path().join("c.custody");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_custody"))
+        .args(["investigate", m.root.to_str().unwrap(), "--case", case.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, as `| head -0` does
+    let out = child.wait_with_output().unwrap();
+    assert!(matches!(out.status.code(), Some(0) | Some(1)), "{:?}: {}", out.status, stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

@@ -41,9 +41,18 @@ fn the_clean_case_verifies_in_place_and_is_not_modified() {
         assert!(kinds.contains(k), "source kind {k} not discovered: {kinds:?}");
     }
     let verified = |check: Check| r.verification.findings.iter().filter(|f| f.check == check && f.status == Status::Verified).count();
-    for check in [Check::DvcWorkspace, Check::DvcCache, Check::DvcGitDependency, Check::GitObjects, Check::RunCommit, Check::RunParams, Check::ModelVersionSource, Check::AliasTarget, Check::ArtifactLocation, Check::ModelMetadata] {
+    for check in [Check::DvcWorkspace, Check::DvcCache, Check::DvcGitDependency, Check::GitObjects, Check::RunCommit, Check::RunParams, Check::ModelVersionSource, Check::AliasTarget, Check::ArtifactLocation, Check::ModelMetadata, Check::ServedModel] {
         assert!(verified(check) > 0, "no verified finding from {check:?}");
     }
+    // coverage: every file is accounted for, and nothing in a format Custody recognises goes
+    // unread in the demo (its prose is the only thing not interpreted)
+    let c = &r.verification.coverage;
+    assert_eq!(c.files, c.read + c.checked + c.not_interpreted, "{c:#?}");
+    assert!(c.read > 0 && c.checked > 0, "{c:#?}");
+    assert_eq!(c.unread_formats().count(), 0, "{c:#?}");
+    let kinds: Vec<_> = c.groups.iter().map(|g| g.kind).collect();
+    assert!(kinds.iter().all(|k| *k == custody::verify::coverage::UnreadKind::Document), "only prose is not interpreted: {c:#?}");
+    assert!(r.verification.verdict.starts_with("Clean"), "{}", r.verification.verdict);
 }
 
 #[test]
@@ -168,6 +177,15 @@ fn an_edited_model_version_source_conflicts_with_its_run() {
     let node = format!("model-version:{}/{}", what["name"].as_str().unwrap(), what["version"]);
     let hit = r.verification.findings.iter().find(|f| f.status == Status::Conflict && f.node.id == node && f.check == Check::ModelVersionSource);
     assert!(hit.is_some(), "no conflict on {node}:\n{}", describe(&failures(&r)));
+    // the inference log witnesses the bytes that served as version 3: the case verdict, not
+    // only a trace, says the version's model is not the one that served
+    let expect = &m.truth.as_ref().unwrap()["expect"][1];
+    let served: Vec<&Finding> = r.verification.findings.iter().filter(|f| f.check == Check::ServedModel).collect();
+    let v3 = served.iter().find(|f| f.node.id == node).unwrap_or_else(|| panic!("no served-model finding on {node}: {served:#?}"));
+    assert_eq!(v3.status, Status::Mismatch, "{v3:#?}");
+    assert!(v3.detail.contains("2558 records") && v3.detail.contains(expect["detail"].as_str().unwrap().split("sha256 ").nth(1).unwrap().split(';').next().unwrap()), "{}", v3.detail);
+    let v2 = served.iter().find(|f| f.node.id == "model-version:fraud-detector/2").unwrap_or_else(|| panic!("no served-model finding on version 2: {served:#?}"));
+    assert_eq!(v2.status, Status::Verified, "the staging canary's records still match version 2: {v2:#?}");
 }
 
 #[test]
@@ -180,8 +198,8 @@ fn a_run_commit_missing_from_the_repository_is_missing() {
         .verification
         .findings
         .iter()
-        .find(|f| f.status == Status::Missing && f.check == Check::RunCommit && f.node.id == format!("run:{run}"))
-        .unwrap_or_else(|| panic!("no missing commit on run {run}:\n{}", describe(&failures(&r))));
+        .find(|f| f.status == Status::Missing && f.check == Check::RunCommit && f.node.id == format!("commit:{}", what["new"].as_str().unwrap()) && f.detail.contains(run))
+        .unwrap_or_else(|| panic!("no missing commit recorded by run {run}:\n{}", describe(&failures(&r))));
     assert_eq!(hit.expected.as_deref(), what["new"].as_str());
 }
 

@@ -22,6 +22,9 @@ mod diff;
 mod trace;
 // Slicing data for bias evidence: group metrics, fairlearn agreement, row origin.
 mod slice;
+// The scenario corpus: clean cases verify clean, every tampered variant is caught where its
+// truth.json says.
+mod corpus;
 // Conformance: keyless Sigstore bundles that cannot be regenerated offline, checked only when
 // ../shared/research/samples/signing is present (otherwise skipped, saying so).
 mod conformance;

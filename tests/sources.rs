@@ -2,7 +2,6 @@
 //! `fixtures/make-samples`: MLflow 2.22.5 and 3.17.2 SQLite stores, a DVC 3.67.1 project's lock,
 //! `.dvc` files, work tree and cache).
 
-use std::collections::BTreeMap;
 
 use custody::evidence::RelPath;
 use custody::sources::dvc::{self, HashKind, Location};
@@ -100,7 +99,7 @@ fn a_truncated_mlflow_store_is_a_named_error() {
 fn dvc_lock_dvc_files_and_cache_agree_with_dvc() {
     let dir = samples().join("formats/dvc");
     let lock_bytes = std::fs::read(dir.join("dvc.lock")).unwrap();
-    let lock = dvc::parse_lock(&lock_bytes, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &BTreeMap::new()).unwrap();
+    let lock = dvc::parse_lock(&lock_bytes, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &dvc::StageSpecs::default()).unwrap();
     let train = &lock.stages[0];
     assert_eq!(train.name, "train");
     // the lock's params are params.yaml's, as DVC read them
@@ -154,7 +153,7 @@ fn file_is_exec(dir: &std::path::Path) -> bool {
 fn a_legacy_lock_entry_is_md5_dos2unix() {
     // The same CRLF entry written by DVC 2 (no `hash:` key) is the legacy digest.
     let lock = b"schema: '2.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - path: data/crlf.csv\n      md5: b202f333fba4fd38d4b8e5e693077aab\n      size: 10\n";
-    let parsed = dvc::parse_lock(lock, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &BTreeMap::new()).unwrap();
+    let parsed = dvc::parse_lock(lock, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &dvc::StageSpecs::default()).unwrap();
     let d = parsed.stages[0].outs[0].digest.as_ref().unwrap();
     assert_eq!(d.kind, HashKind::Md5Dos2unix);
     assert_eq!(d.cache_path(), "b2/02f333fba4fd38d4b8e5e693077aab");

@@ -211,6 +211,28 @@ fn a_model_digest_that_matches_no_known_artifact_is_a_failing_link_not_a_crash()
 }
 
 #[test]
+fn a_model_digest_with_a_non_ascii_character_is_a_finding_not_a_panic() {
+    // breaks: the artifact link (a multi-byte character where the short form of the digest is cut)
+    let (_m, case) = with_edited_log(|i, r| {
+        if i == 4 {
+            let d = r["model_sha256"].as_str().unwrap().to_string();
+            r.insert("model_sha256".into(), Value::String(format!("{}é{}", &d[..11], &d[12..])));
+        }
+    });
+    let out = custody(&["trace", case.to_str().unwrap(), "pred-000005"]);
+    assert_eq!(out.status.code(), Some(1), "a failing link, not a panic: {}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let t = trace(&case, "pred-000005");
+    assert!(t.verification.iter().any(|c| c.link == "artifact" && c.status.is_failure()), "{:#?}", t.verification);
+    // the case verdict names the digest too: a model no file in the evidence matches
+    let v = custody(&["verify", case.to_str().unwrap(), "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&v)).unwrap();
+    let served: Vec<&Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["check"] == "served-model" && f["expected"].as_str().is_some_and(|e| e.contains('é'))).collect();
+    assert_eq!(served.len(), 1, "{served:#?}");
+    assert_eq!(served[0]["status"], "mismatch", "{:#?}", served[0]);
+}
+
+#[test]
 fn a_logged_version_that_contradicts_the_logged_digest_is_a_conflict() {
     // breaks: the model link (a production decision relabelled as served by version 2)
     let records = log_records(&demo_case());

@@ -783,7 +783,7 @@ fn describe_param(c: &ParamChange) -> String {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(8)]
+    crate::text::head(sha, 8)
 }
 
 fn has_content_identity(kind: NodeKind) -> bool {

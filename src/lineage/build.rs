@@ -74,7 +74,7 @@ pub mod id {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(8)]
+    crate::text::head(sha, 8)
 }
 
 /// Builds the graph of one evidence folder.
@@ -323,7 +323,16 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
         }
         g.add(node);
         if let Some(c) = run.git_commit() {
-            g.link(&rid, Relation::Used, &id::commit(c), Some("code"));
+            let cid = id::commit(c);
+            // a commit the run records but no repository holds: a node of its own, so the
+            // gap shows in the graph where the code should be
+            if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+                match ev.git.iter().find_map(|repo| repo.find_commit_anywhere(c)) {
+                    Some(found) => g.add(Node::new(&cid, NodeKind::Commit, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary)).attr("sha", found.sha.as_str())),
+                    None => g.add(Node::new(&cid, NodeKind::Commit, format!("{} (not in the evidence)", short(c))).attr("sha", c.to_ascii_lowercase()).attr("absent", true)),
+                };
+            }
+            g.link(&rid, Relation::Used, &cid, Some("code"));
         }
         if let Some(user) = &run.user {
             let who = id::agent(user);
@@ -410,6 +419,11 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
         }
         if let Some(run) = &v.run_id {
             n = n.claim("run_id", run.as_str(), witness.clone());
+        }
+        if v.is_deleted() {
+            // the row of a deleted version: its source and run are redacted, nothing to link
+            g.add(n.attr("deleted", true));
+            continue;
         }
         g.add(n);
         match v.parsed_source() {

@@ -35,6 +35,8 @@ fn colour(node: &Node) -> &'static str {
         Some(Conflict) => "#ff7f0e",
         Some(Missing) => "#9467bd",
         Some(Unverifiable) => "#7f7f7f",
+        Some(NotCollected) => "#a0a8b0",
+        Some(Informational) => "#6baed6",
         Some(Verified) => "#2ca02c",
         None => "#bbbbbb",
     }

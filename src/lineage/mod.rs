@@ -15,6 +15,7 @@ pub mod build;
 pub mod export;
 pub mod query;
 pub mod resolve;
+pub mod served;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 

@@ -52,6 +52,11 @@ impl Links {
         self.commit_locks.iter().find(|c| c.project == project && c.commit == commit)
     }
 
+    /// Every project versioned by `repo` (a monorepo holds several).
+    pub fn projects_of_repo(&self, repo: usize) -> Vec<(usize, &ProjectRepo)> {
+        self.project_repo.iter().enumerate().filter_map(|(p, link)| link.as_ref().filter(|l| l.repo == repo).map(|l| (p, l))).collect()
+    }
+
     /// The project versioned by `repo`, if any.
     pub fn project_of_repo(&self, repo: usize) -> Option<(usize, &ProjectRepo)> {
         self.project_repo.iter().enumerate().find_map(|(p, link)| match link {
@@ -63,7 +68,7 @@ impl Links {
 
 /// How a git-held file is named in findings: `project.git@1a2b3c4:dvc.lock`.
 pub fn git_display(repo: &GitRepo, commit: &str, path: &str) -> String {
-    format!("{}@{}:{}", repo.rel, &commit[..commit.len().min(12)], path)
+    format!("{}@{}:{}", repo.rel, crate::text::head(commit, 12), path)
 }
 
 /// Resolves identities across the sources of `evidence`.
@@ -98,9 +103,10 @@ pub fn resolve(evidence: &Evidence) -> Links {
     }
 
     for (repo_idx, commits) in wanted {
-        let Some((project, link)) = links.project_of_repo(repo_idx).map(|(p, l)| (p, l.clone())) else { continue };
+      let projects: Vec<(usize, ProjectRepo)> = links.projects_of_repo(repo_idx).into_iter().map(|(p, l)| (p, l.clone())).collect();
+      for (project, link) in projects {
         let repo = &evidence.git[repo_idx];
-        for commit in commits {
+        for commit in commits.iter().cloned() {
             let mut files = Vec::new();
             let prefix = link.prefix.clone();
             let paths = repo.paths_where(&commit, |p| {
@@ -114,11 +120,11 @@ pub fn resolve(evidence: &Evidence) -> Links {
                 let display = git_display(repo, &commit, &path);
                 let parsed = if rel.file_name() == "dvc.lock" {
                     let yaml_path = format!("{}dvc.yaml", &path[..path.len() - "dvc.lock".len()]);
-                    let wdirs = repo
+                    let specs = repo
                         .blob_at(&commit, &yaml_path)
-                        .map(|y| dvc::stage_wdirs(&y, &git_display(repo, &commit, &yaml_path)).unwrap_or_default())
+                        .map(|y| dvc::stage_specs(&y, &git_display(repo, &commit, &yaml_path)).unwrap_or_default())
                         .unwrap_or_default();
-                    dvc::parse_lock(&bytes, &rel, &display, &wdirs)
+                    dvc::parse_lock(&bytes, &rel, &display, &specs)
                 } else {
                     dvc::parse_dvc_file(&bytes, &rel, &display)
                 };
@@ -129,6 +135,7 @@ pub fn resolve(evidence: &Evidence) -> Links {
             }
             links.commit_locks.push(CommitLocks { project, repo: repo_idx, commit, files });
         }
+      }
     }
     links
 }

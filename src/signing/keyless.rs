@@ -358,7 +358,9 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
                 if cp.root != root || cp.size != size {
                     return Err("the checkpoint names another tree than the inclusion proof".into());
                 }
-                let hint = &log.log_id[..4];
+                let Some(hint) = log.log_id.get(..4) else {
+                    return Err("the trusted root's log id is shorter than the 4-byte key hint of a checkpoint signature".into());
+                };
                 if !cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig)) {
                     return Err("the checkpoint is not signed by the log's key".into());
                 }

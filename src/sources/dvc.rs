@@ -151,6 +151,16 @@ pub struct DvcProject {
     pub dvc_files: Vec<LockFile>,
     /// `dvc.yaml` files of the work tree, relative to the project.
     pub pipelines: Vec<RelPath>,
+    /// The remotes `.dvc/config` names (the default first): where the data lives when the
+    /// cache was not collected.
+    pub remotes: Vec<Remote>,
+}
+
+/// A DVC remote as `.dvc/config` names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Remote {
+    pub name: String,
+    pub url: String,
 }
 
 /// One entry of a `.dir` manifest.
@@ -274,17 +284,100 @@ fn flatten_params(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<St
 
 /// Reads the `wdir` of each stage in a `dvc.yaml` (lock paths are relative to it).
 pub fn stage_wdirs(pipeline_yaml: &[u8], file: &str) -> Result<BTreeMap<String, String>, DvcError> {
+    Ok(stage_specs(pipeline_yaml, file)?.wdirs)
+}
+
+/// What `dvc.yaml` says about its stages that `dvc.lock` does not record.
+#[derive(Debug, Clone, Default)]
+pub struct StageSpecs {
+    /// Each stage's `wdir`, by the name the lock uses (`NAME@KEY` for `foreach` stages).
+    pub wdirs: BTreeMap<String, String>,
+    /// Each stage's outputs declared with `cache: false` (outs, metrics, plots), relative to
+    /// its `wdir`: DVC keeps no cache object for them, and the lock does not say so.
+    pub uncached: BTreeMap<String, std::collections::BTreeSet<String>>,
+}
+
+/// Reads the `wdir` and the uncached outputs of every stage of a `dvc.yaml`.
+pub fn stage_specs(pipeline_yaml: &[u8], file: &str) -> Result<StageSpecs, DvcError> {
     let raw: raw::Pipeline = serde_norway::from_slice(pipeline_yaml).map_err(|e| yaml_err(file, e))?;
-    Ok(raw
-        .stages
-        .into_iter()
-        .filter_map(|(name, v)| v.get("wdir").and_then(|w| w.as_str()).map(|w| (name, w.to_string())))
-        .collect())
+    let mut out = StageSpecs::default();
+    for (name, v) in raw.stages {
+        // `foreach: … do: {…}`: one stage per item, named `NAME@KEY` in the lock, with
+        // `${item}`, `${item.FIELD}` and `${key}` substituted
+        let (body, expansions): (&serde_json::Value, Vec<(String, String, serde_json::Value)>) = match (v.get("foreach"), v.get("do")) {
+            (Some(items), Some(body)) => {
+                let list: Vec<(String, serde_json::Value)> = match items {
+                    serde_json::Value::Array(list) => list
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (if item.is_object() || item.is_array() { i.to_string() } else { scalar_text(item) }, item.clone()))
+                        .collect(),
+                    serde_json::Value::Object(map) => map.iter().map(|(k, item)| (k.clone(), item.clone())).collect(),
+                    _ => Vec::new(),
+                };
+                (body, list.into_iter().map(|(key, item)| (format!("{name}@{key}"), key, item)).collect())
+            }
+            _ => (&v, vec![(name.clone(), String::new(), serde_json::Value::Null)]),
+        };
+        for (stage, key, item) in expansions {
+            let expand = |t: &str| if key.is_empty() && item.is_null() { Some(t.to_string()) } else { substitute(t, &key, &item) };
+            if let Some(w) = body.get("wdir").and_then(|w| w.as_str()).and_then(expand) {
+                out.wdirs.insert(stage.clone(), w);
+            }
+            for section in ["outs", "metrics", "plots"] {
+                for o in body.get(section).and_then(|x| x.as_array()).into_iter().flatten() {
+                    let Some((path, opts)) = o.as_object().and_then(|m| m.iter().next()) else { continue };
+                    if opts.get("cache").and_then(|c| c.as_bool()) == Some(false) {
+                        if let Some(p) = expand(path) {
+                            out.uncached.entry(stage.clone()).or_default().insert(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn scalar_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `${item}`, `${item.FIELD}` and `${key}` in a `foreach` template; `None` when it uses a
+/// variable this cannot resolve (`vars`, nested fields that are absent).
+fn substitute(template: &str, key: &str, item: &serde_json::Value) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('}')? + at;
+        let var = rest[at + 2..end].trim();
+        let value = match var {
+            "key" => key.to_string(),
+            "item" if !item.is_object() && !item.is_array() => scalar_text(item),
+            v => {
+                let field = v.strip_prefix("item.")?;
+                let mut cur = item;
+                for part in field.split('.') {
+                    cur = cur.get(part)?;
+                }
+                scalar_text(cur)
+            }
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Parses a `dvc.lock`. `file` is its project-relative path; `display` names it in errors;
-/// `wdirs` comes from the `dvc.yaml` beside it.
-pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, wdirs: &BTreeMap<String, String>) -> Result<LockFile, DvcError> {
+/// `specs` comes from the `dvc.yaml` beside it.
+pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, specs: &StageSpecs) -> Result<LockFile, DvcError> {
+    let wdirs = &specs.wdirs;
     let doc: serde_json::Value = serde_norway::from_slice(bytes).map_err(|e| yaml_err(display, e))?;
     let dir = file.parent();
     let stages_value = match doc.get("schema") {
@@ -302,7 +395,7 @@ pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, wdirs: &BTreeMap<
     };
     let mut stages = Vec::new();
     for (name, raw) in stages_map {
-        let base = match wdirs.get(name.split('@').next().unwrap_or(&name)) {
+        let base = match wdirs.get(&name).or_else(|| wdirs.get(name.split('@').next().unwrap_or(&name))) {
             Some(w) => dir.join(w).map_err(|e| DvcError::Invalid {
                 path: display.into(),
                 record: format!("stages.{name}.wdir"),
@@ -315,8 +408,14 @@ pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, wdirs: &BTreeMap<
             deps.push(check_entry(d, &base, format!("stages.{name}.deps[{i}]"), display)?);
         }
         let mut outs = Vec::new();
+        let uncached = specs.uncached.get(&name);
         for (i, o) in raw.outs.into_iter().enumerate() {
-            outs.push(check_entry(o, &base, format!("stages.{name}.outs[{i}]"), display)?);
+            let declared_uncached = uncached.is_some_and(|u| u.contains(o.path.as_str()));
+            let mut entry = check_entry(o, &base, format!("stages.{name}.outs[{i}]"), display)?;
+            if declared_uncached {
+                entry.cached = false;
+            }
+            outs.push(entry);
         }
         let mut params = BTreeMap::new();
         for (params_file, values) in raw.params {
@@ -414,9 +513,16 @@ fn python_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Reads `cache.dir` from `.dvc/config` and `.dvc/config.local` (INI; the local file wins).
-fn configured_cache_dir(dvc_dir: &Path) -> Option<String> {
-    let mut found = None;
+/// What `.dvc/config` and `.dvc/config.local` say (INI; the local file wins).
+#[derive(Debug, Default)]
+struct Config {
+    cache_dir: Option<String>,
+    default_remote: Option<String>,
+    remotes: Vec<Remote>,
+}
+
+fn read_config(dvc_dir: &Path) -> Config {
+    let mut cfg = Config::default();
     for name in ["config", "config.local"] {
         let Ok(text) = std::fs::read_to_string(dvc_dir.join(name)) else { continue };
         let mut section = String::new();
@@ -424,16 +530,29 @@ fn configured_cache_dir(dvc_dir: &Path) -> Option<String> {
             let line = line.trim();
             if line.starts_with('[') && line.ends_with(']') {
                 section = line[1..line.len() - 1].trim().trim_matches('\'').to_string();
-            } else if section == "cache" {
-                if let Some((k, v)) = line.split_once('=') {
-                    if k.trim() == "dir" {
-                        found = Some(v.trim().to_string());
-                    }
+                continue;
+            }
+            let Some((k, v)) = line.split_once('=') else { continue };
+            let (k, v) = (k.trim(), v.trim().to_string());
+            match (section.as_str(), k) {
+                ("cache", "dir") => cfg.cache_dir = Some(v),
+                ("core", "remote") => cfg.default_remote = Some(v),
+                (s, "url") if s.starts_with("remote ") => {
+                    let name = s["remote ".len()..].trim().trim_matches('"').to_string();
+                    cfg.remotes.retain(|r| r.name != name);
+                    cfg.remotes.push(Remote { name, url: v });
                 }
+                _ => {}
             }
         }
     }
-    found
+    if let Some(default) = &cfg.default_remote {
+        if let Some(i) = cfg.remotes.iter().position(|r| &r.name == default) {
+            let r = cfg.remotes.remove(i);
+            cfg.remotes.insert(0, r);
+        }
+    }
+    cfg
 }
 
 impl DvcProject {
@@ -445,7 +564,8 @@ impl DvcProject {
         let read = |p: &RelPath| -> Result<Vec<u8>, DvcError> {
             std::fs::read(p.to_local(root)).map_err(|source| DvcError::Io { path: display(p), source })
         };
-        let cache = match configured_cache_dir(&project_dir.join(".dvc")) {
+        let config = read_config(&project_dir.join(".dvc"));
+        let cache = match config.cache_dir {
             None => Some(rel.join_rel(&RelPath::new(".dvc/cache").expect("static path"))),
             // The cache dir is relative to `.dvc/`; one outside the evidence is not available.
             Some(dir) => rel.join(".dvc").ok().and_then(|d| d.join(&dir).ok()),
@@ -462,11 +582,11 @@ impl DvcProject {
             match in_project.file_name() {
                 "dvc.lock" => {
                     let yaml = in_project.parent().join_rel(&RelPath::new("dvc.yaml").expect("static"));
-                    let wdirs = match std::fs::read(yaml.to_local(&project_dir)) {
-                        Ok(bytes) => stage_wdirs(&bytes, &display(&rel.join_rel(&yaml)))?,
-                        Err(_) => BTreeMap::new(),
+                    let specs = match std::fs::read(yaml.to_local(&project_dir)) {
+                        Ok(bytes) => stage_specs(&bytes, &display(&rel.join_rel(&yaml)))?,
+                        Err(_) => StageSpecs::default(),
                     };
-                    locks.push(parse_lock(&read(file)?, &in_project, &display(file), &wdirs)?);
+                    locks.push(parse_lock(&read(file)?, &in_project, &display(file), &specs)?);
                 }
                 "dvc.yaml" => pipelines.push(in_project),
                 name if name.ends_with(".dvc") && name != ".dvc" => {
@@ -475,7 +595,7 @@ impl DvcProject {
                 _ => {}
             }
         }
-        Ok(DvcProject { rel, cache, locks, dvc_files, pipelines })
+        Ok(DvcProject { rel, cache, locks, dvc_files, pipelines, remotes: config.remotes })
     }
 
     /// The cache object for `digest`, relative to the evidence root.
@@ -505,6 +625,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn foreach_stages_get_their_expanded_wdir() {
+        let yaml = b"stages:\n  featurize:\n    foreach: [eu, us]\n    do:\n      wdir: regions/${item}\n      cmd: python ../../f.py\n  fit:\n    foreach:\n      small: {dir: s}\n      large: {dir: l}\n    do:\n      wdir: models/${item.dir}-${key}\n      cmd: x\n  plain:\n    wdir: sub\n    cmd: y\n";
+        let w = stage_wdirs(yaml, "dvc.yaml").unwrap();
+        assert_eq!(w.get("featurize@eu").map(String::as_str), Some("regions/eu"));
+        assert_eq!(w.get("featurize@us").map(String::as_str), Some("regions/us"));
+        assert_eq!(w.get("fit@small").map(String::as_str), Some("models/s-small"));
+        assert_eq!(w.get("fit@large").map(String::as_str), Some("models/l-large"));
+        assert_eq!(w.get("plain").map(String::as_str), Some("sub"));
+        assert_eq!(w.len(), 5);
+        let specs = stage_specs(b"stages:\n  train:\n    cmd: x\n    outs:\n    - model.pkl\n    metrics:\n    - metrics.json:\n        cache: false\n    plots:\n    - plots/roc.csv:\n        cache: false\n", "dvc.yaml").unwrap();
+        let uncached: Vec<&str> = specs.uncached["train"].iter().map(String::as_str).collect();
+        assert_eq!(uncached, ["metrics.json", "plots/roc.csv"]);
+    }
+
+    #[test]
     fn manifest_json_matches_dvc_bytes() {
         // The DVC sample's manifest (fixtures/samples/formats/dvc, made by DVC 3.67.1) is 200
         // bytes with md5 808fd139b143ec14355f9ede6b204078.
@@ -528,7 +663,7 @@ mod tests {
     #[test]
     fn lock_paths_are_checked() {
         let lock = b"schema: '2.0'\nstages:\n  s:\n    cmd: x\n    deps:\n    - path: ../../etc/passwd\n      hash: md5\n      md5: b202f333fba4fd38d4b8e5e693077aab\n";
-        let err = parse_lock(lock, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &BTreeMap::new()).unwrap_err();
+        let err = parse_lock(lock, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &StageSpecs::default()).unwrap_err();
         assert!(err.to_string().contains("climbs out"), "{err}");
     }
 }

@@ -89,6 +89,8 @@ pub struct GitRepo {
     /// The work tree, relative to the evidence root, when there is one.
     pub workdir: Option<RelPath>,
     pub head: Option<String>,
+    /// A shallow clone (`git clone --depth N`): history before its cut was not copied.
+    pub shallow: bool,
     pub commits: Vec<Commit>,
     pub tags: Vec<Tag>,
     repo: Repository,
@@ -159,7 +161,8 @@ impl GitRepo {
         }
         drop(walk);
         tags.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(GitRepo { rel, workdir, head, commits, tags, repo, checked: RefCell::new(HashSet::new()) })
+        let shallow = repo.is_shallow();
+        Ok(GitRepo { rel, workdir, head, shallow, commits, tags, repo, checked: RefCell::new(HashSet::new()) })
     }
 
     /// The signature armour of a signed commit and the bytes it signs (the commit object

@@ -162,7 +162,16 @@ pub struct ModelVersion {
     pub tags: BTreeMap<String, String>,
 }
 
+/// The stage MLflow gives a deleted model version (the row stays, redacted).
+pub const STAGE_DELETED_INTERNAL: &str = "Deleted_Internal";
+
 impl ModelVersion {
+    /// Whether the version was deleted (`MlflowClient.delete_model_version`): MLflow keeps
+    /// the row in stage `Deleted_Internal` with its source and run redacted.
+    pub fn is_deleted(&self) -> bool {
+        self.current_stage.as_deref() == Some(STAGE_DELETED_INTERNAL)
+    }
+
     pub fn parsed_source(&self) -> Option<ModelSource> {
         self.source.as_deref().filter(|s| !s.is_empty()).map(ModelSource::parse)
     }

@@ -232,6 +232,7 @@ impl Evidence {
             if progress.is_cancelled() {
                 return Err(SourceError::Cancelled);
             }
+            progress.item(source.rel.as_str());
             let local = source.rel.to_local(root);
             if !local.exists() {
                 return Err(SourceError::Gone { path: local.display().to_string(), kind: source.kind });

@@ -65,6 +65,9 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
             }
         }
     }
+    for project in &ev.dvc {
+        plan_unclaimed_cache_objects(ev, project, plan);
+    }
     for (display, err) in &links.unreadable {
         let node = NodeRef { kind: NodeKind::Commit, id: String::new(), label: display.clone() };
         findings.push(Finding::new(Status::Unverifiable, Check::SourceRecord, node, format!("lock file in git history could not be read: {err}")));
@@ -90,6 +93,12 @@ fn plan_entry(
     let algorithm = algorithm_of(digest.kind);
     let root_path = project.to_root(path);
     let cache_obj = project.cache_object(digest);
+    // A cache that holds no file at all was not copied into the evidence: its objects, and
+    // work-tree data that only it or a remote holds, were not collected rather than lost.
+    let cache_absent = project.cache.as_ref().is_none_or(|c| build::files_under(ev, c).next().is_none());
+    let uncollected = cache_absent.then(|| not_collected_reason(project));
+    // DVC keeps the bytes of what it manages (an output, a `dvc add`ed file), not git
+    let dvc_managed = (is_out && entry.cached) || project.workspace_stages().any(|(_, s)| s.outs.iter().any(|o| o.cached && o.location == entry.location));
 
     // The cache object: for outputs DVC caches.
     let mut manifest = None;
@@ -103,6 +112,7 @@ fn plan_entry(
                 expected: digest.hex.clone(),
                 source: witness.clone(),
                 role: if digest.is_dir { "cache manifest object".into() } else { "cache object".into() },
+                not_collected: uncollected.clone(),
             });
             if digest.is_dir {
                 match std::fs::read(obj.to_local(&ev.root)) {
@@ -119,6 +129,7 @@ fn plan_entry(
                                         expected: d.hex.clone(),
                                         source: Witness::new(obj.as_str(), format!("relpath={}", e.relpath)),
                                         role: format!("cache object of `{}`", e.relpath),
+                                        not_collected: None,
                                     });
                                 }
                             }
@@ -145,8 +156,12 @@ fn plan_entry(
             plan.want(&root_path.join_rel(f), algorithm);
         }
         if files.is_empty() && !root_path.to_local(&ev.root).is_dir() {
+            let (status, detail) = match &uncollected {
+                Some(reason) if dvc_managed => (Status::NotCollected, format!("the work-tree directory was not collected: {reason}")),
+                _ => (Status::Missing, "the work-tree directory is absent".to_string()),
+            };
             findings.push(
-                Finding::new(Status::Missing, Check::DvcWorkspace, node, "the work-tree directory is absent")
+                Finding::new(status, Check::DvcWorkspace, node, detail)
                     .at(&root_path)
                     .by(witness)
                     .expect(digest.value(), None),
@@ -166,7 +181,54 @@ fn plan_entry(
             expected: digest.hex.clone(),
             source: witness,
             role: "work-tree copy".into(),
+            not_collected: if dvc_managed { uncollected } else { None },
         });
+    }
+}
+
+/// Every object of a DVC cache that no lock or `.dvc` file claims (older versions, outputs
+/// the run-cache kept) is still named by its content: it must hash to its name.
+fn plan_unclaimed_cache_objects(ev: &Evidence, project: &DvcProject, plan: &mut Plan) {
+    let Some(cache) = &project.cache else { return };
+    let claimed: std::collections::HashSet<RelPath> = plan.claims.iter().map(|c| c.path.clone()).collect();
+    for file in build::files_under(ev, cache) {
+        if claimed.contains(file) {
+            continue;
+        }
+        let Some(inner) = file.strip_prefix(cache) else { continue };
+        let parts: Vec<&str> = inner.as_str().split('/').collect();
+        // DVC 3: files/md5/AB/CDEF…; DVC 2: AB/CDEF… (named by the dos2unix md5)
+        let (algorithm, name) = match parts.as_slice() {
+            ["files", "md5", ab, rest] => (Algorithm::Md5, format!("{ab}{rest}")),
+            [ab, rest] if ab.len() == 2 => (Algorithm::Md5Dos2unix, format!("{ab}{rest}")),
+            _ => continue,
+        };
+        let hex = name.strip_suffix(".dir").unwrap_or(&name).to_string();
+        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        // a `.dir` manifest is hashed as stored, whatever the layout
+        let algorithm = if name.ends_with(".dir") { Algorithm::Md5 } else { algorithm };
+        plan.claim(FileClaim {
+            node: NodeRef { kind: NodeKind::File, id: id::file(file), label: file.as_str().to_string() },
+            check: Check::DvcCache,
+            path: file.clone(),
+            algorithm,
+            expected: hex,
+            source: Witness::new(file.as_str(), "the cache object's name (its content digest)"),
+            role: "cache object no record claims (named by its content)".into(),
+            not_collected: None,
+        });
+    }
+}
+
+/// Why a DVC project's data was not collected: its cache is not in the evidence, and the
+/// data lives in its remote (named when the project configures one).
+fn not_collected_reason(project: &DvcProject) -> String {
+    let cache = project.cache.as_ref().map(|c| c.as_str().to_string()).unwrap_or_else(|| "configured outside the evidence".into());
+    match project.remotes.first() {
+        Some(r) => format!("the DVC cache ({cache}) is not part of the evidence; the data lives in the project's remote `{}` ({}), which was not collected", r.name, r.url),
+        None => format!("the DVC cache ({cache}) is not part of the evidence, and the project names no remote"),
     }
 }
 
@@ -196,14 +258,36 @@ fn check_git_dependency(
     let nid = id::data_version(&project.rel, path, digest);
     let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
     let display = git_display(repo, commit, &in_repo);
+    let crlf = (observed != digest.hex).then(|| crlf_checkout(&bytes)).flatten().map(|b| match digest.kind {
+        HashKind::Md5 => hashing::md5_hex(&b),
+        HashKind::Md5Dos2unix => hashing::md5_dos2unix_hex(&b),
+    });
     let (status, detail) = if observed == digest.hex {
         (Status::Verified, format!("`{path}` in git at this commit matches the lock's {}", digest.kind.name()))
+    } else if crlf.as_deref() == Some(digest.hex.as_str()) {
+        (Status::Verified, format!("`{path}` in git at this commit matches the lock's {} once git's checkout conversion gives it CRLF line endings (the repository stores LF; DVC hashed the work tree's CRLF bytes)", digest.kind.name()))
     } else {
         (Status::Mismatch, format!("`{path}` in git at this commit differs from what the lock file recorded for it"))
     };
     let mut f = Finding::new(status, Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), Some(observed));
     f.path = Some(display);
     findings.push(f);
+}
+
+/// A text blob as git checks it out with `eol=crlf` (or `core.autocrlf`): LF line endings
+/// become CRLF. `None` for binary bytes, or text that already holds a CR.
+fn crlf_checkout(blob: &[u8]) -> Option<Vec<u8>> {
+    if blob.contains(&0) || blob.contains(&b'\r') || !blob.contains(&b'\n') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(blob.len() + blob.len() / 16);
+    for &b in blob {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    Some(out)
 }
 
 /// Evaluates directory outputs: each file against the manifest, and the whole directory's
@@ -279,9 +363,39 @@ fn is_object_id(s: &str) -> bool {
     (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// The runs (lowercase ids) that registered models come from: by a version's `run_id`, or
+/// by its source (a logged model of the run, or a path in the run's artifacts). Such a run
+/// claims to be the run that made a released model.
+fn registered_runs(store: &TrackingStore) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for v in store.model_versions.iter().filter(|v| !v.is_deleted()) {
+        if let Some(r) = &v.run_id {
+            out.insert(r.to_ascii_lowercase());
+        }
+        match v.parsed_source() {
+            Some(ModelSource::LoggedModel { model_id }) => {
+                if let Some(r) = store.logged_model(&model_id).and_then(|lm| lm.source_run_id.as_deref()) {
+                    out.insert(r.to_ascii_lowercase());
+                }
+            }
+            Some(ModelSource::Location { uri }) => {
+                if let Some((r, _)) = build::run_artifact_of(store, &uri) {
+                    out.insert(r.to_ascii_lowercase());
+                }
+            }
+            Some(ModelSource::RunArtifact { run_id, .. }) => {
+                out.insert(run_id.to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: &TrackingStore, out: &mut Vec<Finding>) {
     let db = store.rel.as_str();
     let mut integrity_done = BTreeSet::new();
+    let registered = registered_runs(store);
     for (r, run) in store.runs.iter().enumerate() {
         let rid = id::run(run.id.as_str());
         let node = node_ref(lineage, &rid, NodeKind::Run, run.id.as_str());
@@ -300,13 +414,17 @@ fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: 
             continue;
         }
         let Some(&repo_idx) = links.run_repo.get(&(s, r)) else {
+            let shallow: Vec<&str> = ev.git.iter().filter(|g| g.shallow).map(|g| g.rel.as_str()).collect();
             let (status, detail) = if ev.git.is_empty() {
                 (Status::Unverifiable, "no git repository in the evidence to check the run's commit against".to_string())
+            } else if !shallow.is_empty() {
+                (Status::NotCollected, format!("the run's commit is in none of the repositories of the evidence, and {} is a shallow clone whose history before its cut was not collected", shallow.join(", ")))
             } else {
                 let repos: Vec<&str> = ev.git.iter().map(|g| g.rel.as_str()).collect();
                 (Status::Missing, format!("the run's commit is in none of the repositories of the evidence ({})", repos.join(", ")))
             };
-            out.push(Finding::new(status, Check::RunCommit, node, detail).by(witness).expect(sha.to_string(), None));
+            let commit = node_ref(lineage, &id::commit(sha), NodeKind::Commit, sha);
+            out.push(Finding::new(status, Check::RunCommit, commit, format!("{detail} (recorded by run {})", run.id.as_str())).by(witness).expect(sha.to_string(), None));
             continue;
         };
         let repo = &ev.git[repo_idx];
@@ -328,7 +446,8 @@ fn check_runs(ev: &Evidence, links: &Links, lineage: &Lineage, s: usize, store: 
         if integrity_done.insert(sha.to_ascii_lowercase()) {
             out.push(check_commit_objects(lineage, repo, sha));
         }
-        check_params(ev, links, r, store, node, repo_idx, sha, out);
+        let claims_pipeline = registered.contains(&run.id.as_str().to_ascii_lowercase());
+        check_params(ParamsCheck { ev, links, store, run: r, node, repo: repo_idx, commit: sha, claims_pipeline }, out);
     }
 }
 
@@ -383,38 +502,73 @@ fn python_str(v: &serde_json::Value) -> String {
     }
 }
 
-/// Whether an MLflow param string and a DVC param value say the same thing.
-pub fn params_agree(mlflow: &str, dvc: &serde_json::Value) -> bool {
-    let text = python_str(dvc);
-    if text == mlflow {
-        return true;
-    }
-    if let (Ok(a), Some(b)) = (mlflow.trim().parse::<f64>(), dvc.as_f64()) {
-        return a == b;
-    }
-    if let Some(b) = dvc.as_bool() {
-        return mlflow.eq_ignore_ascii_case(if b { "true" } else { "false" });
-    }
-    false
+/// One run's params against the locks at its commit.
+struct ParamsCheck<'a> {
+    ev: &'a Evidence,
+    links: &'a Links,
+    store: &'a TrackingStore,
+    /// The run, by index in the store.
+    run: usize,
+    node: NodeRef,
+    /// The repository holding the run's commit, by index in the evidence.
+    repo: usize,
+    commit: &'a str,
+    /// Whether the run claims to be the pipeline's run (a registered model comes from it):
+    /// then a param that differs from the lock contradicts the records; otherwise the run is
+    /// an exploratory one (a sweep, a command-line override) and the difference is noted.
+    claims_pipeline: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn check_params(
-    ev: &Evidence,
-    links: &Links,
-    r: usize,
-    store: &TrackingStore,
-    node: NodeRef,
-    repo_idx: usize,
-    sha: &str,
-    out: &mut Vec<Finding>,
-) {
-    let run = &store.runs[r];
-    let Some((p, link)) = links.project_of_repo(repo_idx) else { return };
-    let Some(cl) = links.locks_at(p, &sha.to_ascii_lowercase()) else { return };
-    let repo = &ev.git[repo_idx];
-    // Every parameter the locks at this commit record: key → (value, witness).
+/// Every parameter the locks at a commit record: key → (value, witness). In a repository
+/// that holds several DVC projects (a monorepo), the project the run belongs to: the one
+/// that holds the run's dataset inputs, else the one whose folder holds the run's entry point
+/// (`mlflow.source.name`), else the one whose locks alone name the most of the run's params.
+fn locked_params(cx: &ParamsCheck<'_>) -> BTreeMap<String, Vec<(serde_json::Value, Witness)>> {
+    let projects = cx.links.projects_of_repo(cx.repo);
+    let commit = cx.commit.to_ascii_lowercase();
+    let candidates: Vec<BTreeMap<String, Vec<(serde_json::Value, Witness)>>> =
+        projects.iter().map(|(p, link)| project_params(cx, *p, link, &commit)).collect();
+    if candidates.len() <= 1 {
+        return candidates.into_iter().next().unwrap_or_default();
+    }
+    let run = &cx.store.runs[cx.run];
+    // the project holding the run's dataset inputs
+    let by_data: BTreeSet<usize> = run
+        .dataset_inputs
+        .iter()
+        .filter_map(|i| cx.store.dataset(&i.dataset_uuid))
+        .filter_map(|d| d.source_uri().and_then(|u| build::locate_dataset_source(cx.ev, u)))
+        .filter_map(|local| projects.iter().position(|(p, _)| local.strip_prefix(&cx.ev.dvc[*p].rel).is_some()))
+        .collect();
+    if by_data.len() == 1 {
+        let one = *by_data.iter().next().expect("one");
+        return candidates.into_iter().nth(one).unwrap_or_default();
+    }
+    let entry = run.tags.get("mlflow.source.name").map(|s| s.replace('\\', "/"));
+    if let Some(entry) = &entry {
+        let by_folder: Vec<usize> = projects
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, link))| !link.prefix.is_empty() && (entry.starts_with(&link.prefix) || entry.contains(&format!("/{}", link.prefix))))
+            .map(|(i, _)| i)
+            .collect();
+        if let [one] = by_folder.as_slice() {
+            return candidates.into_iter().nth(*one).unwrap_or_default();
+        }
+    }
+    let named = |c: &BTreeMap<String, Vec<(serde_json::Value, Witness)>>| run.params.keys().filter(|k| c.contains_key(*k) || c.keys().any(|l| l.rsplit('.').next() == Some(k.as_str()))).count();
+    let best = candidates.iter().map(named).max().unwrap_or(0);
+    let mut top = candidates.into_iter().filter(|c| named(c) == best && best > 0);
+    match (top.next(), top.next()) {
+        (Some(one), None) => one,
+        _ => BTreeMap::new(),
+    }
+}
+
+fn project_params(cx: &ParamsCheck<'_>, p: usize, link: &crate::lineage::resolve::ProjectRepo, commit: &str) -> BTreeMap<String, Vec<(serde_json::Value, Witness)>> {
     let mut locked: BTreeMap<String, Vec<(serde_json::Value, Witness)>> = BTreeMap::new();
+    let Some(cl) = cx.links.locks_at(p, commit) else { return locked };
+    let repo = &cx.ev.git[cx.repo];
     for f in &cl.files {
         let display = git_display(repo, &cl.commit, &format!("{}{}", link.prefix, f.file));
         for stage in &f.stages {
@@ -425,51 +579,70 @@ fn check_params(
             }
         }
     }
+    locked
+}
+
+fn check_params(cx: ParamsCheck<'_>, out: &mut Vec<Finding>) {
+    let locked = locked_params(&cx);
     if locked.is_empty() {
         return;
     }
+    let run = &cx.store.runs[cx.run];
+    let db = cx.store.rel.as_str();
     let mut agreed = Vec::new();
+    let mut differing: Vec<(String, String, String, Witness)> = Vec::new();
     for (key, value) in &run.params {
         // The same dotted key, or a unique leaf name (`max_depth` for `train.max_depth`).
-        let exact = locked.get(key);
-        let candidates: Vec<&(serde_json::Value, Witness)> = match exact {
+        let candidates: Vec<&(serde_json::Value, Witness)> = match locked.get(key) {
             Some(v) => v.iter().collect(),
             None => {
-                let leaf: Vec<(&String, &Vec<_>)> = locked.iter().filter(|(k, _)| k.rsplit('.').next() == Some(key.as_str())).collect();
+                let leaf: Vec<&Vec<_>> = locked.iter().filter(|(k, _)| k.rsplit('.').next() == Some(key.as_str())).map(|(_, v)| v).collect();
                 if leaf.len() != 1 {
                     continue;
                 }
-                leaf[0].1.iter().collect()
+                leaf[0].iter().collect()
             }
         };
-        let witness = Witness::new(store.rel.as_str(), format!("params[run_uuid={}, key={key}]", run.id.as_str()));
-        let mut conflicting = candidates.iter().filter(|(v, _)| !params_agree(value, v)).peekable();
-        if conflicting.peek().is_none() {
+        let conflicting: Vec<&&(serde_json::Value, Witness)> = candidates.iter().filter(|(v, _)| !super::params::agree(value, v)).collect();
+        if conflicting.is_empty() {
             agreed.push(key.as_str());
-            continue;
         }
         for (v, w) in conflicting {
+            differing.push((key.clone(), value.clone(), python_str(v), w.clone()));
+        }
+    }
+    if cx.claims_pipeline {
+        for (key, value, locked_value, w) in &differing {
             let mut f = Finding::new(
                 Status::Conflict,
                 Check::RunParams,
-                node.clone(),
-                format!("param `{key}`: MLflow records `{value}` but the lock file at the run's commit records `{}` ({w})", python_str(v)),
+                cx.node.clone(),
+                format!("param `{key}`: MLflow records `{value}` but the lock file at the run's commit records `{locked_value}` ({w}); a registered model comes from this run, so it claims to be the pipeline's run"),
             )
-            .by(witness.clone())
-            .expect(python_str(v), Some(value.clone()));
+            .by(Witness::new(db, format!("params[run_uuid={}, key={key}]", run.id.as_str())))
+            .expect(locked_value.clone(), Some(value.clone()));
             f.path = Some(w.file.clone());
             out.push(f);
         }
+    } else if !differing.is_empty() {
+        let list: Vec<String> = differing.iter().map(|(k, v, l, _)| format!("`{k}` {v} (lock: {l})")).collect();
+        let mut f = Finding::new(
+            Status::Informational,
+            Check::RunParams,
+            cx.node.clone(),
+            format!(
+                "the run's params differ from the pipeline at its commit ({}): an exploratory run (a sweep or a command-line override), not reproducible from that commit; no registered model comes from it",
+                list.join(", ")
+            ),
+        )
+        .by(Witness::new(db, format!("params[run_uuid={}]", run.id.as_str())));
+        f.path = differing.first().map(|d| d.3.file.clone());
+        out.push(f);
     }
     if !agreed.is_empty() {
         out.push(
-            Finding::new(
-                Status::Verified,
-                Check::RunParams,
-                node,
-                format!("{} params agree with dvc.lock at the run's commit: {}", agreed.len(), agreed.join(", ")),
-            )
-            .by(Witness::new(store.rel.as_str(), format!("params[run_uuid={}]", run.id.as_str()))),
+            Finding::new(Status::Verified, Check::RunParams, cx.node, format!("{} params agree with dvc.lock at the run's commit: {}", agreed.len(), agreed.join(", ")))
+                .by(Witness::new(db, format!("params[run_uuid={}]", run.id.as_str()))),
         );
     }
 }
@@ -480,6 +653,18 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
         let vid = id::model_version(&v.name, v.version);
         let node = node_ref(lineage, &vid, NodeKind::ModelVersion, &vid);
         let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
+        if v.is_deleted() {
+            out.push(
+                Finding::new(
+                    Status::Informational,
+                    Check::ModelVersionSource,
+                    node,
+                    "the version was deleted from the registry: MLflow keeps its row with the source and run redacted (`REDACTED-SOURCE-PATH`, `REDACTED-RUN-ID`), so there is nothing left to check",
+                )
+                .by(witness),
+            );
+            continue;
+        }
         if let Some(run) = &v.run_id {
             if store.run(run).is_none() {
                 out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
@@ -556,16 +741,73 @@ fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: 
         let aid = id::alias(&a.model, &a.alias);
         let node = node_ref(lineage, &aid, NodeKind::Alias, &aid);
         let witness = Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias));
-        let status = if store.model_version(&a.model, a.version).is_some() { Status::Verified } else { Status::Missing };
-        out.push(Finding::new(status, Check::AliasTarget, node, format!("alias points at version {}", a.version)).by(witness).expect(a.version.to_string(), None));
+        let (status, detail) = match store.model_version(&a.model, a.version) {
+            Some(v) if v.is_deleted() => (Status::Missing, format!("alias points at version {}, which was deleted from the registry", a.version)),
+            Some(_) => (Status::Verified, format!("alias points at version {}", a.version)),
+            None => (Status::Missing, format!("alias points at version {}, which the registry does not hold", a.version)),
+        };
+        out.push(Finding::new(status, Check::AliasTarget, node, detail).by(witness).expect(a.version.to_string(), None));
     }
     for run in &store.runs {
-        if let Some(uri) = &run.artifact_uri {
-            let rid = id::run(run.id.as_str());
-            let w = Witness::new(db, format!("runs[run_uuid={}].artifact_uri", run.id.as_str()));
-            check_location(ev, lineage, &rid, NodeKind::Run, Some(uri), w, out);
-        }
+        check_run_artifacts(ev, lineage, store, run, out);
     }
+}
+
+/// Whether any record names an artifact inside the run's own artifact folder: a model
+/// version whose source lies there, a 2.x model logged under it (`mlflow.log-model.history`),
+/// a logged model stored there.
+fn names_run_artifacts(store: &TrackingStore, run: &crate::sources::mlflow::Run) -> bool {
+    let rid = run.id.as_str();
+    let under = |loc: &str| build::run_artifact_of(store, loc).is_some_and(|(r, _)| r.eq_ignore_ascii_case(rid));
+    run.tags.contains_key("mlflow.log-model.history")
+        || store.model_versions.iter().any(|v| match v.parsed_source() {
+            Some(ModelSource::Location { uri }) => under(&uri),
+            Some(ModelSource::RunArtifact { run_id, .. }) => run_id.eq_ignore_ascii_case(rid),
+            _ => false,
+        })
+        || store.logged_models.iter().any(|lm| lm.artifact_location.as_deref().is_some_and(under))
+}
+
+/// A run's artifact folder. MLflow creates it only when the run logs its first artifact, so
+/// its absence is a loss only when a record names something inside it; and when the whole
+/// artifact store is absent from the evidence, it was not collected.
+fn check_run_artifacts(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, run: &crate::sources::mlflow::Run, out: &mut Vec<Finding>) {
+    let Some(uri) = run.artifact_uri.as_deref() else { return };
+    let rid = id::run(run.id.as_str());
+    let witness = Witness::new(store.rel.as_str(), format!("runs[run_uuid={}].artifact_uri", run.id.as_str()));
+    let located = crate::evidence::file_uri_to_path(uri).and_then(|_| ev.rerooter.locate(uri, &RelPath::root()));
+    let present = located.as_ref().is_some_and(|f| f.rel.to_local(&ev.root).exists());
+    if present || crate::evidence::file_uri_to_path(uri).is_none() {
+        check_location(ev, lineage, &rid, NodeKind::Run, Some(uri), witness, out);
+        return;
+    }
+    let node = node_ref(lineage, &rid, NodeKind::Run, run.id.as_str());
+    let at = located.as_ref().map(|f| f.rel.clone());
+    // the store's artifact root: the folder that holds the run folders of its experiments
+    let store_present = at.as_ref().is_some_and(|rel| {
+        let mut dir = rel.parent();
+        if dir.file_name() == run.id.as_str() {
+            dir = dir.parent();
+        }
+        !dir.is_root() && dir.to_local(&ev.root).is_dir()
+    });
+    let f = if !names_run_artifacts(store, run) {
+        Finding::new(
+            Status::Informational,
+            Check::ArtifactLocation,
+            node,
+            "the run has no artifact folder: MLflow creates it only when the run logs its first artifact, and no record names an artifact of this run",
+        )
+    } else if store_present {
+        Finding::new(Status::Missing, Check::ArtifactLocation, node, "the run's artifact folder is absent, but records name artifacts inside it (a registered version's source or a logged model)")
+    } else {
+        Finding::new(Status::NotCollected, Check::ArtifactLocation, node, format!("the artifact store holding {uri} is not part of the evidence: the run's artifacts were not collected"))
+    };
+    let mut f = f.by(witness).expect(uri.to_string(), None);
+    if let Some(rel) = &at {
+        f = f.at(rel);
+    }
+    out.push(f);
 }
 
 /// A recorded artifact location must be found in the evidence; the finding says when it was
@@ -574,7 +816,7 @@ fn check_location(ev: &Evidence, lineage: &Lineage, nid: &str, kind: NodeKind, l
     let Some(loc) = location else { return };
     let node = node_ref(lineage, nid, kind, nid);
     if crate::evidence::file_uri_to_path(loc).is_none() {
-        out.push(Finding::new(Status::Unverifiable, Check::ArtifactLocation, node, format!("artifact location {loc} is remote; not part of the evidence")).by(witness));
+        out.push(Finding::new(Status::NotCollected, Check::ArtifactLocation, node, format!("artifact location {loc} is in a remote store, which is not part of the evidence")).by(witness));
         return;
     }
     match ev.rerooter.locate(loc, &RelPath::root()) {
@@ -623,8 +865,38 @@ fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&
         );
     }
     if !agreed.is_empty() {
-        out.push(Finding::new(Status::Verified, Check::ModelMetadata, node, format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
+        out.push(Finding::new(Status::Verified, Check::ModelMetadata, node.clone(), format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
     }
+    // the files MLmodel's flavours name (the pickled model, a model data folder) must be there
+    let dir = mlmodel.parent();
+    for (flavour, key, file) in flavour_files(&doc) {
+        let Ok(rel) = dir.join(&file) else { continue };
+        if !rel.to_local(&ev.root).exists() {
+            out.push(
+                Finding::new(Status::Missing, Check::ModelMetadata, node.clone(), format!("MLmodel's `{flavour}` flavour names `{file}` ({key}), which is absent from the model folder"))
+                    .at(&rel)
+                    .by(Witness::at(&mlmodel, format!("flavors.{flavour}.{key}")))
+                    .expect(file.clone(), None),
+            );
+        }
+    }
+}
+
+/// The files an `MLmodel` names per flavour: `pickled_model`, `model_path`, `data`,
+/// `model_data`, `saved_model_dir` (relative paths inside the model folder).
+fn flavour_files(doc: &serde_json::Value) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let Some(flavours) = doc.get("flavors").and_then(|f| f.as_object()) else { return out };
+    for (name, f) in flavours {
+        for key in ["pickled_model", "model_path", "data", "model_data", "saved_model_dir"] {
+            if let Some(file) = f.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty() && !s.contains("://") && !s.starts_with('/')) {
+                out.push((name.clone(), key.to_string(), file.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.2 == b.2);
+    out
 }
 
 fn check_symlinks(ev: &Evidence, out: &mut Vec<Finding>) {
@@ -661,7 +933,7 @@ pub fn check_datasets(ev: &Evidence, lineage: &Lineage) -> Vec<Finding> {
                     };
                     out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, detail).at(&local).by(witness).expect(uri.to_string(), Some(local.as_str().to_string())));
                 }
-                _ => out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, format!("source {uri} is not part of the evidence")).by(witness).expect(uri.to_string(), None)),
+                _ => out.push(Finding::new(Status::NotCollected, Check::DatasetSource, node, format!("source {uri} is not part of the evidence")).by(witness).expect(uri.to_string(), None)),
             }
         }
     }

@@ -10,7 +10,11 @@
 //! cross-source checks are evaluated. No file is hashed twice in one verification.
 
 pub mod checks;
+pub mod coverage;
+pub mod params;
+pub mod served;
 pub mod signatures;
+pub mod verdict;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,6 +23,9 @@ use crate::hashing::{Algorithms, Digests};
 use crate::lineage::{Lineage, NodeKind, Witness};
 
 /// The verification status of a check, from best to worst.
+///
+/// Each status belongs to one [`VerdictClass`]; only the tamper-indicating, contradiction and
+/// loss classes are failures (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -27,15 +34,21 @@ pub enum Status {
     Verified,
     /// A signature verifies under a key the investigator trusts, over these very bytes.
     SignatureValid,
+    /// Worth knowing, not a failure: an exploratory run whose params differ from the
+    /// pipeline at its commit, a run that never logged an artifact.
+    Informational,
     /// Nothing to check the claim against.
     Unverifiable,
+    /// The claim is about bytes whose store was never part of the evidence (a DVC remote, a
+    /// cache that was not copied, a remote artifact store): not collected, not lost.
+    NotCollected,
     /// A signature verifies, but under a key the investigator did not supply (found in the
     /// evidence or carried by the signature): it proves who signed only if that key is
     /// trusted, so it fails verification until it is (`--trust`).
     UntrustedKey,
-    /// Something the claim needs is absent.
+    /// Something a record says exists, and that should be in the evidence, is absent.
     Missing,
-    /// Two sources claim different things.
+    /// Two sources claim things that cannot both be true.
     Conflict,
     /// The bytes contradict the claim.
     Mismatch,
@@ -44,11 +57,67 @@ pub enum Status {
     SignatureInvalid,
 }
 
+/// What a status means for the verdict, in the order an investigator reads them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum VerdictClass {
+    /// The bytes or a signature say something was changed: `mismatch`, `signature-invalid`,
+    /// and `untrusted-key` (a valid signature by a key nobody vouched for, as a re-signing
+    /// attacker leaves it).
+    Tamper,
+    /// Two records that cannot both be true: `conflict`.
+    Contradiction,
+    /// Something a record says exists, and that should be in the evidence, is not: `missing`.
+    Loss,
+    /// A claim about bytes whose store was never part of the evidence: `not-collected`.
+    NotCollected,
+    /// Worth knowing, or nothing to check against: `informational`, `unverifiable`.
+    Informational,
+    /// The claim holds: `verified`, `signature-valid`.
+    Verified,
+}
+
+impl VerdictClass {
+    pub const ALL: [VerdictClass; 6] =
+        [VerdictClass::Tamper, VerdictClass::Contradiction, VerdictClass::Loss, VerdictClass::NotCollected, VerdictClass::Informational, VerdictClass::Verified];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            VerdictClass::Tamper => "tamper",
+            VerdictClass::Contradiction => "contradiction",
+            VerdictClass::Loss => "loss",
+            VerdictClass::NotCollected => "not-collected",
+            VerdictClass::Informational => "informational",
+            VerdictClass::Verified => "verified",
+        }
+    }
+
+    /// A heading for a list of findings of this class.
+    pub fn heading(self) -> &'static str {
+        match self {
+            VerdictClass::Tamper => "Tamper-indicating",
+            VerdictClass::Contradiction => "Contradictions",
+            VerdictClass::Loss => "Loss",
+            VerdictClass::NotCollected => "Not collected",
+            VerdictClass::Informational => "Informational",
+            VerdictClass::Verified => "Verified",
+        }
+    }
+
+    /// Whether findings of this class fail verification (exit code 1).
+    pub fn is_failure(self) -> bool {
+        matches!(self, VerdictClass::Tamper | VerdictClass::Contradiction | VerdictClass::Loss)
+    }
+}
+
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 10] = [
         Status::Verified,
         Status::SignatureValid,
+        Status::Informational,
         Status::Unverifiable,
+        Status::NotCollected,
         Status::UntrustedKey,
         Status::Missing,
         Status::Conflict,
@@ -60,7 +129,9 @@ impl Status {
         match self {
             Status::Verified => "verified",
             Status::SignatureValid => "signature-valid",
+            Status::Informational => "informational",
             Status::Unverifiable => "unverifiable",
+            Status::NotCollected => "not-collected",
             Status::UntrustedKey => "untrusted-key",
             Status::Missing => "missing",
             Status::Conflict => "conflict",
@@ -75,21 +146,24 @@ impl Status {
 
     /// Higher is worse.
     pub fn severity(self) -> u8 {
+        Status::ALL.iter().position(|s| *s == self).unwrap_or(0) as u8
+    }
+
+    /// The verdict class this status belongs to.
+    pub fn class(self) -> VerdictClass {
         match self {
-            Status::Verified => 0,
-            Status::SignatureValid => 1,
-            Status::Unverifiable => 2,
-            Status::UntrustedKey => 3,
-            Status::Missing => 4,
-            Status::Conflict => 5,
-            Status::Mismatch => 6,
-            Status::SignatureInvalid => 7,
+            Status::Verified | Status::SignatureValid => VerdictClass::Verified,
+            Status::Informational | Status::Unverifiable => VerdictClass::Informational,
+            Status::NotCollected => VerdictClass::NotCollected,
+            Status::Missing => VerdictClass::Loss,
+            Status::Conflict => VerdictClass::Contradiction,
+            Status::UntrustedKey | Status::Mismatch | Status::SignatureInvalid => VerdictClass::Tamper,
         }
     }
 
     /// Whether this status indicates tampering, loss or contradiction (exit code 1).
     pub fn is_failure(self) -> bool {
-        matches!(self, Status::UntrustedKey | Status::Missing | Status::Conflict | Status::Mismatch | Status::SignatureInvalid)
+        self.class().is_failure()
     }
 }
 
@@ -134,6 +208,8 @@ pub enum Check {
     CommitSignature,
     /// A provenance attestation's claims agree with the evidence (commit, data, run).
     Provenance,
+    /// The model digest an inference log records is the SHA-256 of the served version's file.
+    ServedModel,
 }
 
 impl Check {
@@ -207,7 +283,9 @@ impl Finding {
 pub struct Summary {
     pub verified: usize,
     pub signature_valid: usize,
+    pub informational: usize,
     pub unverifiable: usize,
+    pub not_collected: usize,
     pub untrusted_key: usize,
     pub missing: usize,
     pub conflict: usize,
@@ -228,7 +306,9 @@ impl Summary {
         match status {
             Status::Verified => &mut self.verified,
             Status::SignatureValid => &mut self.signature_valid,
+            Status::Informational => &mut self.informational,
             Status::Unverifiable => &mut self.unverifiable,
+            Status::NotCollected => &mut self.not_collected,
             Status::UntrustedKey => &mut self.untrusted_key,
             Status::Missing => &mut self.missing,
             Status::Conflict => &mut self.conflict,
@@ -241,7 +321,9 @@ impl Summary {
         match status {
             Status::Verified => self.verified,
             Status::SignatureValid => self.signature_valid,
+            Status::Informational => self.informational,
             Status::Unverifiable => self.unverifiable,
+            Status::NotCollected => self.not_collected,
             Status::UntrustedKey => self.untrusted_key,
             Status::Missing => self.missing,
             Status::Conflict => self.conflict,
@@ -252,7 +334,7 @@ impl Summary {
 
     /// Whether anything indicates tampering, loss or contradiction.
     pub fn has_failures(&self) -> bool {
-        self.untrusted_key + self.missing + self.conflict + self.mismatch + self.signature_invalid > 0
+        Status::ALL.into_iter().any(|s| s.is_failure() && self.count(s) > 0)
     }
 }
 
@@ -301,6 +383,9 @@ pub struct FileClaim {
     pub source: Witness,
     /// What the file is, for the finding's text ("work-tree copy", "cache object").
     pub role: String,
+    /// Set when the file's store was never part of the evidence (a DVC cache that was not
+    /// copied): then the file's absence is `not-collected`, with this reason, not `missing`.
+    pub not_collected: Option<String>,
 }
 
 /// What the checks need hashed, and the claims to evaluate afterwards.
@@ -367,6 +452,7 @@ pub fn evaluate_claims(plan: &Plan, table: &DigestTable) -> Vec<Finding> {
                 Some(actual.to_string()),
                 format!("{} does not match its recorded {}: the bytes were changed after the claim was made", c.role, c.algorithm.name()),
             ),
+            Err(_) if c.not_collected.is_some() => (Status::NotCollected, None, format!("{} was not collected: {}", c.role, c.not_collected.as_deref().unwrap_or_default())),
             Err(reason) => (Status::Missing, None, format!("{} is absent: {reason}", c.role)),
         };
         out.push(Finding::new(status, c.check, c.node.clone(), detail).at(&c.path).by(c.source.clone()).expect(c.expected.clone(), observed));

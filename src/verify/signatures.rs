@@ -79,6 +79,8 @@ impl Verdict {
 struct DigestIndex<'a> {
     by_digest: HashMap<(&'static str, &'a str), Vec<&'a RelPath>>,
     table: &'a DigestTable,
+    /// Every folder that holds a hashed file, at any depth.
+    folders: std::collections::HashSet<RelPath>,
 }
 
 impl<'a> DigestIndex<'a> {
@@ -95,7 +97,14 @@ impl<'a> DigestIndex<'a> {
         for v in by_digest.values_mut() {
             v.sort();
         }
-        DigestIndex { by_digest, table }
+        let mut folders = std::collections::HashSet::new();
+        for rel in table.digests.keys() {
+            let mut dir = rel.parent();
+            while !dir.is_root() && folders.insert(dir.clone()) {
+                dir = dir.parent();
+            }
+        }
+        DigestIndex { by_digest, table, folders }
     }
 
     /// Files whose bytes have one of the descriptor's digests (sha256 first, then md5).
@@ -112,6 +121,23 @@ impl<'a> DigestIndex<'a> {
 
     fn sha256(&self, rel: &RelPath) -> Option<&'a str> {
         self.table.digests.get(rel).and_then(|d| d.sha256.as_deref())
+    }
+
+    /// Files whose bytes have this SHA-256.
+    fn files_with_sha256<'s>(&'s self, hex: &'s str) -> &'s [&'a RelPath] {
+        self.by_digest.get(&("sha256", hex)).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Whether a file (or folder holding files) is in the evidence.
+    fn exists(&self, rel: &RelPath) -> bool {
+        self.table.digests.contains_key(rel) || self.folders.contains(rel)
+    }
+
+    /// Folders of the evidence whose last component is `name`.
+    fn folders_named(&self, name: &str) -> Vec<RelPath> {
+        let mut out: Vec<RelPath> = self.folders.iter().filter(|f| f.file_name() == name).cloned().collect();
+        out.sort();
+        out
     }
 }
 
@@ -431,19 +457,27 @@ impl Cx<'_, '_> {
     }
 
     fn model_manifest(&mut self, record: &SignatureRecord, aid: &str, m: &ModelManifest, verdict: &Verdict) {
-        let Some(dir) = self.model_root(record, m) else {
+        let roots = self.model_roots(record, m);
+        if roots.is_empty() {
             let f = Finding::new(
                 Status::Missing,
                 Check::SignedDigest,
                 self.node(aid),
-                format!("the signed model {:?} ({} files) is not in the evidence beside its signature", m.model_name, m.resources.len()),
+                format!(
+                    "the signed model {:?} ({} files) is not in the evidence: no folder holds its files by name beside the signature or under that name, nor by content anywhere",
+                    m.model_name,
+                    m.resources.len()
+                ),
             )
             .at(&record.file);
             self.out.push(f);
             return;
-        };
+        }
         if let Some(n) = self.lineage.node_mut(aid) {
-            n.attrs.insert("model_dir".into(), json!(dir.as_str()));
+            n.attrs.insert("model_dir".into(), json!(roots[0].as_str()));
+            if roots.len() > 1 {
+                n.attrs.insert("model_copies".into(), json!(roots.iter().map(RelPath::as_str).collect::<Vec<_>>()));
+            }
             n.attrs.insert("model_name".into(), json!(m.model_name));
             n.attrs.insert("hash_type".into(), json!(m.hash_type));
             n.attrs.insert("method".into(), json!(m.method));
@@ -461,6 +495,14 @@ impl Cx<'_, '_> {
             }
             _ => {}
         }
+        for dir in &roots {
+            self.model_copy(record, aid, m, verdict, dir);
+        }
+    }
+
+    /// One copy of a signed model folder: every signed file against its digest, shards
+    /// against their ranges, links and files the signature does not cover.
+    fn model_copy(&mut self, record: &SignatureRecord, aid: &str, m: &ModelManifest, verdict: &Verdict, dir: &RelPath) {
         let mut covered = BTreeSet::new();
         for r in &m.resources {
             let (path, sharded) = (resource_path(r), r.algorithm.contains("-sharded-"));
@@ -501,7 +543,7 @@ impl Cx<'_, '_> {
                 .entries
                 .iter()
                 .filter(|e| matches!(e.kind, EntryKind::Symlink { .. }))
-                .filter(|e| e.rel.strip_prefix(&dir).is_some_and(|r| !r.is_root() && !m.is_ignored(r.as_str())))
+                .filter(|e| e.rel.strip_prefix(dir).is_some_and(|r| !r.is_root() && !m.is_ignored(r.as_str())))
                 .map(|e| e.rel.clone())
                 .collect();
             for rel in links {
@@ -518,7 +560,7 @@ impl Cx<'_, '_> {
             .entries
             .iter()
             .filter(|e| e.kind == EntryKind::File)
-            .filter_map(|e| e.rel.strip_prefix(&dir).filter(|r| !r.is_root()).map(|inner| (e.rel.clone(), inner)))
+            .filter_map(|e| e.rel.strip_prefix(dir).filter(|r| !r.is_root()).map(|inner| (e.rel.clone(), inner)))
             .filter(|(full, inner)| !covered.contains(full) && full != &record.file && !m.is_ignored(inner.as_str()))
             .map(|(full, _)| full)
             .collect();
@@ -572,29 +614,63 @@ impl Cx<'_, '_> {
         self.out.push(f.at(rel).by(witness));
     }
 
-    /// The model folder a model-signing manifest describes: the signature's own folder, or a
-    /// sibling folder (or file) with the signed model's name.
-    fn model_root(&self, record: &SignatureRecord, m: &ModelManifest) -> Option<RelPath> {
-        let exists = |rel: &RelPath| self.ev.entries.iter().any(|e| &e.rel == rel);
+    /// Every copy in the evidence of the model folder a model-signing manifest describes.
+    ///
+    /// By position: the signature's own folder or a sibling with the signed model's name
+    /// (whichever holds more of the signed files by name), and any folder named like the
+    /// signed model that holds at least half of them. By content, wherever it lies: a folder
+    /// that holds every signed file by name and all but at most one of them with the signed
+    /// bytes (a signature kept apart from the model, a signed folder copied to a server).
+    /// A folder that lacks some signed files and differs in others (another version of the
+    /// same model, which shares its environment files) is not a copy.
+    fn model_roots(&self, record: &SignatureRecord, m: &ModelManifest) -> Vec<RelPath> {
+        let exists = |rel: &RelPath| self.index.exists(rel);
+        let names: Vec<String> = m.resources.iter().map(resource_path).collect::<BTreeSet<_>>().into_iter().collect();
+        let named_in = |c: &RelPath| names.iter().filter(|name| if name.as_str() == "." { exists(c) } else { c.join(name).is_ok_and(|f| exists(&f)) }).count();
+        let mut roots: Vec<RelPath> = Vec::new();
         let parent = record.file.parent();
-        let mut candidates = vec![parent.clone()];
+        let mut beside = vec![parent.clone()];
         if !m.model_name.is_empty() {
             if let Ok(sib) = parent.join(&m.model_name) {
-                candidates.push(sib);
+                beside.push(sib);
             }
         }
         // the candidate holding the most of the signed files (a deleted or renamed file must
         // not hide the folder)
-        let score = |c: &RelPath| {
-            m.resources
-                .iter()
-                .filter(|r| {
-                    let name = resource_path(r);
-                    if name == "." { exists(c) } else { c.join(&name).is_ok_and(|f| exists(&f)) }
-                })
-                .count()
-        };
-        candidates.into_iter().map(|c| (score(&c), c)).filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n).map(|(_, c)| c)
+        if let Some((_, c)) = beside.into_iter().map(|c| (named_in(&c), c)).filter(|(n, _)| *n > 0).max_by_key(|(n, _)| *n) {
+            roots.push(c);
+        }
+        if !m.model_name.is_empty() && !names.iter().any(|n| n == ".") {
+            for dir in self.index.folders_named(&m.model_name) {
+                if !roots.contains(&dir) && named_in(&dir) * 2 >= names.len().max(1) {
+                    roots.push(dir);
+                }
+            }
+        }
+        // by content: count, per folder, the signed files found there with their signed bytes
+        let whole: Vec<&crate::signing::bundle::ModelResource> = m.resources.iter().filter(|r| !r.algorithm.contains("-sharded-") && r.name != ".").collect();
+        let mut matched: HashMap<RelPath, usize> = HashMap::new();
+        for r in &whole {
+            let want = r.algorithm.trim_start_matches("file-").split('-').next().unwrap_or("sha256");
+            if want != "sha256" {
+                continue;
+            }
+            for f in self.index.files_with_sha256(&r.digest) {
+                let folder = folder_of(f, &r.name);
+                if folder.join(&r.name).is_ok_and(|p| &p == *f) {
+                    *matched.entry(folder).or_default() += 1;
+                }
+            }
+        }
+        let mut by_content: Vec<RelPath> = matched
+            .into_iter()
+            .filter(|(dir, n)| !whole.is_empty() && *n + 1 >= whole.len() && *n >= 1 && named_in(dir) == names.len() && !dir.as_str().contains("/.git/"))
+            .map(|(dir, _)| dir)
+            .filter(|dir| !roots.contains(dir))
+            .collect();
+        by_content.sort();
+        roots.extend(by_content);
+        roots
     }
 
     /// Generic statement subjects, bound by digest.

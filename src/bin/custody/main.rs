@@ -3,6 +3,7 @@
 //! 0 clean, 1 findings that indicate tampering, loss or contradiction, 2 bad usage or
 //! unreadable input (the message names the file and the problem).
 
+mod escape;
 mod output;
 mod terminal;
 
@@ -230,11 +231,17 @@ fn parse_kind(s: &str) -> Result<SourceKind, String> {
 }
 
 fn main() -> ExitCode {
+    terminal::install_panic_hook();
+    // Debug builds can be asked to panic, so the tests can prove the hook works.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("CUSTODY_PANIC_FOR_TEST").is_some() {
+        panic!("deliberate panic (CUSTODY_PANIC_FOR_TEST)");
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("custody: {err}");
+            eprintln!("custody: {}", escape::text(&err.to_string()));
             ExitCode::from(2)
         }
     }
@@ -255,7 +262,7 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
         }
         Command::Case(CaseCommand::New { file, title }) => {
             let case = workflow::new_case(&file, &title)?;
-            println!("created case {}", case.path().display());
+            output::out!("created case {}", case.path().display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Add { file, path, kind } => {
@@ -275,7 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             if json {
                 output::print_json(&output::verification_json(&file, &result));
             } else {
-                println!("Case: {}", file.display());
+                output::out!("Case: {}", file.display());
                 output::print_verification(&result);
             }
             Ok(exit_for(result.has_failures()))
@@ -315,7 +322,7 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             } else {
                 output::print_diff(&result, &reference_a, &reference_b, all);
                 for (path, from, to, text) in &file_diffs {
-                    output::emit(&format!("\n--- {path} {}..{}\n{text}", &from[..from.len().min(8)], &to[..to.len().min(8)]));
+                    output::emit(&format!("\n--- {path} {}..{}\n{text}", custody::text::head(&from, 8), custody::text::head(&to, 8)));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -337,7 +344,7 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
             } else {
                 output::print_trace(&trace);
                 if let Some(w) = &written {
-                    println!("\nDossier: {} and {}", w.html.display(), w.json.display());
+                    output::out!("\nDossier: {} and {}", w.html.display(), w.json.display());
                 }
             }
             Ok(exit_for(trace.failures > 0))
@@ -357,8 +364,8 @@ fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
         }
         Command::Key(KeyCommand::New { file }) => {
             let key = workflow::new_key(&file)?;
-            println!("created signing key {} (keep it private)", key.private_key.display());
-            println!("public key {}  fingerprint {}", key.public_key.display(), key.fingerprint);
+            output::out!("created signing key {} (keep it private)", key.private_key.display());
+            output::out!("public key {}  fingerprint {}", key.public_key.display(), key.fingerprint);
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { verify: Some(ReportCommand::Verify { dir, trust, json }), .. } => {

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use custody::case::{LogCheck, LogEntry};
 use custody::verify::{Finding, Status};
+
+use crate::escape;
 use custody::workflow::{Acquired, Investigation, Verification};
 use serde_json::json;
 
@@ -19,6 +21,13 @@ pub fn emit(text: &str) {
         std::process::exit(2);
     }
 }
+
+/// `println!` that ends quietly on a closed pipe instead of panicking.
+macro_rules! out {
+    () => { $crate::output::emit("\n") };
+    ($($arg:tt)*) => { $crate::output::emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use out;
 
 pub fn print_json(value: &serde_json::Value) {
     emit(&format!("{}\n", serde_json::to_string_pretty(value).expect("JSON output serializes")));
@@ -36,7 +45,7 @@ fn human_bytes(n: u64) -> String {
 }
 
 pub fn print_acquired(a: &Acquired) {
-    println!(
+    out!(
         "Evidence: {} — {} sources, {} files, {} (register sha256 {})",
         a.root.display(),
         a.sources.len(),
@@ -45,87 +54,114 @@ pub fn print_acquired(a: &Acquired) {
         &a.register_sha256[..16]
     );
     for s in &a.sources {
-        println!("  {:<14} {}", s.kind.name(), s.rel);
+        out!("  {:<14} {}", s.kind.name(), s.rel);
     }
 }
 
 pub fn print_investigation(r: &Investigation) {
-    println!("Case: {}", r.case.display());
+    out!("Case: {}", r.case.display());
     print_acquired(&r.acquired);
     print_verification(&r.verification);
 }
 
 pub fn print_verification(v: &Verification) {
-    println!("Lineage: {} nodes, {} edges", v.nodes, v.edges);
+    out!("Lineage: {} nodes, {} edges", v.nodes, v.edges);
     let s = &v.summary;
-    println!(
-        "Findings: {} verified · {} unverifiable · {} missing · {} conflict · {} mismatch",
-        s.verified, s.unverifiable, s.missing, s.conflict, s.mismatch
-    );
-    if s.signature_valid + s.untrusted_key + s.signature_invalid > 0 {
-        println!(
-            "Signatures: {} signature-valid · {} untrusted-key · {} signature-invalid",
-            s.signature_valid, s.untrusted_key, s.signature_invalid
-        );
-    }
-    let failures: Vec<&Finding> = v.findings.iter().filter(|f| f.status.is_failure()).collect();
-    if !failures.is_empty() {
-        println!();
-    }
-    for f in &failures {
-        print_finding(f);
-    }
-    let unverifiable: Vec<&Finding> = v.findings.iter().filter(|f| f.status == Status::Unverifiable).collect();
-    if !unverifiable.is_empty() {
-        println!("\nUnverifiable ({}):", unverifiable.len());
-        for f in unverifiable.iter().take(12) {
-            println!("  {} {}: {}", f.node.kind.name(), f.node.label, f.detail);
+    let counts: Vec<String> = Status::ALL.iter().filter(|st| s.count(**st) > 0).map(|st| format!("{} {}", s.count(*st), st.name())).collect();
+    out!("Findings: {}", if counts.is_empty() { "none".to_string() } else { counts.join(" · ") });
+    let mut class = None;
+    for g in &v.groups {
+        if class != Some(g.class) {
+            class = Some(g.class);
+            let n: usize = v.groups.iter().filter(|h| h.class == g.class).map(|h| h.members.len()).sum();
+            let note = if g.class.is_failure() { "" } else { " — not failures" };
+            out!("\n== {} ({n}){note}", g.class.heading());
         }
-        if unverifiable.len() > 12 {
-            println!("  … {} more (see --json)", unverifiable.len() - 12);
-        }
+        print_group(v, g);
     }
-    println!();
+    print_coverage(&v.coverage);
+    out!();
     print_log_check(&v.log);
-    if failures.is_empty() && v.log.intact {
-        println!("Result: clean — no tampering, loss or contradiction found.");
+    out!("Verdict: {}", escape::text(&v.verdict));
+    if v.has_failures() {
+        let failures = v.findings.iter().filter(|f| f.status.is_failure()).count() + usize::from(!v.log.intact);
+        out!("Result: {failures} finding(s) indicate tampering, loss or contradiction.");
     } else {
-        println!("Result: {} finding(s) indicate tampering, loss or contradiction.", failures.len() + usize::from(!v.log.intact));
+        out!("Result: clean — no tampering, loss or contradiction found.");
+    }
+}
+
+/// A group: failures in full (up to a limit), the rest as one line per member.
+fn print_group(v: &Verification, g: &custody::verify::verdict::FindingGroup) {
+    const FULL: usize = 20;
+    const LISTED: usize = 8;
+    let members: Vec<&Finding> = g.members.iter().map(|&i| &v.findings[i]).collect();
+    if g.class.is_failure() {
+        if members.len() > 1 {
+            out!("-- {}", escape::text(&g.title));
+        }
+        for f in members.iter().take(FULL) {
+            print_finding(f);
+        }
+        if members.len() > FULL {
+            out!("   … {} more of this kind (see --json)", members.len() - FULL);
+        }
+        return;
+    }
+    out!("-- {}", escape::text(&g.title));
+    if members.len() == 1 {
+        out!("   {} {}: {}", members[0].node.kind.name(), escape::text(&members[0].node.label), escape::text(&members[0].detail));
+        return;
+    }
+    for f in members.iter().take(LISTED) {
+        out!("   {} {}", f.node.kind.name(), escape::text(&f.node.label));
+    }
+    if members.len() > LISTED {
+        out!("   … {} more (see --json)", members.len() - LISTED);
+    }
+    out!("   e.g. {}", escape::text(&members[0].detail));
+}
+
+fn print_coverage(c: &custody::verify::coverage::Coverage) {
+    out!("\nCoverage: {} files — {} read by a source reader, {} covered by a check, {} not interpreted", c.files, c.read, c.checked, c.not_interpreted);
+    for g in &c.groups {
+        let marker = if g.known_format { "NOT READ" } else { "not interpreted" };
+        out!("  {marker:<15} {} — {} file{}", escape::text(&g.description), g.files, if g.files == 1 { "" } else { "s" });
     }
 }
 
 fn print_finding(f: &Finding) {
-    println!("{:<9} {} {}", f.status.name().to_uppercase(), f.node.kind.name(), f.node.label);
-    println!("          {}", f.detail);
+    out!("{:<9} {} {}", f.status.name().to_uppercase(), f.node.kind.name(), escape::text(&f.node.label));
+    out!("          {}", escape::text(&f.detail));
     if let Some(p) = &f.path {
-        println!("          file:     {p}");
+        out!("          file:     {}", escape::text(p));
     }
     if let Some(src) = &f.source {
-        println!("          claim by: {src}");
+        out!("          claim by: {}", escape::text(&src.to_string()));
     }
     if let Some(e) = &f.expected {
-        println!("          expected: {e}");
+        out!("          expected: {}", escape::text(e));
     }
     if let Some(o) = &f.observed {
-        println!("          observed: {o}");
+        out!("          observed: {}", escape::text(o));
     }
-    println!("          check:    {}   node: {}", f.check.name(), f.node.id);
+    out!("          check:    {}   node: {}", f.check.name(), escape::text(&f.node.id));
 }
 
 fn print_log_check(c: &LogCheck) {
     if c.intact {
-        println!("Case log: {} entries, hash chain intact", c.rows);
+        out!("Case log: {} entries, hash chain intact", c.rows);
     } else {
-        println!("Case log: {} entries, hash chain BROKEN", c.rows);
+        out!("Case log: {} entries, hash chain BROKEN", c.rows);
         for p in &c.problems {
-            println!("  - {p}");
+            out!("  - {p}");
         }
     }
 }
 
 pub fn print_log(entries: &[LogEntry], check: &LogCheck) {
     for e in entries {
-        println!("{:>4}  {}  {:<18} {}", e.seq, e.at, e.action, e.detail);
+        out!("{:>4}  {}  {:<18} {}", e.seq, e.at, e.action, e.detail);
     }
     print_log_check(check);
 }
@@ -133,7 +169,10 @@ pub fn print_log(entries: &[LogEntry], check: &LogCheck) {
 pub fn verification_json(case: &Path, v: &Verification) -> serde_json::Value {
     json!({
         "case": case,
+        "verdict": v.verdict,
         "summary": v.summary,
+        "groups": v.groups,
+        "coverage": v.coverage,
         "lineage": { "nodes": v.nodes, "edges": v.edges },
         "log": v.log,
         "findings": v.findings,
@@ -147,30 +186,30 @@ pub fn investigation_json(r: &Investigation) -> serde_json::Value {
 }
 
 pub fn print_report_written(w: &custody::report::ReportWritten) {
-    println!("Report written to {}", w.dir);
+    out!("Report written to {}", w.dir);
     for f in &w.files {
-        println!("  {:<20} {} bytes  sha256 {}", f.name, f.size, f.sha256);
+        out!("  {:<20} {} bytes  sha256 {}", f.name, f.size, f.sha256);
     }
     match &w.signed_by {
-        Some(fp) => println!("  {:<20} DSSE envelope signed by key {fp}", custody::report::STATEMENT_FILE),
-        None => println!("  {:<20} unsigned in-toto statement (sign with --sign KEY)", custody::report::STATEMENT_FILE),
+        Some(fp) => out!("  {:<20} DSSE envelope signed by key {fp}", custody::report::STATEMENT_FILE),
+        None => out!("  {:<20} unsigned in-toto statement (sign with --sign KEY)", custody::report::STATEMENT_FILE),
     }
 }
 
 pub fn print_report_check(c: &custody::report::ReportCheck) {
-    println!("Report: {}", c.dir);
+    out!("Report: {}", c.dir);
     match &c.signer {
-        Some(s) => println!("Signature: {} ({s})", c.signature),
-        None => println!("Signature: {}", c.signature),
+        Some(s) => out!("Signature: {} ({s})", c.signature),
+        None => out!("Signature: {}", c.signature),
     }
     for f in &c.files {
-        println!("  {:<4} {}", if f.ok { "ok" } else { "FAIL" }, f.name);
+        out!("  {:<4} {}", if f.ok { "ok" } else { "FAIL" }, f.name);
     }
-    println!("Case log chain: {}", if c.log_intact { "intact" } else { "NOT intact" });
+    out!("Case log chain: {}", if c.log_intact { "intact" } else { "NOT intact" });
     for p in &c.problems {
-        println!("  - {p}");
+        out!("  - {p}");
     }
-    println!("Result: {}", if c.ok { "the report is intact and signed by a trusted key" } else { "the report does NOT verify" });
+    out!("Result: {}", if c.ok { "the report is intact and signed by a trusted key" } else { "the report does NOT verify" });
 }
 
 /// The human form of a lineage diff: root causes first, each with its drill-down, then the
@@ -205,10 +244,10 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
         match &div.detail {
             Detail::Code(c) => {
                 for commit in &c.commits {
-                    let _ = writeln!(out, "{:15}+ {} {}", "", &commit.sha[..commit.sha.len().min(8)], commit.summary);
+                    let _ = writeln!(out, "{:15}+ {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
                 }
                 for commit in &c.commits_only_in_from {
-                    let _ = writeln!(out, "{:15}- {} {}", "", &commit.sha[..commit.sha.len().min(8)], commit.summary);
+                    let _ = writeln!(out, "{:15}- {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
                 }
                 for f in &c.files {
                     let counts = if f.binary { "binary".to_string() } else { format!("+{} -{}", f.lines_added, f.lines_removed) };
@@ -410,7 +449,7 @@ fn pct(v: Option<f64>) -> String {
 pub fn print_slice(r: &custody::workflow::SliceReport) {
     let s = &r.stats;
     let mut out = String::new();
-    out.push_str(&format!("Table {} ({} rows{}; read from {})\n", r.dataset.path, s.rows, r.dataset.sha256.as_deref().map(|h| format!(", sha256 {}", &h[..h.len().min(16)])).unwrap_or_default(), r.dataset.read_from));
+    out.push_str(&format!("Table {} ({} rows{}; read from {})\n", r.dataset.path, s.rows, r.dataset.sha256.as_deref().map(|h| format!(", sha256 {}", custody::text::head(h, 16))).unwrap_or_default(), r.dataset.read_from));
     if let Some(reference) = &r.reference {
         out.push_str(&format!("Reference {} ({} rows)\n", reference.path, s.reference_rows.unwrap_or(reference.rows)));
     }

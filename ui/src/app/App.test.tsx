@@ -56,7 +56,7 @@ function setup(extra: Partial<MockData> = {}) {
       path: "/tmp/c.custody",
       info: { title: "Demo", created_at: "now", created_by: "custody" },
       roots: [{ path: "/e", label: "e", added_at: "now", sources: [{ kind: "dvc", path: "p", files: 3, bytes: 2000, sha256: "ab12cd34ef56ab12cd34ef56" }] }],
-      summary: { verified: 5, signature_valid: 2, unverifiable: 0, untrusted_key: 0, missing: 0, conflict: 0, mismatch: 1, signature_invalid: 0 },
+      summary: { verified: 5, signature_valid: 2, informational: 0, unverifiable: 0, not_collected: 0, untrusted_key: 0, missing: 0, conflict: 0, mismatch: 1, signature_invalid: 0 },
       nodes: 3,
       edges: 2,
       log_intact: true,

@@ -71,11 +71,13 @@ describe("signature statuses", () => {
   });
 
   it("reads the header counts from the summary, best first", () => {
-    const counts = statusCounts({ verified: 63, signature_valid: 29, unverifiable: 3, untrusted_key: 1, missing: 0, conflict: 0, mismatch: 2, signature_invalid: 4 });
+    const counts = statusCounts({ verified: 63, signature_valid: 29, informational: 2, unverifiable: 3, not_collected: 1, untrusted_key: 1, missing: 0, conflict: 0, mismatch: 2, signature_invalid: 4 });
     expect(counts.map((c) => `${c.count} ${c.status}`)).toEqual([
       "63 verified",
       "29 signature-valid",
+      "2 informational",
       "3 unverifiable",
+      "1 not-collected",
       "1 untrusted-key",
       "0 missing",
       "0 conflict",

@@ -7,7 +7,7 @@ import type { Summary } from "../generated/Summary";
 import type { ReportCheck } from "../generated/ReportCheck";
 
 /** Every status, worst first (the engine's order, reversed). */
-export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "unverifiable", "signature-valid", "verified"];
+export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
 
 /** Statuses that say something holds: not listed as findings, only counted. */
 export const GOOD: Status[] = ["verified", "signature-valid"];
@@ -35,7 +35,9 @@ export function statusCounts(s: Summary): { status: Status; count: number }[] {
     conflict: "conflict",
     missing: "missing",
     "untrusted-key": "untrusted_key",
+    "not-collected": "not_collected",
     unverifiable: "unverifiable",
+    informational: "informational",
     "signature-valid": "signature_valid",
     verified: "verified",
   };

@@ -3,4 +3,4 @@
 /**
  * Which check produced a finding.
  */
-export type Check = "evidence-register" | "dvc-workspace" | "dvc-cache" | "dvc-git-dependency" | "git-objects" | "run-commit" | "run-params" | "model-version-source" | "alias-target" | "artifact-location" | "model-metadata" | "dataset-source" | "evidence-file" | "source-record" | "signature" | "signed-digest" | "commit-signature" | "provenance";
+export type Check = "evidence-register" | "dvc-workspace" | "dvc-cache" | "dvc-git-dependency" | "git-objects" | "run-commit" | "run-params" | "model-version-source" | "alias-target" | "artifact-location" | "model-metadata" | "dataset-source" | "evidence-file" | "source-record" | "signature" | "signed-digest" | "commit-signature" | "provenance" | "served-model";

@@ -2,5 +2,8 @@
 
 /**
  * The verification status of a check, from best to worst.
+ *
+ * Each status belongs to one [`VerdictClass`]; only the tamper-indicating, contradiction and
+ * loss classes are failures (exit code 1).
  */
-export type Status = "verified" | "signature-valid" | "unverifiable" | "untrusted-key" | "missing" | "conflict" | "mismatch" | "signature-invalid";
+export type Status = "verified" | "signature-valid" | "informational" | "unverifiable" | "not-collected" | "untrusted-key" | "missing" | "conflict" | "mismatch" | "signature-invalid";

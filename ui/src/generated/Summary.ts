@@ -3,4 +3,4 @@
 /**
  * Counts of findings by status.
  */
-export type Summary = { verified: number, signature_valid: number, unverifiable: number, untrusted_key: number, missing: number, conflict: number, mismatch: number, signature_invalid: number, };
+export type Summary = { verified: number, signature_valid: number, informational: number, unverifiable: number, not_collected: number, untrusted_key: number, missing: number, conflict: number, mismatch: number, signature_invalid: number, };

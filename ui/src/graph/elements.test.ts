@@ -84,7 +84,7 @@ const KINDS: Record<NodeKind, true> = {
   "model-version": true, alias: true, agent: true, signature: true, attestation: true, build: true,
 };
 const STATUSES: Record<Status, true> = {
-  verified: true, "signature-valid": true, unverifiable: true, "untrusted-key": true, missing: true, conflict: true, mismatch: true, "signature-invalid": true,
+  verified: true, "signature-valid": true, informational: true, unverifiable: true, "not-collected": true, "untrusted-key": true, missing: true, conflict: true, mismatch: true, "signature-invalid": true,
 };
 
 describe("signatures in the graph", () => {

@@ -70,7 +70,7 @@ export function shapeOf(kind: NodeKind, id: string): Shape {
 }
 
 /** Best to worst, as the engine orders statuses; nodes with no finding are `unchecked`. */
-const ORDER: (Status | "unchecked")[] = ["unchecked", "verified", "signature-valid", "unverifiable", "untrusted-key", "missing", "conflict", "mismatch", "signature-invalid"];
+const ORDER: (Status | "unchecked")[] = ["unchecked", "verified", "signature-valid", "informational", "unverifiable", "not-collected", "untrusted-key", "missing", "conflict", "mismatch", "signature-invalid"];
 
 export function worstStatus(statuses: (Status | "unchecked")[]): Status | "unchecked" {
   let worst: Status | "unchecked" = "unchecked";
@@ -83,7 +83,9 @@ export const STATUS_COLOURS: Record<Status | "unchecked", { border: string; fill
   unchecked: { border: "#5b6470", fill: "#b8bec7", meaning: "no check made a claim about it" },
   verified: { border: "#2e8b57", fill: "#cdebd9", meaning: "the claims hold against the bytes" },
   "signature-valid": { border: "#1f6fb2", fill: "#d3e5f6", meaning: "signed, and the signature verifies under a key you trust" },
+  informational: { border: "#4f8fbf", fill: "#dcebf6", meaning: "worth knowing, not a failure (an exploratory run, a run with no artifacts)" },
   unverifiable: { border: "#8a8f98", fill: "#e4e6ea", meaning: "nothing to check against (or no key for the signature)" },
+  "not-collected": { border: "#8a8f98", fill: "#f2f3f5", meaning: "its bytes are in a store that was not collected (a DVC remote, an artifact store)" },
   "untrusted-key": { border: "#c98a00", fill: "#fcebb6", meaning: "the signature verifies, but under a key you have not trusted" },
   missing: { border: "#7b4fb3", fill: "#e6dcf5", meaning: "something recorded is absent" },
   conflict: { border: "#d9822b", fill: "#fbe3cc", meaning: "two records contradict each other" },

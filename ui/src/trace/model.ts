@@ -180,7 +180,7 @@ export function trainingDataset(trace: Trace): TracedDataset | null {
 
 /** The verification checks grouped by link, in chain order, with how many fail. */
 export function checkSummary(checks: LinkCheck[]): { status: Status; count: number }[] {
-  const order: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "unverifiable", "signature-valid", "verified"];
+  const order: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
   return order.map((status) => ({ status, count: checks.filter((c) => c.status === status).length })).filter((c) => c.count > 0);
 }
 
