@@ -102,3 +102,62 @@ pub fn sentence(summary: &Summary, log_intact: bool, unread_formats: usize) -> S
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lineage::NodeKind;
+    use crate::verify::NodeRef;
+
+    fn finding(status: Status, check: Check, node: &str) -> Finding {
+        Finding::new(status, check, NodeRef { kind: NodeKind::Run, id: node.into(), label: node.into() }, "d")
+    }
+
+    #[test]
+    fn only_tamper_contradiction_and_loss_fail() {
+        let failing: Vec<Status> = Status::ALL.into_iter().filter(|s| s.is_failure()).collect();
+        assert_eq!(failing, [Status::UntrustedKey, Status::Missing, Status::Conflict, Status::Mismatch, Status::SignatureInvalid]);
+        assert_eq!(Status::NotCollected.class(), VerdictClass::NotCollected);
+        assert_eq!(Status::Informational.class(), VerdictClass::Informational);
+        assert_eq!(Status::Unverifiable.class(), VerdictClass::Informational);
+        let mut s = Summary::default();
+        s.not_collected = 3;
+        s.informational = 30;
+        assert!(!s.has_failures(), "not collected and informational never fail");
+        s.missing = 1;
+        assert!(s.has_failures());
+    }
+
+    #[test]
+    fn groups_come_in_verdict_order_and_hold_every_non_success() {
+        let findings = vec![
+            finding(Status::Informational, Check::RunParams, "run:a"),
+            finding(Status::Verified, Check::RunCommit, "run:a"),
+            finding(Status::Informational, Check::RunParams, "run:b"),
+            finding(Status::NotCollected, Check::DvcCache, "data:x"),
+            finding(Status::Missing, Check::DvcCache, "data:y"),
+            finding(Status::Mismatch, Check::DvcWorkspace, "data:z"),
+            finding(Status::Conflict, Check::RunParams, "run:c"),
+        ];
+        let groups = group(&findings);
+        let classes: Vec<VerdictClass> = groups.iter().map(|g| g.class).collect();
+        assert_eq!(classes, [VerdictClass::Tamper, VerdictClass::Contradiction, VerdictClass::Loss, VerdictClass::NotCollected, VerdictClass::Informational]);
+        let exploratory = groups.last().unwrap();
+        assert_eq!(exploratory.members, [0, 2]);
+        assert_eq!(exploratory.title, "2 runs: params differ from the pipeline at their commit (exploratory runs)");
+        let grouped: usize = groups.iter().map(|g| g.members.len()).sum();
+        assert_eq!(grouped, findings.len() - 1, "every finding but the verified one is in a group");
+    }
+
+    #[test]
+    fn the_sentence_says_what_the_evidence_shows() {
+        let mut s = Summary::default();
+        assert_eq!(sentence(&s, true, 0), "Clean: no tampering, contradiction or loss found.");
+        s.not_collected = 2;
+        assert_eq!(sentence(&s, true, 1), "Clean: no tampering, contradiction or loss found (but not checked: 2 claims about data that was not collected; 1 group of evidence in formats Custody does not read yet).");
+        s.mismatch = 1;
+        s.conflict = 2;
+        assert!(sentence(&s, true, 0).starts_with("Tampering indicated: 1 tamper-indicating finding, 2 contradictions"));
+        assert!(sentence(&s, false, 0).starts_with("The case file's log was rewritten"));
+    }
+}
