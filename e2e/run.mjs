@@ -8,14 +8,16 @@
 // checks it, compares staging with production (root causes, the code change down to the
 // line), traces a logged decision to its chain and dossier, slices the production training
 // set against staging's and exports a chart, opens a tampered copy of the demo case, reads the mismatch in the inspector, and
-// follows a finding to its node.
+// follows a finding to its node; then opens a corpus sweep (fixtures/corpus/sweep-loop), clean
+// and with a data byte flipped, and reads the verdict banner and the findings grouped in
+// verdict order.
 //
 // The system file dialogs cannot be driven over WebDriver: the test queues the answers a user
 // would give in `window.__custodyPicks`, which the app's dialogs take instead of opening
 // (ui/src/backend/tauri.ts). Everything after the dialog is the real app.
 // Screenshots go to e2e/screenshots/ (representative ones are copied to docs/).
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,15 +32,35 @@ mkdirSync(shots, { recursive: true });
 let passed = 0;
 let failed = 0;
 
-function tamperedDemo(variant) {
-  const work = mkdtempSync(join(tmpdir(), "custody-e2e-"));
-  const root = join(work, "fraud-detection");
-  cpSync(join(repo, "fixtures/cases/fraud-detection"), root, { recursive: true });
-  const overlay = join(repo, "fixtures/tampered", variant);
+/** A copy of `caseDir` under a temporary folder named `name`, with a tampered variant's overlay applied when given. */
+function materialise(caseDir, name, overlay) {
+  const root = join(mkdtempSync(join(tmpdir(), "custody-e2e-")), name);
+  cpSync(caseDir, root, { recursive: true });
+  renameGitDirs(root);
+  if (!overlay) return { root, truth: null };
   cpSync(join(overlay, "files"), root, { recursive: true, force: true });
   const truth = JSON.parse(readFileSync(join(overlay, "truth.json"), "utf8"));
-  for (const rel of truth.deleted ?? []) rmSync(join(root, rel));
+  for (const rel of truth.deleted ?? []) rmSync(join(root, rel), { recursive: true, force: true });
   return { root, truth };
+}
+
+/** The corpus stores work-tree repositories as `_git` (fixtures/corpus/README.md): back to `.git`. */
+function renameGitDirs(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    if (e.name === "_git") renameSync(join(dir, e.name), join(dir, ".git"));
+    else renameGitDirs(join(dir, e.name));
+  }
+}
+
+function tamperedDemo(variant) {
+  return materialise(join(repo, "fixtures/cases/fraud-detection"), "fraud-detection", join(repo, "fixtures/tampered", variant));
+}
+
+/** A corpus scenario's case (fixtures/corpus/<scenario>/case), tampered by `variant` when given. */
+function corpusCase(scenario, variant) {
+  const dir = join(repo, "fixtures/corpus", scenario);
+  return materialise(join(dir, "case"), scenario, variant ? join(dir, "tampered", variant) : null);
 }
 
 async function wd(method, path, body) {
@@ -345,6 +367,81 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: tampered.root, CUSTODY_DEMO_KEYS: joi
       await sleep(250);
     }
     await s.screenshot("finding-focus");
+  });
+});
+
+/** The findings list as it reads: each group's class, status, count, whether it is open, and its title. */
+async function groupsOf(s) {
+  const groups = await s.findAll('[data-testid="finding-group"]');
+  return Promise.all(groups.map(async (g) => ({ el: g, class: await s.attr(g, "data-class"), count: Number(await s.attr(g, "data-count")), open: (await s.attr(g, "data-open")) === "true", title: await s.text(g) })));
+}
+
+/** Waits until the graph is drawn around `id`. */
+async function waitFocus(s, id) {
+  const graph = await s.find('[data-testid="graph"]', 120000);
+  const deadline = Date.now() + 30000;
+  while ((await s.attr(graph, "data-focus")) !== id) {
+    if (Date.now() > deadline) throw new Error(`graph focuses ${await s.attr(graph, "data-focus")}, not ${id}`);
+    await sleep(250);
+  }
+}
+
+const sweep = corpusCase("sweep-loop");
+await withApp({ ...base, CUSTODY_DEMO_DIR: sweep.root }, async (s) => {
+  await check("a clean sweep reads clean at a glance: the verdict, the coverage, and its 14 exploratory runs as one group", async () => {
+    await s.click(await s.find('[data-testid="open-demo"]'));
+    await s.waitText('[data-testid="verdict-sentence"]', /^Clean: no tampering, contradiction or loss found/, 120000);
+    const banner = await s.find('[data-testid="verdict"]');
+    if ((await s.attr(banner, "data-class")) !== "informational") throw new Error(`banner coloured ${await s.attr(banner, "data-class")}`);
+    await s.waitText('[data-testid="coverage"]', /^\d[\d,]* files: [\d,]+ read, [\d,]+ checked, [\d,]+ not interpreted/);
+    const groups = await groupsOf(s);
+    const runs = groups.find((g) => /params differ from the pipeline at their commit \(exploratory runs\)/.test(g.title));
+    if (!runs || runs.count !== 14 || runs.open || runs.class !== "informational") throw new Error(`exploratory runs: ${JSON.stringify(groups.map(({ el, ...g }) => g))}`);
+    if (groups.some((g) => g.class !== "informational" && g.class !== "not-collected")) throw new Error(`a failure in a clean case: ${groups.map((g) => g.title).join("; ")}`);
+    if ((await s.findAll('[data-testid="finding"]')).length > groups.filter((g) => g.open).reduce((n, g) => n + g.count, 0)) throw new Error("closed groups list their findings");
+    // the graph opens on the verdict's first node: the first member of the first group
+    const firstNode = () => s.exec("return document.querySelector('[data-testid=\"finding-group\"] [data-testid=\"finding\"]')?.getAttribute('data-node') ?? null;");
+    if (!groups[0].open) await s.click(await s.find('[data-testid="finding-group-toggle"]'));
+    const first = await firstNode();
+    if (!first) throw new Error("the first group lists no finding when opened");
+    await waitFocus(s, first);
+    if (!groups[0].open) await s.click(await s.find('[data-testid="finding-group-toggle"]'));
+    await sleep(1500);
+    await s.screenshot("sweep-clean");
+  });
+  await check("a member of a group leads to its node", async () => {
+    const runs = (await groupsOf(s)).find((g) => g.count === 14);
+    await s.click(await s.find(`[data-testid="finding-group"][data-count="14"] [data-testid="finding-group-toggle"]`));
+    const members = await s.findAll('[data-testid="finding-group"][data-count="14"] [data-testid="finding"]');
+    if (members.length !== runs.count) throw new Error(`${members.length} members listed`);
+    const target = await s.attr(members[3], "data-node");
+    await s.click(members[3]);
+    await waitFocus(s, target);
+    await s.waitText('[data-testid="inspector-status"]', /^informational$/);
+  });
+});
+
+const flipped = corpusCase("sweep-loop", "data-byte-flip");
+await withApp({ ...base, CUSTODY_DEMO_DIR: flipped.root }, async (s) => {
+  await check("a tampered sweep: the tamper group first, the exploratory runs last and grouped, the graph on the tampered data", async () => {
+    await s.click(await s.find('[data-testid="open-demo"]'));
+    await s.waitText('[data-testid="verdict-sentence"]', /^Tampering indicated: [1-9]\d* tamper-indicating finding/, 120000);
+    const banner = await s.find('[data-testid="verdict"]');
+    if ((await s.attr(banner, "data-class")) !== "tamper") throw new Error(`banner coloured ${await s.attr(banner, "data-class")}`);
+    const groups = await groupsOf(s);
+    const listed = JSON.stringify(groups.map(({ el, ...g }) => g));
+    if (groups[0]?.class !== "tamper" || !groups[0].open) throw new Error(`the tamper group is not first and open: ${listed}`);
+    const last = groups[groups.length - 1];
+    if (last.class !== "informational" || last.count !== 14 || last.open) throw new Error(`the exploratory runs are not last and grouped: ${listed}`);
+    const order = ["tamper", "contradiction", "loss", "not-collected", "informational"];
+    for (let i = 1; i < groups.length; i++) if (order.indexOf(groups[i].class) < order.indexOf(groups[i - 1].class)) throw new Error(`out of order: ${listed}`);
+    const expected = flipped.truth.expect[0];
+    const first = await s.find('[data-testid="finding-group"] [data-testid="finding"]');
+    if ((await s.attr(first, "data-node")) !== expected.node) throw new Error(`the first finding is ${await s.attr(first, "data-node")}`);
+    await waitFocus(s, expected.node);
+    await s.waitText('[data-testid="inspector-status"]', /^mismatch$/);
+    await sleep(1500);
+    await s.screenshot("sweep-tampered");
   });
 });
 

@@ -12,6 +12,8 @@ use crate::lineage::query::{self, NodeSummary, View};
 use crate::lineage::{Edge, Lineage, Node, NodeKind};
 use crate::progress::Progress;
 use crate::sources::SourceKind;
+use crate::verify::coverage::Coverage;
+use crate::verify::verdict::{self, FindingGroup};
 use crate::verify::{Finding, Summary};
 use crate::workflow::{self, Acquired, DigestCache, Error, Verification};
 
@@ -38,6 +40,15 @@ pub struct CaseSummary {
     pub nodes: usize,
     pub edges: usize,
     pub log_intact: bool,
+    /// One sentence on what the evidence shows (see [`verdict::sentence`]).
+    pub verdict: String,
+    /// The findings that are not successes, grouped by class and kind, in verdict order
+    /// (indexes into [`Session::findings`]).
+    pub groups: Vec<FindingGroup>,
+    /// What Custody made of every evidence file, as of the last verification in this session;
+    /// none for a case opened from its file and not re-verified since (coverage is not stored
+    /// in the case).
+    pub coverage: Option<Coverage>,
 }
 
 /// One evidence folder and its sources.
@@ -68,13 +79,15 @@ pub struct Session {
     case: Case,
     lineage: Lineage,
     findings: Vec<Finding>,
+    /// The last verification's coverage, when this session ran one.
+    coverage: Option<Coverage>,
 }
 
 impl Session {
     /// Opens an existing case file.
     pub fn open(path: &Path) -> Result<Session, Error> {
         let case = Case::open(path)?;
-        let mut s = Session { case, lineage: Lineage::new(), findings: Vec::new() };
+        let mut s = Session { case, lineage: Lineage::new(), findings: Vec::new(), coverage: None };
         s.reload()?;
         Ok(s)
     }
@@ -82,7 +95,7 @@ impl Session {
     /// Creates a new, empty case file.
     pub fn create(path: &Path, title: &str) -> Result<Session, Error> {
         let case = workflow::new_case(path, title)?;
-        Ok(Session { case, lineage: Lineage::new(), findings: Vec::new() })
+        Ok(Session { case, lineage: Lineage::new(), findings: Vec::new(), coverage: None })
     }
 
     /// Creates (or reopens) `case_path` and investigates `dir` into it.
@@ -92,8 +105,10 @@ impl Session {
 
     /// [`Session::investigate`], trusting the key files in `trust`.
     pub fn investigate_with_keys(dir: &Path, case_path: &Path, trust: &[PathBuf], progress: &dyn Progress) -> Result<Session, Error> {
-        workflow::investigate_with_keys(dir, Some(case_path), trust, progress)?;
-        Session::open(case_path)
+        let investigation = workflow::investigate_with_keys(dir, Some(case_path), trust, progress)?;
+        let mut session = Session::open(case_path)?;
+        session.coverage = Some(investigation.verification.coverage);
+        Ok(session)
     }
 
     /// Trusts more key files (recorded in the case), then re-verifies so every signature is
@@ -133,7 +148,8 @@ impl Session {
     pub fn add_evidence(&mut self, path: &Path, kind: Option<SourceKind>, progress: &dyn Progress) -> Result<Acquired, Error> {
         let mut cache = DigestCache::new();
         let acquired = workflow::add_evidence(&mut self.case, path, kind, progress, &mut cache)?;
-        workflow::verify(&mut self.case, progress, &mut cache)?;
+        let v = workflow::verify(&mut self.case, progress, &mut cache)?;
+        self.coverage = Some(v.coverage);
         self.reload()?;
         Ok(acquired)
     }
@@ -141,6 +157,7 @@ impl Session {
     /// Re-verifies everything.
     pub fn verify(&mut self, progress: &dyn Progress) -> Result<Verification, Error> {
         let v = workflow::verify(&mut self.case, progress, &mut DigestCache::new())?;
+        self.coverage = Some(v.coverage.clone());
         self.reload()?;
         Ok(v)
     }
@@ -166,20 +183,31 @@ impl Session {
                 .collect();
             roots.push(RootSummary { path, label, added_at, sources });
         }
+        let summary = Summary::of(&self.findings);
+        let log_intact = self.case.check_log()?.intact;
+        let unread_formats = self.coverage.as_ref().map_or(0, |c| c.unread_formats().count());
         Ok(CaseSummary {
             path: self.case.path().to_path_buf(),
             info: self.case.info()?,
             roots,
-            summary: Summary::of(&self.findings),
+            verdict: verdict::sentence(&summary, log_intact, unread_formats),
+            groups: self.groups(),
+            coverage: self.coverage.clone(),
+            summary,
             nodes: self.lineage.node_count(),
             edges: self.lineage.edge_count(),
-            log_intact: self.case.check_log()?.intact,
+            log_intact,
         })
     }
 
     /// The findings of the latest verification, worst first.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// The findings that are not successes, grouped by class and kind (see [`verdict::group`]).
+    pub fn groups(&self) -> Vec<FindingGroup> {
+        verdict::group(&self.findings)
     }
 
     /// The view around a reference (see [`query::resolve`]).
@@ -257,9 +285,14 @@ impl Session {
         query::search(&self.lineage, text, limit)
     }
 
-    /// A sensible node to open the graph on: the worst finding's node, else a production alias,
-    /// else any model version, else the first node.
+    /// A sensible node to open the graph on: the verdict's most important node (the first member
+    /// of the first group), else the worst finding's node, else a production alias, else any
+    /// model version, else the first node.
     pub fn default_focus(&self) -> Option<String> {
+        let first = self.groups().into_iter().flat_map(|g| g.members).map(|i| &self.findings[i]).find(|f| self.lineage.contains(&f.node.id));
+        if let Some(f) = first {
+            return Some(f.node.id.clone());
+        }
         if let Some(f) = self.findings.iter().find(|f| f.status.is_failure() && self.lineage.contains(&f.node.id)) {
             return Some(f.node.id.clone());
         }

@@ -63,6 +63,22 @@ fn investigate_then_query_the_case() {
     assert!(summary["nodes"].as_u64().unwrap() > 10);
     assert_eq!(summary["log_intact"], true);
     assert!(summary["roots"][0]["sources"].as_array().unwrap().iter().any(|s| s["kind"] == "mlflow-sqlite"));
+    // the verdict at a glance: the engine's sentence, its groups (indexes into `findings`) and coverage
+    assert!(summary["verdict"].as_str().unwrap().ends_with('.'), "{}", summary["verdict"]);
+    let coverage = &summary["coverage"];
+    assert!(coverage["files"].as_u64().unwrap() > 10, "{coverage}");
+    assert_eq!(coverage["files"].as_u64(), Some(coverage["read"].as_u64().unwrap() + coverage["checked"].as_u64().unwrap() + coverage["not_interpreted"].as_u64().unwrap()));
+    let findings = invoke(&w, "findings", json!({})).unwrap();
+    let groups = summary["groups"].as_array().unwrap();
+    for g in groups {
+        for m in g["members"].as_array().unwrap() {
+            assert_eq!(findings[m.as_u64().unwrap() as usize]["status"], g["status"], "group {} holds its own status", g["title"]);
+        }
+    }
+    if let Some(first) = groups.first() {
+        let node = &findings[first["members"][0].as_u64().unwrap() as usize]["node"]["id"];
+        assert_eq!(&invoke(&w, "default_focus", json!({})).unwrap(), node, "the graph opens on the verdict's first node");
+    }
 
     let view = invoke(&w, "neighbourhood", json!({ "reference": "models:/fraud-detector@production", "depth": 2, "expanded": [] })).unwrap();
     assert!(view["focus"].as_str().unwrap().starts_with("model-version:fraud-detector/"));

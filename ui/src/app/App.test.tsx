@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { setBackend } from "../backend";
 import { defaultReportCheck, mockBackend, type MockData } from "../backend/mock";
 import { DEMO_SLICE_DECISIONS } from "../backend/mockSlice";
+import type { CaseSummary } from "../generated/CaseSummary";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
 import type { View } from "../generated/View";
@@ -49,10 +50,14 @@ const details = (id: string, status: NodeDetails["node"]["status"], findings: Fi
   incoming: [],
 });
 
-function setup(extra: Partial<MockData> = {}) {
+function setup(extra: Partial<MockData> = {}, patch: Partial<CaseSummary> = {}) {
   const b = mockBackend({
     ...extra,
     summary: {
+      verdict: "Tampering indicated: 1 tamper-indicating finding.",
+      groups: [{ class: "tamper", status: "mismatch", check: "dvc-workspace", title: "1 dvc-workspace finding (mismatch)", members: [0] }],
+      coverage: { files: 12, read: 9, checked: 2, not_interpreted: 1, groups: [{ kind: "mlflow-file-store", description: "an MLflow FileStore (mlruns/): not read", known_format: true, folder: "mlruns", files: 1, examples: ["mlruns/0/meta.yaml"] }] },
+      ...patch,
       path: "/tmp/c.custody",
       info: { title: "Demo", created_at: "now", created_by: "custody" },
       roots: [{ path: "/e", label: "e", added_at: "now", sources: [{ kind: "dvc", path: "p", files: 3, bytes: 2000, sha256: "ab12cd34ef56ab12cd34ef56" }] }],
@@ -61,7 +66,7 @@ function setup(extra: Partial<MockData> = {}) {
       edges: 2,
       log_intact: true,
     },
-    findings: [mismatch],
+    findings: extra.findings ?? [mismatch],
     focus: "model-version:m/1",
     views: {
       ...extra.views,
@@ -113,6 +118,38 @@ describe("App", () => {
     expect(card.textContent).toContain("expected: aa");
     expect(card.textContent).toContain("observed: bb");
     expect(b.calls).toContain("neighbourhood:data:p/raw.csv@aa");
+  });
+
+  it("says the verdict in a banner coloured by the worst class, with the coverage, and lists the groups in verdict order", async () => {
+    const run = (id: string): Finding => ({ status: "informational", check: "run-params", node: { kind: "run", id, label: id }, detail: "params differ" });
+    const findings = [mismatch, run("run:a"), run("run:b")];
+    setup(
+      { findings, views: { "run:a": { focus: "run:a", nodes: [], edges: [], clusters: [], upstream: [] } }, details: {} },
+      {
+        groups: [
+          { class: "informational", status: "informational", check: "run-params", title: "2 runs: params differ from the pipeline at their commit (exploratory runs)", members: [1, 2] },
+          { class: "tamper", status: "mismatch", check: "dvc-workspace", title: "1 dvc-workspace finding (mismatch)", members: [0] },
+        ],
+      },
+    );
+    const ui = render(<App />);
+    fireEvent.click(await ui.findByTestId("open-demo"));
+    const banner = await ui.findByTestId("verdict");
+    expect(banner.dataset.class).toBe("tamper");
+    expect(ui.getByTestId("verdict-sentence").textContent).toBe("Tampering indicated: 1 tamper-indicating finding.");
+    expect(ui.getByTestId("coverage").textContent).toContain("12 files: 9 read, 2 checked, 1 not interpreted");
+    expect(ui.getByTestId("unread-format").textContent).toBe("an MLflow FileStore (mlruns/): not read");
+    const groups = await ui.findAllByTestId("finding-group");
+    expect(groups.map((g) => g.dataset.class)).toEqual(["tamper", "informational"]);
+    expect(groups.map((g) => g.dataset.open)).toEqual(["true", "false"]);
+    expect(ui.getAllByTestId("finding-class").map((h) => h.textContent)).toEqual(["Tamper-indicating", "Informational"]);
+    // the exploratory runs are one group, a click away; a member leads to its node
+    expect(within(groups[1]).queryAllByTestId("finding")).toHaveLength(0);
+    fireEvent.click(within(groups[1]).getByTestId("finding-group-toggle"));
+    const members = await within((await ui.findAllByTestId("finding-group"))[1]).findAllByTestId("finding");
+    expect(members.map((m) => m.dataset.node)).toEqual(["run:a", "run:b"]);
+    fireEvent.click(members[0]);
+    await waitFor(() => expect(ui.getByTestId("graph").dataset.focus).toBe("run:a"));
   });
 
   it("opens a cluster, filters its members and focuses the one chosen", async () => {

@@ -11,7 +11,8 @@ import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
 import { GraphView, type GraphHandle } from "../graph/GraphView";
 import { Legend } from "../graph/Legend";
-import { actionFor, filterMembers, formatBytes, GOOD, groupBySeverity, isFailure, SHORTCUTS, statusCounts } from "./model";
+import { actionFor, filterMembers, formatBytes, isFailure, SHORTCUTS, statusCounts } from "./model";
+import { FindingsList, VerdictBanner } from "./Findings";
 import { ExportPanel, ReportCheckPanel, type Task } from "./Reports";
 import { KeySection, SignatureSection, SignedBySection } from "./Signatures";
 import { Compare, EMPTY_COMPARE, stepEntry, type CompareState } from "../compare/Compare";
@@ -92,12 +93,13 @@ export function App() {
   };
 
   const loadCase = async (s: CaseSummary) => {
+    // the summary's groups index into these findings: both are set together
+    const [fs, f, ks] = await Promise.all([backend().findings(), backend().defaultFocus(), backend().trustedKeys()]);
     setSummary(s);
     setExpanded([]);
     setCompare(EMPTY_COMPARE);
     setTrace(EMPTY_TRACE);
     setSlice(EMPTY_SLICE);
-    const [fs, f, ks] = await Promise.all([backend().findings(), backend().defaultFocus(), backend().trustedKeys()]);
     setFindings(fs);
     setKeys(ks);
     if (f) focusOn(f);
@@ -348,7 +350,7 @@ export function App() {
 
   const s = summary.summary;
   return (
-    <div class={mode === "compare" ? "workspace comparing" : mode === "graph" ? "workspace" : "workspace wide"}>
+    <div class={mode === "compare" ? "workspace comparing" : mode === "graph" ? "workspace with-verdict" : "workspace wide"}>
       <header>
         <strong>Custody</strong>
         <nav class="tabs">
@@ -414,6 +416,7 @@ export function App() {
         <Slice state={slice} setState={setSlice} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} />
       ) : (
         <>
+          <VerdictBanner summary={summary} />
           <aside class="left">
             <section class="evidence" data-testid="evidence">
               <div class="section-head">
@@ -467,25 +470,7 @@ export function App() {
             </section>
             <section class="findings" data-testid="findings">
               <h2>Findings</h2>
-              {groupBySeverity(findings)
-                .filter((g) => !GOOD.includes(g.status))
-                .map((g) => (
-                  <div key={g.status} class={`group st-${g.status}`}>
-                    <h3>
-                      {g.status} ({g.findings.length})
-                    </h3>
-                    <ul>
-                      {g.findings.map((f, i) => (
-                        <li key={i}>
-                          <button class="finding" data-testid="finding" data-node={f.node.id} onClick={() => focusOn(f.node.id)}>
-                            <span class="label">{f.node.label}</span>
-                            <span class="detail">{f.detail}</span>
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                ))}
+              <FindingsList key={summary.path} summary={summary} findings={findings} onSelect={focusOn} />
               <p class="muted">
                 {s.verified} checks verified, {s.signature_valid} signed digests and signatures valid.
               </p>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../generated/Finding";
-import { actionFor, filterMembers, formatBytes, groupBySeverity } from "./model";
+import type { FindingGroup } from "../generated/FindingGroup";
+import { actionFor, bannerClass, classOf, coverageText, filterMembers, formatBytes, groupBySeverity, shownGroups } from "./model";
 
 const f = (status: Finding["status"], id: string): Finding => ({
   status,
@@ -186,5 +187,57 @@ describe("reportVerdict", () => {
     const changed = { ...check, ok: false, files: [check.files[0], { ...check.files[1], observed: "cc", ok: false }], log_intact: false, problems: ["report.json: changed"] };
     expect(reportVerdict(changed)).toBe("NOT intact: signature valid, 1 of 2 files FAIL, case log not intact");
     expect(reportVerdict({ ...check, ok: false, signature: "unsigned", signer: undefined })).toBe("NOT intact: signature: unsigned");
+  });
+});
+
+describe("the verdict at a glance", () => {
+  const g = (cls: FindingGroup["class"], status: Finding["status"], members: number[]): FindingGroup => ({ class: cls, status, check: "dvc-workspace", title: `${members.length} ${status}`, members });
+  const fs = [f("informational", "r1"), f("mismatch", "d1"), f("informational", "r2"), f("missing", "d2"), f("conflict", "r3"), f("not-collected", "d3")];
+
+  it("orders groups by class, keeping the engine's order within one", () => {
+    const shown = shownGroups([g("informational", "informational", [0, 2]), g("loss", "missing", [3]), g("tamper", "mismatch", [1]), g("not-collected", "not-collected", [5]), g("contradiction", "conflict", [4])], fs);
+    expect(shown.map((s) => s.group.class)).toEqual(["tamper", "contradiction", "loss", "not-collected", "informational"]);
+    expect(shown[4].findings.map((x) => x.node.id)).toEqual(["r1", "r2"]);
+  });
+
+  it("lists a single finding or a few failures open, the rest a click away", () => {
+    const many = [0, 1, 2, 3, 4];
+    const shown = shownGroups([g("tamper", "mismatch", [1]), g("loss", "missing", many), g("informational", "informational", [0, 2]), g("informational", "unverifiable", [3])], fs);
+    expect(shown.map((s) => s.open)).toEqual([true, false, false, true]);
+    expect(shownGroups([g("contradiction", "conflict", [0, 1, 2])], fs)[0].open).toBe(true);
+  });
+
+  it("skips members that are not in the findings, and groups left empty", () => {
+    expect(shownGroups([g("tamper", "mismatch", [1, 99]), g("loss", "missing", [42])], fs).map((s) => s.findings.length)).toEqual([1]);
+  });
+
+  it("colours the banner by the worst class; a rewritten log is tampering", () => {
+    expect(bannerClass({ groups: [], log_intact: true })).toBe("verified");
+    expect(bannerClass({ groups: [g("informational", "informational", [0]), g("loss", "missing", [3])], log_intact: true })).toBe("loss");
+    expect(bannerClass({ groups: [g("informational", "informational", [0])], log_intact: true })).toBe("informational");
+    expect(bannerClass({ groups: [], log_intact: false })).toBe("tamper");
+  });
+
+  it("maps every status to its class as the engine does", () => {
+    expect(classOf("untrusted-key")).toBe("tamper");
+    expect(classOf("unverifiable")).toBe("informational");
+    expect(classOf("signature-valid")).toBe("verified");
+  });
+
+  it("says what was read of the evidence and names the unread formats", () => {
+    const c = coverageText({
+      files: 1412,
+      read: 1380,
+      checked: 20,
+      not_interpreted: 12,
+      groups: [
+        { kind: "mlflow-file-store", description: "an MLflow FileStore (mlruns/): not read", known_format: true, folder: "mlruns", files: 10, examples: [] },
+        { kind: "document", description: "documents (prose, not records)", known_format: false, folder: "", files: 2, examples: [] },
+      ],
+    });
+    expect(c.line).toBe("1,412 files: 1,380 read, 20 checked, 12 not interpreted");
+    expect(c.formats).toEqual(["an MLflow FileStore (mlruns/): not read"]);
+    expect(c.other).toEqual(["documents (prose, not records) (2 files)"]);
+    expect(coverageText(null).line).toMatch(/re-verify/);
   });
 });

@@ -5,6 +5,10 @@ import type { Status } from "../generated/Status";
 import type { NodeDetails } from "../generated/NodeDetails";
 import type { Summary } from "../generated/Summary";
 import type { ReportCheck } from "../generated/ReportCheck";
+import type { CaseSummary } from "../generated/CaseSummary";
+import type { Coverage } from "../generated/Coverage";
+import type { FindingGroup as EngineGroup } from "../generated/FindingGroup";
+import type { VerdictClass } from "../generated/VerdictClass";
 
 /** Every status, worst first (the engine's order, reversed). */
 export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
@@ -22,9 +26,96 @@ export function groupBySeverity(findings: Finding[]): FindingGroup[] {
   return SEVERITY.map((status) => ({ status, findings: findings.filter((f) => f.status === status) })).filter((g) => g.findings.length > 0);
 }
 
+/** The verdict classes in the order an investigator reads them (the engine's `VerdictClass`). */
+export const CLASS_ORDER: VerdictClass[] = ["tamper", "contradiction", "loss", "not-collected", "informational", "verified"];
+
+/** What a class is called in the findings list and the banner. */
+export const CLASS_NAMES: Record<VerdictClass, string> = {
+  tamper: "Tamper-indicating",
+  contradiction: "Contradiction",
+  loss: "Loss",
+  "not-collected": "Not collected",
+  informational: "Informational",
+  verified: "Verified",
+};
+
+/** The class of a status (the engine's `Status::class()`). */
+export function classOf(s: Status): VerdictClass {
+  switch (s) {
+    case "mismatch":
+    case "signature-invalid":
+    case "untrusted-key":
+      return "tamper";
+    case "conflict":
+      return "contradiction";
+    case "missing":
+      return "loss";
+    case "not-collected":
+      return "not-collected";
+    case "informational":
+    case "unverifiable":
+      return "informational";
+    default:
+      return "verified";
+  }
+}
+
+/** One of the engine's groups with its findings resolved: what the findings list shows. */
+export interface ShownGroup {
+  group: EngineGroup;
+  findings: Finding[];
+  /** Whether its findings are listed without a click: a single finding, or a few failures. */
+  open: boolean;
+}
+
+/** Failure groups up to this size are listed open; bigger ones, and every other class, are a click away. */
+export const OPEN_UP_TO = 3;
+
+/**
+ * The engine's groups in verdict order (class, then as the engine ranked them), each with its
+ * member findings (the groups index into `findings`); members that are not there are skipped.
+ */
+export function shownGroups(groups: EngineGroup[], findings: Finding[]): ShownGroup[] {
+  const rank = (g: EngineGroup) => CLASS_ORDER.indexOf(g.class);
+  return groups
+    .map((group, i) => ({ group, i }))
+    .sort((a, b) => rank(a.group) - rank(b.group) || a.i - b.i)
+    .map(({ group }) => {
+      const members = group.members.map((m) => findings[m]).filter((f): f is Finding => f !== undefined);
+      return { group, findings: members, open: members.length === 1 || (failingClass(group.class) && members.length <= OPEN_UP_TO) };
+    })
+    .filter((g) => g.findings.length > 0);
+}
+
+/** The banner's colour: the worst class found (a rewritten case log counts as tampering). */
+export function bannerClass(s: Pick<CaseSummary, "groups" | "log_intact">): VerdictClass {
+  if (!s.log_intact) return "tamper";
+  let worst: VerdictClass = "verified";
+  for (const g of s.groups) if (CLASS_ORDER.indexOf(g.class) < CLASS_ORDER.indexOf(worst)) worst = g.class;
+  return worst;
+}
+
+/** What the banner says about coverage: "412 files: 380 read, 20 checked, 12 not interpreted", and the unread formats named. */
+export function coverageText(c: Coverage | null): { line: string; formats: string[]; other: string[] } {
+  if (!c) return { line: "Coverage: re-verify to account for every evidence file (it is not stored in the case)", formats: [], other: [] };
+  const n = (k: number) => k.toLocaleString("en-US");
+  const line = `${n(c.files)} file${c.files === 1 ? "" : "s"}: ${n(c.read)} read, ${n(c.checked)} checked, ${n(c.not_interpreted)} not interpreted`;
+  const where = (folder: string, files: number) => `${files} file${files === 1 ? "" : "s"}${folder ? ` under ${folder}/` : ""}`;
+  return {
+    line,
+    formats: c.groups.filter((g) => g.known_format).map((g) => g.description),
+    other: c.groups.filter((g) => !g.known_format).map((g) => `${g.description} (${where(g.folder, g.files)})`),
+  };
+}
+
 /** Tampering, loss, contradiction, or a signature that cannot be relied on. */
 export function isFailure(s: Status): boolean {
-  return s === "mismatch" || s === "conflict" || s === "missing" || s === "untrusted-key" || s === "signature-invalid";
+  return failingClass(classOf(s));
+}
+
+/** Only these classes are failures (the CLI's exit code 1). */
+export function failingClass(c: VerdictClass): boolean {
+  return c === "tamper" || c === "contradiction" || c === "loss";
 }
 
 /** The header's counts, worst first, with a summary field per status. */

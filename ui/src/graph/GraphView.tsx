@@ -2,7 +2,7 @@
 // (neighbourhood, clusters, upstream path) and reports clicks; it never walks the graph itself.
 import { useEffect } from "preact/hooks";
 import type { View } from "../generated/View";
-import { STYLE, toElements, type Element } from "./elements";
+import { FIT_PADDING, openingZoom, STYLE, toElements, type Element } from "./elements";
 import { type GraphHandle, useCytoscape } from "./useCytoscape";
 
 export type { GraphHandle } from "./useCytoscape";
@@ -22,7 +22,7 @@ interface Props {
   overlay?: Overlay | null;
   /** The container's test id (`graph` by default). */
   testid?: string;
-  /** Where a node's inputs are laid out: to its left (the lineage graph), or below it (a traced chain, read top-down). */
+  /** Where a node's inputs are laid out: below it (the lineage graph and a traced chain, read top-down), or to its left. */
   direction?: "LEFT" | "DOWN";
   selected: string | null;
   onSelect(id: string): void;
@@ -30,8 +30,8 @@ interface Props {
   handle?: { current: GraphHandle | null };
 }
 
-export function GraphView({ view, overlay, testid, direction = "LEFT", selected, onSelect, onExpandCluster, handle }: Props) {
-  const { container, cy } = useCytoscape(STYLE, 40, handle);
+export function GraphView({ view, overlay, testid, direction = "DOWN", selected, onSelect, onExpandCluster, handle }: Props) {
+  const { container, cy } = useCytoscape(STYLE, FIT_PADDING, handle);
 
   useEffect(() => {
     const instance = cy.current;
@@ -50,15 +50,24 @@ export function GraphView({ view, overlay, testid, direction = "LEFT", selected,
     instance.elements().remove();
     const elements = toElements(view, selected);
     instance.add((overlay ? overlay.decorate(elements) : elements).map((e) => ({ group: e.group, data: e.data, classes: e.classes })));
-    // with an overlay, the view opens on what it highlights (the rest stays around it, dimmed)
-    if (overlay) instance.one("layoutstop", () => instance.fit(instance.elements(".chain"), 50));
+    // With an overlay, the view opens on what it highlights (the rest stays around it, dimmed);
+    // otherwise on the whole view, but never so far out that labels cannot be read: then it
+    // opens on the focus at the least readable zoom, the rest a pan away.
+    instance.one("layoutstop", () => {
+      instance.fit(overlay ? instance.elements(".chain") : undefined, FIT_PADDING);
+      const zoom = openingZoom(instance.zoom());
+      if (zoom === instance.zoom()) return;
+      instance.zoom(zoom);
+      const focus = instance.getElementById(view.focus);
+      if (focus.nonempty()) instance.center(focus);
+      else instance.center();
+    });
     instance
       .layout({
         name: "elk",
-        fit: true,
-        padding: 40,
+        fit: false,
         nodeDimensionsIncludeLabels: true,
-        elk: { algorithm: "layered", "elk.direction": direction, "elk.spacing.nodeNode": direction === "DOWN" ? 16 : 30, "elk.layered.spacing.nodeNodeBetweenLayers": direction === "DOWN" ? 44 : 70 },
+        elk: { algorithm: "layered", "elk.direction": direction, "elk.spacing.nodeNode": direction === "DOWN" ? 20 : 30, "elk.layered.spacing.nodeNodeBetweenLayers": direction === "DOWN" ? 48 : 70, "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF" },
       } as never)
       .run();
   }, [view, overlay, direction]);

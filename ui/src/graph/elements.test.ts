@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { View } from "../generated/View";
-import { shortLabel, toElements, worstStatus } from "./elements";
+import { shortLabel, toElements, worstStatus, openingZoom, READABLE_ZOOM } from "./elements";
 
 const view: View = {
   focus: "model-version:m/3",
@@ -131,5 +131,13 @@ describe("signatures in the graph", () => {
     }
     for (const k of KIND_SHAPES) expect(SHAPE_PATHS[k.shape]).toBeTruthy();
     expect(STATUS_COLOURS["signature-invalid"].border).toBe(STATUS_COLOURS.mismatch.border);
+  });
+});
+
+describe("openingZoom", () => {
+  it("keeps labels readable on a large graph and does not blow up a small one", () => {
+    expect(openingZoom(0.2)).toBe(READABLE_ZOOM);
+    expect(openingZoom(1)).toBe(1);
+    expect(openingZoom(3.5)).toBe(1.6);
   });
 });

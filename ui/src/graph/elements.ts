@@ -33,6 +33,20 @@ export function shortLabel(label: string, max = 42): string {
   return label.slice(0, max - 1) + "…";
 }
 
+/** Padding around a fitted graph, in pixels. */
+export const FIT_PADDING = 28;
+
+/** Below this zoom the canvas's 11px labels are too small to read (under about 8px). */
+export const READABLE_ZOOM = 0.72;
+
+/** Above this zoom a small graph looks blown up. */
+export const MAX_OPENING_ZOOM = 1.6;
+
+/** The zoom a graph opens at: the fitted zoom, kept between readable and not blown up. */
+export function openingZoom(fitted: number): number {
+  return Math.min(MAX_OPENING_ZOOM, Math.max(READABLE_ZOOM, fitted));
+}
+
 export function toElements(view: View, selected: string | null): Element[] {
   const upstream = new Set(view.upstream);
   const out: Element[] = [];
@@ -122,8 +136,8 @@ const SIZE: Partial<Record<Shape, { width: number; height: number }>> = {
 
 /** Cytoscape stylesheet: shape by kind, colour by verification status. */
 export const STYLE = [
-  { selector: "node", style: { label: "data(label)", "font-size": 10, "text-wrap": "wrap", "text-max-width": "150px", "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26, "background-color": "#b8bec7", "border-width": 2, "border-color": "#5b6470", color: "#1d232b" } },
-  { selector: "edge", style: { width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": "#a2a9b3", "target-arrow-color": "#a2a9b3", label: "data(label)", "font-size": 8, color: "#6b7380", "text-rotation": "autorotate" } },
+  { selector: "node", style: { label: "data(label)", "font-size": 11, "text-wrap": "wrap", "text-max-width": "140px", "text-valign": "bottom", "text-margin-y": 4, "text-background-color": "#f6f7f9", "text-background-opacity": 0.75, "text-background-padding": "1px", width: 26, height: 26, "background-color": "#b8bec7", "border-width": 2, "border-color": "#5b6470", color: "#1d232b" } },
+  { selector: "edge", style: { width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": "#a2a9b3", "target-arrow-color": "#a2a9b3", label: "data(label)", "font-size": 9, "min-zoomed-font-size": 6, color: "#6b7380", "text-rotation": "autorotate" } },
   ...KIND_SHAPES.map(({ kinds, shape }) => ({ selector: kinds.map((k) => `.kind-${k}`).join(", "), style: { shape, ...(SIZE[kinds[0]] ?? {}) } })),
   { selector: ".cluster", style: { shape: "round-rectangle", width: 46, height: 30, "background-color": "#e6e9ee", "border-style": "dashed" } },
   ...(Object.keys(STATUS_COLOURS) as (Status | "unchecked")[])
