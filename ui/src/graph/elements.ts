@@ -36,8 +36,8 @@ export function shortLabel(label: string, max = 42): string {
 /** Padding around a fitted graph, in pixels. */
 export const FIT_PADDING = 28;
 
-/** Below this zoom the canvas's 11px labels are too small to read (under about 8px). */
-export const READABLE_ZOOM = 0.72;
+/** Below this zoom the canvas's 11px labels are too small to read (under about 9px). */
+export const READABLE_ZOOM = 0.85;
 
 /** Above this zoom a small graph looks blown up. */
 export const MAX_OPENING_ZOOM = 1.6;
