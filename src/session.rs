@@ -45,9 +45,8 @@ pub struct CaseSummary {
     /// The findings that are not successes, grouped by class and kind, in verdict order
     /// (indexes into [`Session::findings`]).
     pub groups: Vec<FindingGroup>,
-    /// What Custody made of every evidence file, as of the last verification in this session;
-    /// none for a case opened from its file and not re-verified since (coverage is not stored
-    /// in the case).
+    /// What Custody made of every evidence file, as of the latest verification (kept in the
+    /// case file); none for a case whose latest verification predates coverage.
     pub coverage: Option<Coverage>,
 }
 
@@ -79,7 +78,7 @@ pub struct Session {
     case: Case,
     lineage: Lineage,
     findings: Vec<Finding>,
-    /// The last verification's coverage, when this session ran one.
+    /// The latest verification's coverage.
     coverage: Option<Coverage>,
 }
 
@@ -133,6 +132,7 @@ impl Session {
         let (nodes, edges) = self.case.graph()?;
         self.lineage = Lineage::from_parts(nodes, edges);
         self.findings = self.case.latest_findings()?;
+        self.coverage = self.case.latest_coverage()?;
         Ok(())
     }
 

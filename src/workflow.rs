@@ -254,7 +254,7 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
     findings.sort_by(|a, b| a.status.class().cmp(&b.status.class()).then_with(|| b.status.severity().cmp(&a.status.severity())).then_with(|| a.node.id.cmp(&b.node.id)).then_with(|| a.check.cmp(&b.check)).then_with(|| a.path.cmp(&b.path)));
     lineage.apply_statuses(&findings);
     progress.start(Phase::Store, 0);
-    case.record_verification(&lineage, &findings, &started)?;
+    case.record_verification(&lineage, &findings, &coverage, &started)?;
     progress.finish();
     let log = case.check_log()?;
     let summary = Summary::of(&findings);

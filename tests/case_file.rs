@@ -102,3 +102,15 @@ fn a_case_from_a_newer_custody_is_refused() {
     let err = Case::open(&path).err().unwrap().to_string();
     assert!(err.contains("newer"), "{err}");
 }
+
+#[test]
+fn the_coverage_of_the_latest_verification_is_kept_in_the_case() {
+    let (_dir, path) = case_with_evidence();
+    let case = Case::open(&path).unwrap();
+    let kept = case.latest_coverage().unwrap().expect("the verification recorded its coverage");
+    assert_eq!(kept.files, kept.read + kept.checked + kept.not_interpreted, "{kept:#?}");
+    assert!(kept.files > 0);
+    // a session reopened from the file shows the same coverage, without re-verifying
+    let session = custody::session::Session::open(&path).unwrap();
+    assert_eq!(session.summary().unwrap().coverage.as_ref(), Some(&kept));
+}

@@ -308,7 +308,7 @@ impl Case {
 
     /// Stores a verification: the rebuilt graph (replacing the previous one), the findings and
     /// the log row, in one transaction. Returns the verification's id.
-    pub fn record_verification(&mut self, lineage: &Lineage, findings: &[Finding], started_at: &str) -> Result<i64, CaseError> {
+    pub fn record_verification(&mut self, lineage: &Lineage, findings: &[Finding], coverage: &crate::verify::coverage::Coverage, started_at: &str) -> Result<i64, CaseError> {
         let path = self.path.clone();
         let sql = |source| CaseError::Sql { path: path.clone(), source };
         let summary = Summary::of(findings);
@@ -328,8 +328,8 @@ impl Case {
         }
         let finished = now();
         tx.execute(
-            "INSERT INTO verifications (started_at, finished_at, summary) VALUES (?1, ?2, ?3)",
-            params![started_at, finished, serde_json::to_string(&summary).expect("summary serializes")],
+            "INSERT INTO verifications (started_at, finished_at, summary, coverage) VALUES (?1, ?2, ?3, ?4)",
+            params![started_at, finished, serde_json::to_string(&summary).expect("summary serializes"), serde_json::to_string(coverage).expect("coverage serializes")],
         )
         .map_err(sql)?;
         let vid = tx.last_insert_rowid();
@@ -351,6 +351,13 @@ impl Case {
         append_log(&tx, "case.verify", &detail).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(vid)
+    }
+
+    /// The coverage of the latest verification (none when none ran yet, or it was recorded
+    /// before coverage was kept).
+    pub fn latest_coverage(&self) -> Result<Option<crate::verify::coverage::Coverage>, CaseError> {
+        let body: Option<String> = self.conn.query_row("SELECT coverage FROM verifications ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional().map_err(self.sql())?.flatten();
+        body.map(|b| serde_json::from_str(&b).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("coverage: {e}") })).transpose()
     }
 
     /// The findings of the latest verification (empty when none ran yet).

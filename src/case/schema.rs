@@ -103,6 +103,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER trusted_keys_append_only_delete BEFORE DELETE ON trusted_key_files
         BEGIN SELECT RAISE(ABORT, 'trusted keys are append-only'); END;
     ",
+    // What the verification made of every evidence file (verify::coverage::Coverage, JSON).
+    "ALTER TABLE verifications ADD COLUMN coverage TEXT;",
 ];
 
 /// The schema version this build writes.

@@ -7,7 +7,8 @@
 //! one group, with the members a click (or `--json`) away.
 //!
 //! Guarantees: every finding that is not `verified`/`signature-valid` is in exactly one group;
-//! groups are ordered by class, then by how many findings they hold.
+//! groups are ordered by class; within a failure class by severity, within the others by how
+//! many findings they hold.
 
 use super::{Check, Finding, Status, Summary, VerdictClass};
 
@@ -58,7 +59,12 @@ pub fn group(findings: &[Finding]) -> Vec<FindingGroup> {
     for g in &mut groups {
         g.title = group_title(g.check, g.status, g.members.len(), &g.check.name());
     }
-    groups.sort_by(|a, b| a.class.cmp(&b.class).then(b.status.severity().cmp(&a.status.severity())).then(b.members.len().cmp(&a.members.len())).then(a.check.cmp(&b.check)));
+    // failures by how bad they are; the rest by how many they hold (the runs of a sweep
+    // before a lone dataset digest)
+    groups.sort_by(|a, b| {
+        let by_weight = if a.class.is_failure() { b.status.severity().cmp(&a.status.severity()).then(b.members.len().cmp(&a.members.len())) } else { b.members.len().cmp(&a.members.len()).then(b.status.severity().cmp(&a.status.severity())) };
+        a.class.cmp(&b.class).then(by_weight).then(a.check.cmp(&b.check))
+    });
     groups
 }
 

@@ -97,7 +97,7 @@ export function bannerClass(s: Pick<CaseSummary, "groups" | "log_intact">): Verd
 
 /** What the banner says about coverage: "412 files: 380 read, 20 checked, 12 not interpreted", and the unread formats named. */
 export function coverageText(c: Coverage | null): { line: string; formats: string[]; other: string[] } {
-  if (!c) return { line: "Coverage: re-verify to account for every evidence file (it is not stored in the case)", formats: [], other: [] };
+  if (!c) return { line: "Coverage: re-verify to account for every evidence file (the latest verification predates coverage)", formats: [], other: [] };
   const n = (k: number) => k.toLocaleString("en-US");
   const line = `${n(c.files)} file${c.files === 1 ? "" : "s"}: ${n(c.read)} read, ${n(c.checked)} checked, ${n(c.not_interpreted)} not interpreted`;
   const where = (folder: string, files: number) => `${files} file${files === 1 ? "" : "s"}${folder ? ` under ${folder}/` : ""}`;

@@ -19,8 +19,7 @@ verdict: string,
  */
 groups: Array<FindingGroup>, 
 /**
- * What Custody made of every evidence file, as of the last verification in this session;
- * none for a case opened from its file and not re-verified since (coverage is not stored
- * in the case).
+ * What Custody made of every evidence file, as of the latest verification (kept in the
+ * case file); none for a case whose latest verification predates coverage.
  */
 coverage: Coverage | null, };
