@@ -155,8 +155,21 @@ fn group_folder(rel: &RelPath) -> RelPath {
 fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
     let mut read: HashSet<RelPath> = HashSet::new();
     let files: Vec<&RelPath> = ev.entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel).collect();
+    // by path, so the files under a folder are one range (a binary search, not a scan per folder)
+    let mut sorted: Vec<&RelPath> = files.clone();
+    sorted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     let under = |dir: &RelPath, read: &mut HashSet<RelPath>| {
-        for f in files.iter().filter(|f| f.strip_prefix(dir).is_some()) {
+        if dir.is_root() {
+            read.extend(sorted.iter().map(|f| (*f).clone()));
+            return;
+        }
+        if sorted.binary_search_by(|f| f.as_str().cmp(dir.as_str())).is_ok() {
+            read.insert(dir.clone());
+        }
+        // "DIR/" up to "DIR0": '0' is the byte after '/'
+        let (lo, hi) = (format!("{}/", dir.as_str()), format!("{}0", dir.as_str()));
+        let start = sorted.partition_point(|f| f.as_str() < lo.as_str());
+        for f in sorted[start..].iter().take_while(|f| f.as_str() < hi.as_str()) {
             read.insert((*f).clone());
         }
     };
@@ -309,4 +322,30 @@ fn look(ev: &Evidence, rel: &RelPath) -> UnreadKind {
         return UnreadKind::UnknownYaml;
     }
     UnreadKind::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_json_and_other_files_are_told_apart_by_name_and_first_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+        write("CASE.md", b"# notes");
+        write("other.jsonl", b"{\"a\": 1}\n{\"a\": 2}\n");
+        write("thing.json", b"{\"a\": 1}");
+        write("blob.bin", b"\x00\x01");
+        let entries = crate::evidence::walk(dir.path(), &crate::progress::Silent).unwrap();
+        let ev = crate::sources::Evidence::load(dir.path(), &[], entries, &crate::progress::Silent).unwrap();
+        let kind = |name: &str| look(&ev, &RelPath::new(name).unwrap());
+        assert_eq!(kind("CASE.md"), UnreadKind::Document);
+        assert_eq!(kind("other.jsonl"), UnreadKind::UnknownJsonLines);
+        assert_eq!(kind("thing.json"), UnreadKind::UnknownJson);
+        assert_eq!(kind("blob.bin"), UnreadKind::Other);
+        let cov = account(&ev, &Links::default(), &HashSet::new());
+        assert_eq!((cov.files, cov.not_interpreted), (4, 4));
+        // prose and unknown JSON are not formats Custody should read: nothing named as unread
+        assert_eq!(cov.unread_formats().count(), 0, "{cov:#?}");
+    }
 }
