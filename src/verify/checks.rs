@@ -43,10 +43,11 @@ fn algorithm_of(kind: HashKind) -> Algorithm {
 pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (p, project) in ev.dvc.iter().enumerate() {
+        let cx = ProjectCx::new(ev, lineage, project);
         for (file, stage) in project.workspace_stages() {
             let display = project.to_root(&file.file);
             for (entry, is_out) in stage.outs.iter().map(|e| (e, true)).chain(stage.deps.iter().map(|e| (e, false))) {
-                plan_entry(ev, lineage, project, entry, is_out, true, Witness::new(display.as_str(), entry.record.clone()), plan, &mut findings);
+                plan_entry(&cx, entry, is_out, true, Witness::new(display.as_str(), entry.record.clone()), plan, &mut findings);
             }
         }
         let prefix = links.project_repo[p].as_ref().map(|l| l.prefix.clone()).unwrap_or_default();
@@ -56,7 +57,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
                 let display = git_display(repo, &cl.commit, &format!("{prefix}{}", f.file));
                 for stage in &f.stages {
                     for entry in &stage.outs {
-                        plan_entry(ev, lineage, project, entry, true, false, Witness::new(&display, entry.record.clone()), plan, &mut findings);
+                        plan_entry(&cx, entry, true, false, Witness::new(&display, entry.record.clone()), plan, &mut findings);
                     }
                     for entry in &stage.deps {
                         check_git_dependency(lineage, project, repo, &cl.commit, &prefix, entry, Witness::new(&display, entry.record.clone()), &mut findings);
@@ -75,30 +76,46 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
     findings
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_entry(
-    ev: &Evidence,
-    lineage: &Lineage,
-    project: &DvcProject,
-    entry: &Entry,
-    is_out: bool,
-    in_workspace: bool,
-    witness: Witness,
-    plan: &mut Plan,
-    findings: &mut Vec<Finding>,
-) {
+/// What planning needs to know about one DVC project, worked out once for all its entries.
+struct ProjectCx<'a> {
+    ev: &'a Evidence,
+    lineage: &'a Lineage,
+    project: &'a DvcProject,
+    /// Why the project's data was not collected, when its cache holds no file at all (a cache
+    /// that was not copied into the evidence): its objects, and work-tree data only it or a
+    /// remote holds, are then not collected rather than lost.
+    uncollected: Option<String>,
+    /// The work-tree paths DVC manages (cached outputs of its stages and `.dvc` files): DVC,
+    /// not git, keeps their bytes.
+    managed: std::collections::HashSet<&'a RelPath>,
+}
+
+impl<'a> ProjectCx<'a> {
+    fn new(ev: &'a Evidence, lineage: &'a Lineage, project: &'a DvcProject) -> ProjectCx<'a> {
+        let cache_absent = project.cache.as_ref().is_none_or(|c| build::files_under(ev, c).next().is_none());
+        let managed = project
+            .workspace_stages()
+            .flat_map(|(_, s)| s.outs.iter())
+            .filter(|o| o.cached)
+            .filter_map(|o| match &o.location {
+                Location::Local(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        ProjectCx { ev, lineage, project, uncollected: cache_absent.then(|| not_collected_reason(project)), managed }
+    }
+}
+
+fn plan_entry(cx: &ProjectCx<'_>, entry: &Entry, is_out: bool, in_workspace: bool, witness: Witness, plan: &mut Plan, findings: &mut Vec<Finding>) {
+    let (ev, lineage, project) = (cx.ev, cx.lineage, cx.project);
     let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
     let nid = id::data_version(&project.rel, path, digest);
     let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
     let algorithm = algorithm_of(digest.kind);
     let root_path = project.to_root(path);
     let cache_obj = project.cache_object(digest);
-    // A cache that holds no file at all was not copied into the evidence: its objects, and
-    // work-tree data that only it or a remote holds, were not collected rather than lost.
-    let cache_absent = project.cache.as_ref().is_none_or(|c| build::files_under(ev, c).next().is_none());
-    let uncollected = cache_absent.then(|| not_collected_reason(project));
-    // DVC keeps the bytes of what it manages (an output, a `dvc add`ed file), not git
-    let dvc_managed = (is_out && entry.cached) || project.workspace_stages().any(|(_, s)| s.outs.iter().any(|o| o.cached && o.location == entry.location));
+    let uncollected = cx.uncollected.clone();
+    let dvc_managed = (is_out && entry.cached) || cx.managed.contains(path);
 
     // The cache object: for outputs DVC caches.
     let mut manifest = None;
