@@ -392,6 +392,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn open_regular_refuses_links_fifos_and_devices_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("log.jsonl");
+        std::fs::write(&file, b"{}\n").unwrap();
+        assert!(open_regular(&file).is_ok());
+        let link = dir.path().join("zero.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(open_regular(&link).unwrap_err().to_string().contains("symbolic link"));
+        let fifo = dir.path().join("fifo.jsonl");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(open_regular(&fifo).unwrap_err().to_string().contains("FIFO"), "a FIFO is refused, not waited on");
+        assert!(open_regular(Path::new("/dev/zero")).unwrap_err().to_string().contains("device"));
+        assert!(open_regular(dir.path()).unwrap_err().to_string().contains("folder"));
+    }
+
+    #[test]
     fn relpath_rejects_escapes_and_absolute() {
         assert_eq!(RelPath::new("./a//b/").unwrap().as_str(), "a/b");
         assert!(matches!(RelPath::new("../x"), Err(PathError::Escapes(_))));

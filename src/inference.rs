@@ -45,7 +45,7 @@ impl LogFormat {
     /// rest, its name; `None` for files that are none of the three.
     pub fn detect(path: &Path) -> Option<LogFormat> {
         let mut head = [0u8; 512];
-        let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+        let n = crate::evidence::open_regular(path).and_then(|mut f| f.read(&mut head)).ok()?;
         let head = &head[..n];
         if head.starts_with(b"PAR1") {
             return Some(LogFormat::Parquet);
@@ -398,7 +398,7 @@ fn io(file: &str) -> impl Fn(std::io::Error) -> InferenceError + '_ {
 /// returns false.
 fn scan_lines(path: &Path, file: &str, needle: &[u8], mut visit: impl FnMut(usize, &[u8]) -> Result<bool, InferenceError>) -> Result<(), InferenceError> {
     const CHUNK: usize = 32 * 1024 * 1024;
-    let mut f = std::fs::File::open(path).map_err(io(file))?;
+    let mut f = crate::evidence::open_regular(path).map_err(io(file))?;
     let finder = memchr::memmem::Finder::new(needle);
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     let mut line_base = 0usize; // line number of buf's first line (0-based)
@@ -501,7 +501,7 @@ fn csv_separator(path: &Path) -> char {
 }
 
 fn first_line(path: &Path, file: &str) -> Result<String, InferenceError> {
-    let mut f = std::fs::File::open(path).map_err(io(file))?;
+    let mut f = crate::evidence::open_regular(path).map_err(io(file))?;
     let mut buf = vec![0u8; 64 * 1024];
     let n = f.read(&mut buf).map_err(io(file))?;
     let text = String::from_utf8_lossy(&buf[..n]);
@@ -570,7 +570,7 @@ impl InferenceLog {
                 (columns, None)
             }
             LogFormat::Parquet => {
-                let file = std::fs::File::open(local).map_err(io(rel))?;
+                let file = crate::evidence::open_regular(local).map_err(io(rel))?;
                 let schema = ParquetReader::new(file).schema().map_err(|e| InferenceError::BadTable { file: rel.to_string(), problem: e.to_string() })?;
                 (schema.iter_names().map(|n| n.to_string()).collect(), None)
             }
