@@ -293,10 +293,7 @@ impl Tracer<'_> {
         // the model's weights: the largest member that is not MLmodel or an environment file
         members
             .into_iter()
-            .filter(|n| {
-                let name = n.label.rsplit('/').next().unwrap_or("");
-                !matches!(name, "MLmodel" | "conda.yaml" | "python_env.yaml" | "requirements.txt" | "input_example.json" | "serving_input_example.json" | "registered_model_meta")
-            })
+            .filter(|n| crate::lineage::served::is_weights(&n.label))
             .max_by_key(|n| n.attrs.get("size").and_then(|v| v.as_u64()).unwrap_or(0))
     }
 

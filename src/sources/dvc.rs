@@ -209,7 +209,7 @@ mod raw {
         pub wdir: Option<String>,
     }
 
-    /// The `stages` of a `dvc.yaml`, only as far as lock paths need (`wdir`).
+    /// The `stages` of a `dvc.yaml`, only as far as the lock needs (`wdir`, `cache: false`).
     #[derive(Deserialize)]
     pub struct Pipeline {
         #[serde(default)]
@@ -280,11 +280,6 @@ fn flatten_params(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<St
             out.insert(prefix.to_string(), other.clone());
         }
     }
-}
-
-/// Reads the `wdir` of each stage in a `dvc.yaml` (lock paths are relative to it).
-pub fn stage_wdirs(pipeline_yaml: &[u8], file: &str) -> Result<BTreeMap<String, String>, DvcError> {
-    Ok(stage_specs(pipeline_yaml, file)?.wdirs)
 }
 
 /// What `dvc.yaml` says about its stages that `dvc.lock` does not record.
@@ -627,7 +622,7 @@ mod tests {
     #[test]
     fn foreach_stages_get_their_expanded_wdir() {
         let yaml = b"stages:\n  featurize:\n    foreach: [eu, us]\n    do:\n      wdir: regions/${item}\n      cmd: python ../../f.py\n  fit:\n    foreach:\n      small: {dir: s}\n      large: {dir: l}\n    do:\n      wdir: models/${item.dir}-${key}\n      cmd: x\n  plain:\n    wdir: sub\n    cmd: y\n";
-        let w = stage_wdirs(yaml, "dvc.yaml").unwrap();
+        let w = stage_specs(yaml, "dvc.yaml").unwrap().wdirs;
         assert_eq!(w.get("featurize@eu").map(String::as_str), Some("regions/eu"));
         assert_eq!(w.get("featurize@us").map(String::as_str), Some("regions/us"));
         assert_eq!(w.get("fit@small").map(String::as_str), Some("models/s-small"));

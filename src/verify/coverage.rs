@@ -133,7 +133,7 @@ pub fn account(ev: &Evidence, links: &Links, checked: &HashSet<RelPath>) -> Cove
             cov.not_interpreted += 1;
             let (kind, folder) = match filestores.iter().find(|r| e.rel.strip_prefix(r).is_some()) {
                 Some(store) => (UnreadKind::MlflowFileStore, store.clone()),
-                None => (look(ev, &e.rel), group_folder(&e.rel)),
+                None => (look(ev, &e.rel), e.rel.parent()),
             };
             groups.entry((kind, folder.as_str().to_string())).or_default().push(&e.rel);
         }
@@ -144,11 +144,6 @@ pub fn account(ev: &Evidence, links: &Links, checked: &HashSet<RelPath>) -> Cove
     }
     cov.groups.sort_by(|a, b| b.known_format.cmp(&a.known_format).then(a.kind.cmp(&b.kind)).then(a.folder.cmp(&b.folder)));
     cov
-}
-
-/// The folder a file is grouped under: its parent.
-fn group_folder(rel: &RelPath) -> RelPath {
-    rel.parent()
 }
 
 /// Files the source readers parsed, or that belong to a source they read.
@@ -196,10 +191,10 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         under(&git_dir, &mut read);
     }
     // files git tracks at HEAD, in every work tree a repository versions
-    let mut trees: Vec<(RelPath, usize, String)> = Vec::new();
+    let mut trees: Vec<(RelPath, usize)> = Vec::new();
     for (g, repo) in ev.git.iter().enumerate() {
         if let Some(w) = &repo.workdir {
-            trees.push((w.clone(), g, String::new()));
+            trees.push((w.clone(), g));
         }
     }
     for (p, link) in links.project_repo.iter().enumerate() {
@@ -210,9 +205,9 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         for _ in 0..depth {
             top = top.parent();
         }
-        trees.push((top, link.repo, String::new()));
+        trees.push((top, link.repo));
     }
-    for (top, g, _) in &trees {
+    for (top, g) in &trees {
         let repo = &ev.git[*g];
         let Some(head) = &repo.head else { continue };
         let tracked: HashSet<String> = repo.paths_where(head, |_| true).into_iter().collect();
