@@ -53,7 +53,8 @@ fn check_claim(lineage: &Lineage, table: &DigestTable, by_sha: &HashMap<&str, Ve
         _ => named.clone(),
     };
     let witness = Witness::new(c.log.as_str(), format!("model digest ({named}{}), first at {}", if version_label != named { format!(", {version_label}") } else { String::new() }, c.first_record));
-    let elsewhere = by_sha.get(digest.as_str()).map(|v| v.iter().map(|r| r.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    let mut elsewhere = by_sha.get(digest.as_str()).map(|v| v.iter().map(|r| r.as_str()).collect::<Vec<_>>()).unwrap_or_default();
+    elsewhere.sort_unstable();
     let records = if c.records == 1 { "1 record".to_string() } else { format!("{} records", c.records) };
     let f = match resolved {
         Resolved::Version { id, via_alias } => {
