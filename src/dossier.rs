@@ -65,7 +65,7 @@ pub fn write(dir: &Path, dossier: &Dossier, case_title: &str) -> std::io::Result
     let html = dir.join("dossier.html");
     let mut value = serde_json::to_value(dossier).expect("the dossier serializes");
     value["written_by"] = serde_json::json!(format!("Custody {}", env!("CARGO_PKG_VERSION")));
-    value["written_at"] = serde_json::json!(crate::case::now());
+    value["written_at"] = serde_json::json!(crate::clock::now());
     value["case"] = serde_json::json!(case_title);
     std::fs::write(&json, serde_json::to_string_pretty(&value).expect("JSON") + "\n")?;
     std::fs::write(&html, render(dossier, case_title))?;
@@ -126,7 +126,7 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
         "<p class=\"meta\">Case <code>{}</code>. Written by Custody {} on {}: {}.</p>\n",
         esc(case_title),
         env!("CARGO_PKG_VERSION"),
-        esc(&crate::case::now()),
+        esc(&crate::clock::now()),
         esc(&verdict)
     ));
 

@@ -717,7 +717,7 @@ impl InferenceLog {
     /// The whole log as a table with flattened column names (for slicing decisions).
     pub fn read_frame(&self) -> Result<DataFrame, InferenceError> {
         match self.format {
-            LogFormat::Parquet | LogFormat::Csv => crate::tables::read_local_table(&self.local).map_err(|problem| InferenceError::BadTable { file: self.rel.clone(), problem }),
+            LogFormat::Parquet | LogFormat::Csv => crate::sources::dataset::read_local_table(&self.local).map_err(|e| InferenceError::BadTable { file: self.rel.clone(), problem: e.to_string() }),
             LogFormat::JsonLines => {
                 let mut columns: BTreeMap<String, usize> = BTreeMap::new();
                 let mut order: Vec<String> = Vec::new();

@@ -26,6 +26,7 @@
 //! Evidence is sacred: every source is opened read-only and nothing imported is executed.
 
 pub mod case;
+pub mod clock;
 pub mod diff;
 pub mod dossier;
 pub mod evidence;
@@ -34,6 +35,7 @@ pub mod inference;
 pub mod lineage;
 pub mod progress;
 pub mod report;
+pub mod rows;
 pub mod session;
 pub mod signing;
 pub mod slice;

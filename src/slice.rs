@@ -13,7 +13,7 @@
 //! rate is a sum over a frame of a few rows per group: ten million rows by two columns take
 //! about a second. Labels and predictions are read as 0/1 through an [`Outcome`]; group
 //! values are compared as text. Row origin reduces every row to a content hash over the
-//! columns the table shares with a raw source (the hashing of [`crate::diff::data`]),
+//! columns the table shares with a raw source (the hashing of [`crate::rows`]),
 //! through dropped, added and renamed columns, and matches rows as multisets.
 //!
 //! Guarantees:
@@ -41,7 +41,7 @@ use std::str::FromStr;
 
 use polars::prelude::*;
 
-use crate::diff::data::{RawSource, extend_row_hashes, row_hashes, value_hashes};
+use crate::rows::{RawSource, extend_row_hashes, row_hashes, value_hashes};
 
 /// Why a slice could not be computed.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@
 //! them with polars.
 //!
 //! Guarantees: evidence is only read; a git blob is copied to a scratch file that lives as
-//! long as the locator; a table larger than [`TABLE_LIMIT`] is not read (the caller is told
+//! long as the locator; a table larger than [`crate::sources::dataset::TABLE_LIMIT`] is not read (the caller is told
 //! why).
 
 use std::collections::BTreeMap;
@@ -15,15 +15,11 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::DataFrame;
 
-use crate::diff::EvidenceSet;
+use crate::sources::EvidenceSet;
 use crate::evidence::RelPath;
 use crate::lineage::{Lineage, Node, NodeKind, Relation};
-use crate::sources::dataset::{self, Format};
+use crate::sources::dataset::{Format, is_parquet, read_local_table};
 use crate::sources::dvc::{DvcDigest, HashKind};
-
-/// Tables larger than this are not read (memory: polars holds a table several times its
-/// file size).
-pub const TABLE_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
 
 /// Finds the bytes of data nodes in the evidence of a case.
 pub struct TableLocator<'a> {
@@ -47,24 +43,6 @@ pub fn digest_of(n: &Node) -> Option<DvcDigest> {
 
 fn claimed_in_work_tree(n: &Node) -> bool {
     n.attrs.get("claimed_at").and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some("work tree")))
-}
-
-/// Whether a file starts with Parquet's magic number.
-pub fn is_parquet(path: &Path) -> bool {
-    use std::io::Read;
-    let mut magic = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && &magic == b"PAR1"
-}
-
-/// Reads a local table file (CSV or Parquet, judged by name, else by magic number), refusing
-/// files over [`TABLE_LIMIT`]. The error says which file and why.
-pub fn read_local_table(local: &Path) -> Result<DataFrame, String> {
-    let size = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
-    if size > TABLE_LIMIT {
-        return Err(format!("{}: {size} bytes, larger than the {TABLE_LIMIT}-byte limit for reading a table", local.display()));
-    }
-    let format = Format::of(&local.to_string_lossy()).unwrap_or(if is_parquet(local) { Format::Parquet } else { Format::Csv });
-    dataset::read_table(local, format).map_err(|e| e.to_string())
 }
 
 impl<'a> TableLocator<'a> {
@@ -311,7 +289,7 @@ impl TableLocator<'_> {
         if local.as_os_str().is_empty() {
             return Err(TableError::Unreadable { reference: r.into(), problem: notes.first().cloned().unwrap_or_else(|| "the bytes of this version are not in the evidence".into()) });
         }
-        let frame = read_local_table(local).map_err(|problem| TableError::Unreadable { reference: r.into(), problem })?;
+        let frame = read_local_table(local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
         let dir = attr(n, "path").unwrap_or(&n.label);
         let path = if chosen.is_empty() { dir.to_string() } else { format!("{dir}/{chosen}") };
         let read_from = self.evidence_rel(local).unwrap_or_else(|| "a copy of the git blob".into());
@@ -329,7 +307,7 @@ impl TableLocator<'_> {
                 let log = crate::inference::InferenceLog::open(&local, rel, &Default::default()).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
                 log.read_frame().map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?
             }
-            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|problem| TableError::Unreadable { reference: r.into(), problem })?,
+            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?,
             _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{rel} is neither CSV, Parquet nor JSON lines") }),
         };
         // the data version a work-tree file is the current copy of (for its stage)
@@ -370,7 +348,7 @@ impl TableLocator<'_> {
             }
             match read_local_table(&local) {
                 Ok(df) => out.push((path, s.id.clone(), df)),
-                Err(e) => notes.push(e),
+                Err(e) => notes.push(e.to_string()),
             }
         }
         out

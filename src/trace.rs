@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::diff::EvidenceSet;
+use crate::sources::EvidenceSet;
 use crate::inference::{FieldOverrides, InferenceLog, LoggedPrediction};
 use crate::lineage::{Lineage, Node, NodeKind, Relation};
 use crate::tables::TableLocator;

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::case::{Case, CaseError, LogCheck, RegisterEntry, now};
+use crate::case::{Case, CaseError, LogCheck, RegisterEntry};
+use crate::clock::now;
 use crate::evidence::{self, EntryKind, RelPath, WalkError, WalkedEntry};
 use crate::hashing::{self, Algorithms, Digests};
 use crate::lineage::{self, Lineage, NodeKind};
@@ -252,7 +253,7 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
         coverage.absorb(root_coverage);
     }
     findings.sort_by(|a, b| a.status.class().cmp(&b.status.class()).then_with(|| b.status.severity().cmp(&a.status.severity())).then_with(|| a.node.id.cmp(&b.node.id)).then_with(|| a.check.cmp(&b.check)).then_with(|| a.path.cmp(&b.path)));
-    lineage.apply_statuses(&findings);
+    lineage.apply_statuses(findings.iter().map(|f| (f.node.id.as_str(), f.status)));
     progress.start(Phase::Store, 0);
     case.record_verification(&lineage, &findings, &coverage, &started)?;
     progress.finish();
@@ -605,7 +606,7 @@ pub fn verify_report(dir: &Path, trust: &[PathBuf]) -> Result<crate::report::Rep
 
 /// Loads the evidence of every root of the case (sources re-read, nothing hashed), for
 /// drill-downs that need the bytes: git history, DVC caches, data files.
-pub fn load_evidence(case: &Case, progress: &dyn Progress) -> Result<crate::diff::EvidenceSet, Error> {
+pub fn load_evidence(case: &Case, progress: &dyn Progress) -> Result<crate::sources::EvidenceSet, Error> {
     let mut roots = Vec::new();
     for root in case.roots()? {
         if !root.path.is_dir() {
@@ -617,7 +618,7 @@ pub fn load_evidence(case: &Case, progress: &dyn Progress) -> Result<crate::diff
         };
         roots.push(Evidence::load(&root.path, &case.sources(root.id)?, entries, progress)?);
     }
-    Ok(crate::diff::EvidenceSet { roots })
+    Ok(crate::sources::EvidenceSet { roots })
 }
 
 /// Compares the lineages upstream of two references (see [`crate::diff`]): root causes first,
@@ -692,7 +693,7 @@ pub fn slice(case: &mut Case, request: &SliceRequest, progress: &dyn Progress) -
 }
 
 /// [`slice`] over a lineage and evidence already loaded (nothing recorded).
-pub fn slice_in(lineage: &Lineage, evidence: &crate::diff::EvidenceSet, request: &SliceRequest) -> Result<SliceReport, Error> {
+pub fn slice_in(lineage: &Lineage, evidence: &crate::sources::EvidenceSet, request: &SliceRequest) -> Result<SliceReport, Error> {
     let locator = crate::tables::TableLocator::new(lineage, evidence);
     let table = locator.locate(&request.dataset)?;
     let reference = request.reference.as_deref().map(|r| locator.locate(r)).transpose()?;

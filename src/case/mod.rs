@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::clock::now;
 use crate::evidence::{EntryKind, RelPath};
 use crate::lineage::{Edge, Lineage, Node};
 use crate::sources::{SourceKind, SourceRef};
@@ -105,11 +106,6 @@ pub struct CaseInfo {
 pub struct Case {
     conn: Connection,
     path: PathBuf,
-}
-
-/// Now, as RFC 3339 UTC.
-pub fn now() -> String {
-    jiff::Timestamp::now().to_string()
 }
 
 impl Case {

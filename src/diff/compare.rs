@@ -35,17 +35,15 @@ use super::align::{self, Alignment, Pair, Presence};
 use super::data::{self, RawSource, TableComparison};
 use crate::tables::TableLocator;
 use super::{PackageChange, ParamChange};
-use crate::evidence::RelPath;
 use crate::lineage::query::NodeSummary;
 use crate::lineage::{Lineage, Node, NodeKind, Relation};
 use crate::progress::Progress;
-use crate::sources::Evidence;
+use crate::sources::EvidenceSet;
 use crate::sources::dataset::Format;
-use crate::sources::dvc::DvcDigest;
-use crate::sources::git::{FileChange, GitRepo};
+use crate::sources::git::FileChange;
 
 /// Tables larger than this are not compared row by row (the divergence says so).
-pub use crate::tables::TABLE_LIMIT;
+pub use crate::sources::dataset::TABLE_LIMIT;
 
 /// What kind of thing diverges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -264,46 +262,6 @@ pub struct LineageDiff {
 impl LineageDiff {
     pub fn is_same(&self) -> bool {
         self.divergences.is_empty() && self.downstream.is_empty()
-    }
-}
-
-/// The evidence behind a lineage, for drill-downs.
-pub struct EvidenceSet {
-    pub roots: Vec<Evidence>,
-}
-
-impl EvidenceSet {
-    /// The local path of a root-relative file, in the first root that has it.
-    pub fn local(&self, rel: &str) -> Option<PathBuf> {
-        let rel = RelPath::new(rel).ok()?;
-        self.roots.iter().map(|ev| rel.to_local(&ev.root)).find(|p| p.is_file())
-    }
-
-    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.local(rel)?).ok()
-    }
-
-    /// The repository at `rel`.
-    pub fn repo(&self, rel: &str) -> Option<&GitRepo> {
-        self.roots.iter().flat_map(|ev| ev.git.iter()).find(|g| g.rel.as_str() == rel)
-    }
-
-    /// Where the bytes of DVC content `digest` are, for a data version at root path `path`:
-    /// the DVC cache object, else the work-tree file when it was claimed there.
-    pub fn dvc_bytes(&self, path: &str, digest: &DvcDigest, in_work_tree: bool) -> Option<PathBuf> {
-        let rel = RelPath::new(path).ok()?;
-        for ev in &self.roots {
-            for project in ev.dvc.iter().filter(|p| rel.strip_prefix(&p.rel).is_some()) {
-                if let Some(obj) = project.cache_object(digest).map(|o| o.to_local(&ev.root)).filter(|p| p.is_file()) {
-                    return Some(obj);
-                }
-            }
-            let local = rel.to_local(&ev.root);
-            if in_work_tree && local.is_file() && !digest.is_dir {
-                return Some(local);
-            }
-        }
-        None
     }
 }
 
@@ -579,7 +537,7 @@ impl Comparer<'_> {
         let mut notes = Vec::new();
         let ta = na.and_then(|n| self.tables.tables_of(n, &mut notes));
         let tb = nb.and_then(|n| self.tables.tables_of(n, &mut notes));
-        let read = |local: &PathBuf, notes: &mut Vec<String>| -> Option<polars::prelude::DataFrame> { crate::tables::read_local_table(local).map_err(|e| notes.push(e)).ok() };
+        let read = |local: &PathBuf, notes: &mut Vec<String>| -> Option<polars::prelude::DataFrame> { crate::sources::dataset::read_local_table(local).map_err(|e| notes.push(e.to_string())).ok() };
         // raw sources, read once
         let mut raw_tables = Vec::new();
         for s in sources {

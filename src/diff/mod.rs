@@ -15,7 +15,7 @@ pub mod align;
 pub mod compare;
 pub mod data;
 
-pub use compare::{Detail, Divergence, DivergenceKind, EvidenceSet, LineageDiff, compare};
+pub use compare::{Detail, Divergence, DivergenceKind, LineageDiff, compare};
 
 use std::collections::BTreeMap;
 

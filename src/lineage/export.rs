@@ -27,7 +27,7 @@ fn shape(kind: NodeKind) -> &'static str {
 }
 
 fn colour(node: &Node) -> &'static str {
-    use crate::verify::Status::*;
+    use super::Status::*;
     match node.status {
         Some(Mismatch) | Some(SignatureInvalid) => "#d62728",
         Some(UntrustedKey) => "#e6a100",

@@ -16,6 +16,7 @@ pub mod export;
 pub mod query;
 pub mod resolve;
 pub mod served;
+pub mod status;
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
@@ -24,7 +25,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::evidence::RelPath;
-use crate::verify::Status;
+pub use status::{Status, VerdictClass};
 
 /// What a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -364,13 +365,14 @@ impl Lineage {
         }
     }
 
-    /// Sets each node's status to the worst status among `findings` about it.
-    pub fn apply_statuses(&mut self, findings: &[crate::verify::Finding]) {
-        for f in findings {
-            if let Some(node) = self.node_mut(&f.node.id) {
+    /// Sets each node's status to the worst of the statuses given for it (a finding's node and
+    /// status, say).
+    pub fn apply_statuses<'s>(&mut self, statuses: impl IntoIterator<Item = (&'s str, Status)>) {
+        for (id, status) in statuses {
+            if let Some(node) = self.node_mut(id) {
                 node.status = Some(match node.status {
-                    Some(s) if s.severity() >= f.status.severity() => s,
-                    _ => f.status,
+                    Some(s) if s.severity() >= status.severity() => s,
+                    _ => status,
                 });
             }
         }

@@ -23,7 +23,7 @@ pub struct NodeSummary {
     pub label: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
-    pub status: Option<crate::verify::Status>,
+    pub status: Option<super::Status>,
 }
 
 impl From<&Node> for NodeSummary {

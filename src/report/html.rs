@@ -54,7 +54,7 @@ pub fn render(data: &Value) -> String {
         esc(&text(&case["created_at"])),
         esc(&text(&case["created_by"])),
         env!("CARGO_PKG_VERSION"),
-        esc(&crate::case::now())
+        esc(&crate::clock::now())
     ));
 
     // summary

@@ -107,7 +107,7 @@ pub fn write_report(case: &Case, dir: &Path, signer: Option<&InvestigatorKey>, p
         "predicate": {
             "generator": {"name": "custody", "version": env!("CARGO_PKG_VERSION")},
             "case": data["case"].clone(),
-            "created_at": crate::case::now(),
+            "created_at": crate::clock::now(),
             "summary": data["verification"]["summary"].clone(),
             "log": {"rows": data["log"]["rows"].as_array().map(Vec::len).unwrap_or(0), "head": data["log"]["head"].clone()},
         },

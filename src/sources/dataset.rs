@@ -43,6 +43,30 @@ pub enum DatasetError {
     Io { path: String, source: std::io::Error },
     #[error("{path}: not a readable {format} table: {message}")]
     Parse { path: String, format: &'static str, message: String },
+    #[error("{path}: {size} bytes, larger than the {TABLE_LIMIT}-byte limit for reading a table")]
+    TooLarge { path: String, size: u64 },
+}
+
+/// Tables larger than this are not read (memory: polars holds a table several times its
+/// file size).
+pub const TABLE_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Whether a file starts with Parquet's magic number.
+pub fn is_parquet(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut magic)).is_ok() && &magic == b"PAR1"
+}
+
+/// Reads a local table file (CSV or Parquet, judged by name, else by magic number), refusing
+/// files over [`TABLE_LIMIT`]. The error says which file and why.
+pub fn read_local_table(local: &Path) -> Result<DataFrame, DatasetError> {
+    let size = std::fs::metadata(local).map(|m| m.len()).unwrap_or(0);
+    if size > TABLE_LIMIT {
+        return Err(DatasetError::TooLarge { path: local.display().to_string(), size });
+    }
+    let format = Format::of(&local.to_string_lossy()).unwrap_or(if is_parquet(local) { Format::Parquet } else { Format::Csv });
+    read_table(local, format)
 }
 
 /// Reads a whole table.

@@ -14,7 +14,7 @@ pub mod signatures;
 pub mod sqlite;
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::evidence::{EntryKind, RelPath, WalkedEntry};
 use crate::progress::{Phase, Progress};
@@ -252,5 +252,46 @@ impl Evidence {
         ev.signatures = signatures::read(root, &ev.entries);
         progress.finish();
         Ok(ev)
+    }
+}
+
+/// The evidence behind a lineage, loaded once per operation and shared by the analyses that
+/// drill down into its bytes (diff, trace, slice).
+pub struct EvidenceSet {
+    pub roots: Vec<Evidence>,
+}
+
+impl EvidenceSet {
+    /// The local path of a root-relative file, in the first root that has it.
+    pub fn local(&self, rel: &str) -> Option<PathBuf> {
+        let rel = RelPath::new(rel).ok()?;
+        self.roots.iter().map(|ev| rel.to_local(&ev.root)).find(|p| p.is_file())
+    }
+
+    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.local(rel)?).ok()
+    }
+
+    /// The repository at `rel`.
+    pub fn repo(&self, rel: &str) -> Option<&git::GitRepo> {
+        self.roots.iter().flat_map(|ev| ev.git.iter()).find(|g| g.rel.as_str() == rel)
+    }
+
+    /// Where the bytes of DVC content `digest` are, for a data version at root path `path`:
+    /// the DVC cache object, else the work-tree file when it was claimed there.
+    pub fn dvc_bytes(&self, path: &str, digest: &dvc::DvcDigest, in_work_tree: bool) -> Option<PathBuf> {
+        let rel = RelPath::new(path).ok()?;
+        for ev in &self.roots {
+            for project in ev.dvc.iter().filter(|p| rel.strip_prefix(&p.rel).is_some()) {
+                if let Some(obj) = project.cache_object(digest).map(|o| o.to_local(&ev.root)).filter(|p| p.is_file()) {
+                    return Some(obj);
+                }
+            }
+            let local = rel.to_local(&ev.root);
+            if in_work_tree && local.is_file() && !digest.is_dir {
+                return Some(local);
+            }
+        }
+        None
     }
 }
