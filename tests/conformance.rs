@@ -23,7 +23,7 @@ const RESEARCH_SIGNING: &str = "../shared/research/samples/signing";
 /// The folder of the keyless bundles, or `None` (after saying so) when it is not beside the
 /// repository.
 fn research_signing() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(RESEARCH_SIGNING);
+    let dir = crate::support::repository().join(RESEARCH_SIGNING);
     if dir.join("kl_bundle.json").is_file() {
         Some(dir)
     } else {

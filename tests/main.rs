@@ -4,6 +4,8 @@
 
 // Helpers: materialising fixture cases, fingerprinting trees, running the CLI.
 mod support;
+// The crates follow the data one way (cargo metadata).
+mod layers;
 // Format readers against real MLflow, DVC and git output.
 mod sources;
 // The case file: register, migrations, the hash-chained log.

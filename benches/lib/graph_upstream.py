@@ -4,7 +4,7 @@
     graph_upstream.py GRAPH.json NODE_ID...
 
 GRAPH.json is `custody graph CASE --format json` (the whole graph). "Upstream" follows, from
-each node, the outgoing edges that mean "depends on", with the rules of src/diff/align.rs:
+each node, the outgoing edges that mean "depends on", with the rules of crates/analysis/src/diff/align.rs:
 not `hadMember` or `wasAttributedTo`, nothing out of a commit (parents, authors), not a stage's
 `used` edge to the commit its lock was recorded at, nothing into a signature or attestation.
 Prints one JSON object: the graph's node and edge counts, and for each NODE_ID its upstream

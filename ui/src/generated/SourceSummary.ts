@@ -7,6 +7,6 @@ import type { SourceKind } from "./SourceKind";
 export type SourceSummary = { kind: SourceKind, path: string, files: number, bytes: number, 
 /**
  * SHA-256 over the source's register entries at acquisition (see
- * [`crate::case::register_digest`]).
+ * [`custody_case::register_digest`]).
  */
 sha256: string, };

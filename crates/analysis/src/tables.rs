@@ -1,0 +1,356 @@
+//! Where the bytes of a data node are, and reading them as tables.
+//!
+//! Why: a lineage node names data by identity (a DVC path at an md5, a directory manifest, an
+//! MLflow dataset record, an evidence file); comparing, slicing or tracing it needs the actual
+//! bytes, which may be in the work tree, in the DVC cache, or only in git (a DVC dependency
+//! that is also a git-tracked file). [`TableLocator`] finds them in the evidence and reads
+//! them with polars.
+//!
+//! Guarantees: evidence is only read; a git blob is copied to a scratch file that lives as
+//! long as the locator; a table larger than [`custody_sources::dataset::TABLE_LIMIT`] is not read (the caller is told
+//! why).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+
+use custody_sources::EvidenceSet;
+use custody_evidence::RelPath;
+use custody_lineage::{Lineage, Node, NodeKind, Relation};
+use custody_sources::dataset::{Format, is_parquet, read_local_table};
+use custody_sources::dvc::{DvcDigest, HashKind};
+
+/// Finds the bytes of data nodes in the evidence of a case.
+pub struct TableLocator<'a> {
+    pub lineage: &'a Lineage,
+    pub evidence: &'a EvidenceSet,
+    /// Scratch copies of git blobs (deleted with the locator).
+    scratch: std::cell::RefCell<Vec<tempfile::TempPath>>,
+    /// SHA-256 of the files read so far, so a table traced and then profiled is hashed once.
+    digests: std::cell::RefCell<BTreeMap<PathBuf, Option<String>>>,
+}
+
+fn attr<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
+    n.attrs.get(key).and_then(|v| v.as_str())
+}
+
+/// The DVC digest a data-version node records.
+pub fn digest_of(n: &Node) -> Option<DvcDigest> {
+    let kind = if attr(n, "hash") == Some("md5-dos2unix") { HashKind::Md5Dos2unix } else { HashKind::Md5 };
+    DvcDigest::parse(attr(n, "md5")?, kind)
+}
+
+fn claimed_in_work_tree(n: &Node) -> bool {
+    n.attrs.get("claimed_at").and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some("work tree")))
+}
+
+impl<'a> TableLocator<'a> {
+    pub fn new(lineage: &'a Lineage, evidence: &'a EvidenceSet) -> TableLocator<'a> {
+        TableLocator { lineage, evidence, scratch: std::cell::RefCell::new(Vec::new()), digests: std::cell::RefCell::new(BTreeMap::new()) }
+    }
+
+    /// The SHA-256 of a local file (once per file per locator); None when it cannot be read.
+    pub fn sha256(&self, local: &Path) -> Option<String> {
+        if let Some(known) = self.digests.borrow().get(local) {
+            return known.clone();
+        }
+        let digest = custody_evidence::hashing::hash_file(local, custody_evidence::hashing::Algorithms::SHA256, &custody_evidence::progress::Silent).ok().and_then(|d| d.sha256);
+        self.digests.borrow_mut().insert(local.to_path_buf(), digest.clone());
+        digest
+    }
+
+    /// The tables of a data version: (member name, local file). Directories list their
+    /// table members from the cached manifest.
+    pub fn tables_of(&self, n: &Node, notes: &mut Vec<String>) -> Option<BTreeMap<String, (String, PathBuf)>> {
+        let path = attr(n, "path").unwrap_or(&n.label).to_string();
+        let mut out = BTreeMap::new();
+        if n.kind == NodeKind::File {
+            if Format::of(&path).is_some() {
+                if let Some(local) = self.evidence.local(&path) {
+                    out.insert(String::new(), (attr(n, "sha256").unwrap_or("").to_string(), local));
+                }
+            }
+            return Some(out);
+        }
+        let digest = digest_of(n)?;
+        if !digest.is_dir {
+            if Format::of(&path).is_none() {
+                return Some(out);
+            }
+            let local = self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)).or_else(|| self.git_blob_copy(n, &path, &digest));
+            if local.is_none() {
+                notes.push(format!("{path} @ {}: the bytes are in neither the DVC cache, the work tree nor git", digest.value()));
+            }
+            // a version whose bytes are missing is still the same member (not an added one)
+            out.insert(String::new(), (digest.hex.clone(), local.unwrap_or_default()));
+            return Some(out);
+        }
+        let Some(manifest) = self.evidence.dvc_bytes(&path, &digest, false).and_then(|p| std::fs::read(p).ok()) else {
+            notes.push(format!("{path} @ {}: the directory manifest is not in the DVC cache", digest.value()));
+            return None;
+        };
+        let Ok(entries) = custody_sources::dvc::parse_manifest(&manifest, &path) else {
+            notes.push(format!("{path} @ {}: the cached directory manifest cannot be read", digest.value()));
+            return None;
+        };
+        for e in entries {
+            let member_path = format!("{path}/{}", e.relpath);
+            let Ok(d) = DvcDigest::parse_entry(&e.md5, digest.kind) else { continue };
+            let local = if Format::of(&e.relpath).is_some() { self.evidence.dvc_bytes(&member_path, &d, false) } else { None };
+            out.insert(e.relpath.clone(), (e.md5.clone(), local.unwrap_or_default()));
+        }
+        Some(out)
+    }
+
+    /// The tables (CSV, Parquet) a stage that generated `n` read: what added rows may come from.
+    pub fn raw_sources_of(&self, n: &Node) -> Vec<Node> {
+        let stages: Vec<String> = self.lineage.outgoing(&n.id).into_iter().filter(|e| e.relation == Relation::WasGeneratedBy).map(|e| e.to).collect();
+        let mut out: Vec<Node> = Vec::new();
+        for s in stages {
+            for e in self.lineage.outgoing(&s).into_iter().filter(|e| e.relation == Relation::Used) {
+                if let Some(dep) = self.lineage.node(&e.to).filter(|d| d.kind == NodeKind::DataVersion && Format::of(attr(d, "path").unwrap_or("")).is_some()) {
+                    if !out.iter().any(|o| o.id == dep.id) {
+                        out.push(dep.clone());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A git-tracked file that DVC recorded as a dependency: its blob at a commit whose lock
+    /// claimed it, if the blob has the recorded md5 (copied to a scratch file for reading).
+    pub fn git_blob_copy(&self, n: &Node, path: &str, digest: &DvcDigest) -> Option<PathBuf> {
+        if digest.kind != HashKind::Md5 {
+            return None;
+        }
+        let commits: Vec<&str> = n.attrs.get("claimed_at").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+        let rel = RelPath::new(path).ok()?;
+        for ev in &self.evidence.roots {
+            let inner: Vec<String> = ev.dvc.iter().filter_map(|p| rel.strip_prefix(&p.rel)).map(|r| r.as_str().to_string()).chain([path.to_string()]).collect();
+            for repo in &ev.git {
+                for sha in commits.iter().filter(|c| repo.has_commit(c)) {
+                    for candidate in &inner {
+                        let Some(bytes) = repo.blob_at(sha, candidate) else { continue };
+                        if custody_evidence::hashing::md5_hex(&bytes) != digest.hex {
+                            continue;
+                        }
+                        let name = rel.file_name().to_string();
+                        let mut file = tempfile::Builder::new().suffix(&format!("-{name}")).tempfile().ok()?;
+                        std::io::Write::write_all(&mut file, &bytes).ok()?;
+                        let kept = file.into_temp_path();
+                        let local = kept.to_path_buf();
+                        self.scratch.borrow_mut().push(kept);
+                        return Some(local);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// A table a reference names, as located in the evidence (what `custody slice` reads).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TableIdentity {
+    /// The reference as given.
+    pub reference: String,
+    /// The node it resolved to, when it is in the lineage.
+    pub node: Option<String>,
+    /// The table's path in the evidence (a DVC directory's member: `DIR/MEMBER`).
+    pub path: String,
+    /// Where its bytes were read: the evidence file, the DVC cache object, a git blob.
+    pub read_from: String,
+    pub md5: Option<String>,
+    pub sha256: Option<String>,
+    pub rows: usize,
+    pub columns: Vec<String>,
+}
+
+/// A located table, read.
+pub struct LocatedTable {
+    pub identity: TableIdentity,
+    pub frame: DataFrame,
+    /// The data-version node the table belongs to, for finding the stage that made it.
+    pub data_version: Option<String>,
+}
+
+/// Why a reference does not name a readable table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error(transparent)]
+    Reference(#[from] custody_lineage::query::RefError),
+    #[error("`{reference}`: {problem}")]
+    NotATable { reference: String, problem: String },
+    #[error("`{reference}` is a directory of several tables; name one: {}", members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+    SeveralTables { reference: String, members: Vec<String> },
+    #[error("`{reference}`: {problem}")]
+    Unreadable { reference: String, problem: String },
+}
+
+impl TableLocator<'_> {
+    /// The table `reference` names: a node reference (`PATH@REV`, an MLflow dataset digest,
+    /// a node id), a member of a DVC directory at a revision (`DIR/FILE@REV`), a model
+    /// version, alias or run (its training dataset), or a file of the evidence by path
+    /// (inference logs in JSON lines included).
+    pub fn locate(&self, reference: &str) -> Result<LocatedTable, TableError> {
+        let r = reference.trim();
+        let (node, member) = match custody_lineage::query::resolve(self.lineage, r) {
+            Ok(id) => (Some(id), None),
+            Err(first) => match self.member_at_revision(r) {
+                Some((id, member)) => (Some(id), Some(member)),
+                None if self.evidence.local(r).is_some() => (None, None),
+                None => return Err(first.into()),
+            },
+        };
+        let Some(mut id) = node else { return self.read_file(r, r, None) };
+        let mut member = member;
+        // a model version, alias, logged model or run stands for its training data
+        let mut hops = 0;
+        loop {
+            let n = self.lineage.node(&id).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: "no such node".into() })?;
+            let next = match n.kind {
+                NodeKind::Alias => self.follow(&id, Relation::AlternateOf, |_| true),
+                NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind == NodeKind::Run),
+                NodeKind::Run => {
+                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && e.role.as_deref() == Some("training") && self.lineage.node(&e.to).is_some_and(|t| t.kind == NodeKind::Dataset));
+                    match training {
+                        Some(e) => Some(e.to),
+                        None => return Err(TableError::NotATable { reference: r.into(), problem: "the run records no training dataset".into() }),
+                    }
+                }
+                NodeKind::Dataset => {
+                    let local = attr(n, "local_path").map(str::to_string);
+                    match self.follow(&id, Relation::WasDerivedFrom, |t| t.kind == NodeKind::DataVersion) {
+                        Some(v) => {
+                            let dir = self.lineage.node(&v).and_then(|d| attr(d, "path")).unwrap_or("").to_string();
+                            if member.is_none() {
+                                member = local.as_deref().and_then(|l| l.strip_prefix(&format!("{dir}/"))).map(str::to_string);
+                            }
+                            Some(v)
+                        }
+                        None => match local {
+                            Some(l) if self.evidence.local(&l).is_some() => return self.read_file(r, &l, Some(id.clone())),
+                            _ => return Err(TableError::NotATable { reference: r.into(), problem: "MLflow's dataset record is tied to no file in the evidence".into() }),
+                        },
+                    }
+                }
+                NodeKind::DataVersion => return self.read_version(r, n, member.as_deref()),
+                NodeKind::File => {
+                    let path = attr(n, "path").unwrap_or(&n.label).to_string();
+                    return self.read_file(r, &path, Some(id.clone()));
+                }
+                other => return Err(TableError::NotATable { reference: r.into(), problem: format!("a {} is not a table", other.name()) }),
+            };
+            hops += 1;
+            match next {
+                Some(t) if hops < 6 => id = t,
+                _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} leads to no data in the lineage", n.label) }),
+            }
+        }
+    }
+
+    fn follow(&self, id: &str, relation: Relation, keep: impl Fn(&Node) -> bool) -> Option<String> {
+        self.lineage.outgoing(id).into_iter().filter(|e| e.relation == relation).map(|e| e.to).find(|t| self.lineage.node(t).is_some_and(&keep))
+    }
+
+    /// `DIR/FILE@REV` where `DIR@REV` resolves to a DVC directory version.
+    fn member_at_revision(&self, r: &str) -> Option<(String, String)> {
+        let (path, rev) = r.rsplit_once('@')?;
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if let Ok(id) = custody_lineage::query::resolve(self.lineage, &format!("{parent}@{rev}")) {
+                if self.lineage.node(&id).is_some_and(|n| n.kind == NodeKind::DataVersion) {
+                    return Some((id, path[parent.len() + 1..].to_string()));
+                }
+            }
+            dir = parent;
+        }
+        None
+    }
+
+    fn read_version(&self, r: &str, n: &Node, member: Option<&str>) -> Result<LocatedTable, TableError> {
+        let mut notes = Vec::new();
+        let tables = self.tables_of(n, &mut notes).ok_or_else(|| TableError::Unreadable { reference: r.into(), problem: notes.join("; ") })?;
+        let readable: Vec<&String> = tables.iter().filter(|(m, _)| Format::of(m).is_some() || m.is_empty()).map(|(m, _)| m).collect();
+        let chosen = match member {
+            Some(m) => tables.get_key_value(m).map(|(k, _)| k).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{} has no member `{m}` (members: {})", n.label, tables.keys().cloned().collect::<Vec<_>>().join(", ")) })?,
+            None if readable.len() == 1 => readable[0],
+            None if readable.is_empty() => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} holds no CSV or Parquet table", n.label) }),
+            None => {
+                let dir = attr(n, "path").unwrap_or("");
+                let rev = r.rsplit_once('@').map(|(_, v)| format!("@{v}")).unwrap_or_default();
+                return Err(TableError::SeveralTables { reference: r.into(), members: readable.iter().map(|m| format!("{dir}/{m}{rev}")).collect() });
+            }
+        };
+        let (md5, local) = &tables[chosen];
+        if local.as_os_str().is_empty() {
+            return Err(TableError::Unreadable { reference: r.into(), problem: notes.first().cloned().unwrap_or_else(|| "the bytes of this version are not in the evidence".into()) });
+        }
+        let frame = read_local_table(local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
+        let dir = attr(n, "path").unwrap_or(&n.label);
+        let path = if chosen.is_empty() { dir.to_string() } else { format!("{dir}/{chosen}") };
+        let read_from = self.evidence_rel(local).unwrap_or_else(|| "a copy of the git blob".into());
+        Ok(self.located(r, Some(n.id.clone()), path, read_from, Some(md5.clone()).filter(|m| !m.is_empty()), local, frame, Some(n.id.clone())))
+    }
+
+    fn evidence_rel(&self, local: &Path) -> Option<String> {
+        self.evidence.roots.iter().find_map(|ev| local.strip_prefix(&ev.root).ok()).map(|p| p.to_string_lossy().replace('\\', "/"))
+    }
+
+    fn read_file(&self, r: &str, rel: &str, node: Option<String>) -> Result<LocatedTable, TableError> {
+        let local = self.evidence.local(rel).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{rel} is not in the evidence") })?;
+        let frame = match custody_sources::inference::LogFormat::detect(&local) {
+            Some(custody_sources::inference::LogFormat::JsonLines) => {
+                let log = custody_sources::inference::InferenceLog::open(&local, rel, &Default::default()).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
+                log.read_frame().map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?
+            }
+            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?,
+            _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{rel} is neither CSV, Parquet nor JSON lines") }),
+        };
+        // the data version a work-tree file is the current copy of (for its stage)
+        let version = self
+            .lineage
+            .nodes()
+            .into_iter()
+            .filter(|n| n.kind == NodeKind::DataVersion && claimed_in_work_tree(n))
+            .filter(|n| attr(n, "path").is_some_and(|p| p == rel || rel.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))))
+            .map(|n| n.id.clone())
+            .next();
+        let node = node.or_else(|| self.lineage.contains(&format!("file:{rel}")).then(|| format!("file:{rel}")));
+        Ok(self.located(r, node, rel.to_string(), rel.to_string(), None, &local, frame, version))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn located(&self, r: &str, node: Option<String>, path: String, read_from: String, md5: Option<String>, local: &Path, frame: DataFrame, data_version: Option<String>) -> LocatedTable {
+        let sha256 = self.sha256(local);
+        let columns = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+        LocatedTable { identity: TableIdentity { reference: r.to_string(), node, path, read_from, md5, sha256, rows: frame.height(), columns }, frame, data_version }
+    }
+
+    /// The raw tables the stage that made `data_version` read, read (for row origin). Tables
+    /// that cannot be read are left out, with a note.
+    pub fn raw_tables(&self, data_version: &str, notes: &mut Vec<String>) -> Vec<(String, String, DataFrame)> {
+        let Some(n) = self.lineage.node(data_version) else { return Vec::new() };
+        let mut out = Vec::new();
+        for s in self.raw_sources_of(n) {
+            let path = attr(&s, "path").unwrap_or(&s.label).to_string();
+            let mut ignored = Vec::new();
+            let Some((_, (_, local))) = self.tables_of(&s, &mut ignored).and_then(|t| t.into_iter().next()) else {
+                notes.push(format!("{path}: the raw source's bytes are not in the evidence"));
+                continue;
+            };
+            if local.as_os_str().is_empty() {
+                notes.push(format!("{path}: the raw source's bytes are not in the evidence"));
+                continue;
+            }
+            match read_local_table(&local) {
+                Ok(df) => out.push((path, s.id.clone(), df)),
+                Err(e) => notes.push(e.to_string()),
+            }
+        }
+        out
+    }
+}

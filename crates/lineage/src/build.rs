@@ -1,0 +1,470 @@
+//! Builds the [`Lineage`] graph from checked source types and the resolved links.
+//!
+//! Node ids (see [`id`]) come from the identities the tools assign: `run:<run id>`,
+//! `commit:<sha>`, `model-version:<name>/<version>`, `data:<project>/<path>@<md5>` …, so the
+//! same thing seen by two sources is one node, and rebuilding the same evidence gives the same
+//! graph.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::resolve::{Links, git_display};
+use super::{Lineage, Node, NodeKind, Relation, Witness};
+use custody_evidence::{EntryKind, RelPath};
+use custody_sources::Evidence;
+use custody_sources::dvc::{DvcDigest, DvcProject, Entry, Location, Stage};
+use custody_sources::mlflow::{GIT_COMMIT_TAG, ModelSource, TrackingStore};
+
+/// Node id constructors: the one place ids are spelled.
+pub mod id {
+    use custody_evidence::RelPath;
+    use custody_sources::dvc::DvcDigest;
+
+    pub fn commit(sha: &str) -> String {
+        format!("commit:{}", sha.to_ascii_lowercase())
+    }
+    pub fn run(run_id: &str) -> String {
+        format!("run:{}", run_id.to_ascii_lowercase())
+    }
+    pub fn dataset(uuid: &str) -> String {
+        format!("dataset:{uuid}")
+    }
+    pub fn logged_model(model_id: &str) -> String {
+        format!("logged-model:{model_id}")
+    }
+    /// A 2.x model kept under a run's artifacts.
+    pub fn run_model(run_id: &str, artifact_path: &str) -> String {
+        format!("logged-model:{}/{}", run_id.to_ascii_lowercase(), artifact_path.trim_matches('/'))
+    }
+    pub fn model_version(name: &str, version: u32) -> String {
+        format!("model-version:{name}/{version}")
+    }
+    pub fn alias(name: &str, alias: &str) -> String {
+        format!("alias:{name}@{alias}")
+    }
+    pub fn data_version(project: &RelPath, path: &RelPath, digest: &DvcDigest) -> String {
+        format!("data:{}@{}", project.join_rel(path), digest.value())
+    }
+    pub fn file(rel: &RelPath) -> String {
+        format!("file:{rel}")
+    }
+    pub fn agent(who: &str) -> String {
+        format!("agent:{who}")
+    }
+    /// A signature, by the place it was found (`file` or `file#L3`, or `repo@sha` for git).
+    pub fn signature(place: &str) -> String {
+        format!("signature:{place}")
+    }
+    /// The statement a signature carries.
+    pub fn attestation(place: &str) -> String {
+        format!("attestation:{place}")
+    }
+    /// A signing key, by its fingerprint (SHA-256 of its SubjectPublicKeyInfo).
+    pub fn key(fingerprint: &str) -> String {
+        format!("key:{fingerprint}")
+    }
+    /// A build described by provenance and not otherwise known.
+    pub fn build(place: &str) -> String {
+        format!("build:{place}")
+    }
+    pub fn source(kind: &str, rel: &RelPath) -> String {
+        format!("source:{kind}:{rel}")
+    }
+}
+
+fn short(sha: &str) -> &str {
+    custody_evidence::text::head(sha, 8)
+}
+
+/// Builds the graph of one evidence folder.
+pub fn build(ev: &Evidence, links: &Links) -> Lineage {
+    let mut g = Lineage::new();
+    add_git(&mut g, ev);
+    for (p, project) in ev.dvc.iter().enumerate() {
+        add_dvc(&mut g, ev, links, p, project);
+    }
+    for (s, store) in ev.mlflow.iter().enumerate() {
+        add_mlflow(&mut g, ev, links, s, store);
+    }
+    for rel in &ev.datasets {
+        g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("dataset", true));
+    }
+    for rel in &ev.inference_logs {
+        g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("inference_log", true));
+    }
+    g
+}
+
+fn add_git(g: &mut Lineage, ev: &Evidence) {
+    for repo in &ev.git {
+        let mut tags: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for t in &repo.tags {
+            tags.entry(t.commit.as_str()).or_default().push(t.name.as_str());
+        }
+        for c in &repo.commits {
+            let mut node = Node::new(id::commit(&c.sha), NodeKind::Commit, format!("{} {}", short(&c.sha), c.summary))
+                .attr("sha", c.sha.as_str())
+                .attr("repository", repo.rel.as_str())
+                .attr("author", format!("{} <{}>", c.author.name, c.author.email))
+                .attr("authored", c.author.time)
+                .attr("committer", format!("{} <{}>", c.committer.name, c.committer.email))
+                .attr("committed", c.committer.time)
+                .attr("tree", c.tree.as_str())
+                .attr("signed", c.signed);
+            if let Some(t) = tags.get(c.sha.as_str()) {
+                node = node.attr("tags", json!(t));
+            }
+            if repo.head.as_deref() == Some(c.sha.as_str()) {
+                node = node.attr("head", true);
+            }
+            g.add(node);
+            let who = id::agent(&c.author.email);
+            g.add(Node::new(&who, NodeKind::Agent, format!("{} <{}>", c.author.name, c.author.email)));
+            g.link(&id::commit(&c.sha), Relation::WasAttributedTo, &who, Some("author"));
+        }
+        for c in &repo.commits {
+            for p in &c.parents {
+                g.link(&id::commit(&c.sha), Relation::WasDerivedFrom, &id::commit(p), Some("parent"));
+            }
+        }
+    }
+}
+
+/// The stable id of a stage execution: its lock entry's content, so identical locks at
+/// several commits (and in the work tree) are one activity.
+fn stage_id(project: &DvcProject, file: &RelPath, stage: &Stage) -> String {
+    let body = serde_json::to_vec(stage).unwrap_or_default();
+    let key = custody_evidence::hashing::sha256_hex(&body);
+    format!("stage:{}:{}@{}", project.rel.join_rel(file), stage.name, &key[..12])
+}
+
+/// The data version an entry names; `place` is the commit whose lock claims it, or the work
+/// tree.
+fn data_node(g: &mut Lineage, project: &DvcProject, entry: &Entry, digest: &DvcDigest, witness: Witness, place: Option<&str>) -> Option<String> {
+    let Location::Local(path) = &entry.location else { return None };
+    let nid = id::data_version(&project.rel, path, digest);
+    let mut node = Node::new(&nid, NodeKind::DataVersion, format!("{} @ {}", path, short(&digest.hex)))
+        .attr("path", project.to_root(path).as_str())
+        .attr("md5", digest.value())
+        .attr("hash", digest.kind.name())
+        .claim("md5", digest.value(), witness);
+    if let Some(size) = entry.size {
+        node = node.attr("size", size);
+    }
+    if let Some(n) = entry.nfiles {
+        node = node.attr("nfiles", n);
+    }
+    let n = g.add(node);
+    let place = json!(place.unwrap_or("work tree"));
+    if let Some(list) = n.attrs.entry("claimed_at".into()).or_insert_with(|| json!([])).as_array_mut() {
+        if !list.contains(&place) {
+            list.push(place);
+        }
+    }
+    Some(nid)
+}
+
+fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &str, stage: &Stage, commit: Option<&str>) {
+    let is_dvc_file = file.file_name().ends_with(".dvc");
+    let sid = (!is_dvc_file).then(|| stage_id(project, file, stage));
+    if let Some(sid) = &sid {
+        let mut node = Node::new(sid, NodeKind::Stage, format!("{} ({})", stage.name, project.to_root(file)))
+            .attr("stage", stage.name.as_str())
+            .attr("lockfile", project.to_root(file).as_str())
+            .attr("params", json!(stage.params));
+        if let Some(cmd) = &stage.cmd {
+            node = node.attr("cmd", cmd.as_str());
+        }
+        let n = g.add(node);
+        let place = commit.map(|c| json!(c)).unwrap_or_else(|| json!("work tree"));
+        let locked = n.attrs.entry("locked_at".into()).or_insert_with(|| json!([]));
+        if let Some(arr) = locked.as_array_mut() {
+            if !arr.contains(&place) {
+                arr.push(place);
+            }
+        }
+        if let Some(c) = commit {
+            g.link(sid, Relation::Used, &id::commit(c), Some("code"));
+        }
+    }
+    for dep in &stage.deps {
+        let Some(d) = &dep.digest else { continue };
+        if let Some(dv) = data_node(g, project, dep, d, Witness::new(display, dep.record.clone()), commit) {
+            if let Some(sid) = &sid {
+                g.link(sid, Relation::Used, &dv, Some("dep"));
+            }
+        }
+    }
+    for out in &stage.outs {
+        let Some(d) = &out.digest else { continue };
+        if let Some(dv) = data_node(g, project, out, d, Witness::new(display, out.record.clone()), commit) {
+            match &sid {
+                Some(sid) => g.link(&dv, Relation::WasGeneratedBy, sid, None),
+                None => {
+                    if let Some(n) = g.node_mut(&dv) {
+                        n.attrs.insert("added_by".into(), json!(project.to_root(file).as_str()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn add_dvc(g: &mut Lineage, ev: &Evidence, links: &Links, p: usize, project: &DvcProject) {
+    for (file, stage) in project.workspace_stages() {
+        add_stage(g, project, &file.file, project.to_root(&file.file).as_str(), stage, None);
+    }
+    for cl in links.commit_locks.iter().filter(|c| c.project == p) {
+        let repo = &ev.git[cl.repo];
+        let prefix = links.project_repo[p].as_ref().map(|l| l.prefix.as_str()).unwrap_or("");
+        for f in &cl.files {
+            let display = git_display(repo, &cl.commit, &format!("{prefix}{}", f.file));
+            for stage in &f.stages {
+                add_stage(g, project, &f.file, &display, stage, Some(&cl.commit));
+            }
+        }
+    }
+}
+
+/// The data version a path refers to in the locks of the run's commit, if any.
+pub fn data_version_at(links: &Links, ev: &Evidence, store: usize, run: usize, root_path: &RelPath) -> Option<String> {
+    let repo = *links.run_repo.get(&(store, run))?;
+    let sha = ev.mlflow[store].runs[run].git_commit()?.to_ascii_lowercase();
+    let (p, _) = links.project_of_repo(repo)?;
+    let project = &ev.dvc[p];
+    let in_project = root_path.strip_prefix(&project.rel)?;
+    let cl = links.locks_at(p, &sha)?;
+    for f in &cl.files {
+        for stage in &f.stages {
+            for entry in stage.outs.iter().chain(stage.deps.iter()) {
+                let (Location::Local(path), Some(d)) = (&entry.location, &entry.digest) else { continue };
+                if path == &in_project || (d.is_dir && in_project.strip_prefix(path).is_some()) {
+                    return Some(id::data_version(&project.rel, path, d));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Where a dataset's recorded source is in the evidence (root-relative), trying the recorded
+/// absolute path re-rooted, then a relative path against each DVC project and work tree.
+pub fn locate_dataset_source(ev: &Evidence, uri: &str) -> Option<RelPath> {
+    let path = custody_evidence::file_uri_to_path(uri)?;
+    if path.starts_with('/') {
+        return ev.rerooter.locate(uri, &RelPath::root()).map(|l| l.rel);
+    }
+    let bases = ev.dvc.iter().map(|p| p.rel.clone()).chain(ev.git.iter().filter_map(|g| g.workdir.clone()));
+    for base in bases.chain(std::iter::once(RelPath::root())) {
+        if let Ok(candidate) = base.join(&path) {
+            if candidate.to_local(&ev.root).exists() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Files of the evidence under `dir` (root-relative), for a model's artifact folder.
+pub fn files_under<'a>(ev: &'a Evidence, dir: &'a RelPath) -> impl Iterator<Item = &'a RelPath> + 'a {
+    ev.entries.iter().filter(move |e| e.kind == EntryKind::File && e.rel.strip_prefix(dir).is_some_and(|r| !r.is_root())).map(|e| &e.rel)
+}
+
+fn add_model_files(g: &mut Lineage, ev: &Evidence, model: &str, location: Option<&str>) {
+    let Some(loc) = location.and_then(|l| ev.rerooter.locate(l, &RelPath::root())) else { return };
+    if let Some(n) = g.node_mut(model) {
+        n.attrs.insert("local_path".into(), json!(loc.rel.as_str()));
+        if let Some(from) = &loc.rerooted_from {
+            n.attrs.insert("rerooted_from".into(), json!(from));
+        }
+    }
+    let files: Vec<RelPath> = files_under(ev, &loc.rel).cloned().collect();
+    for f in files {
+        let fid = id::file(&f);
+        g.add(Node::new(&fid, NodeKind::File, f.as_str()));
+        g.link(model, Relation::HadMember, &fid, None);
+    }
+}
+
+fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &TrackingStore) {
+    let db = store.rel.as_str();
+    for (r, run) in store.runs.iter().enumerate() {
+        let rid = id::run(run.id.as_str());
+        let exp = store.experiment(&run.experiment_id);
+        let label = match &run.name {
+            Some(name) => format!("{name} ({})", short(run.id.as_str())),
+            None => run.id.as_str().to_string(),
+        };
+        let mut node = Node::new(&rid, NodeKind::Run, label.clone())
+            .attr("run_id", run.id.as_str())
+            .attr("experiment", exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()))
+            .attr("params", json!(run.params))
+            .attr("metrics", json!(run.metrics.iter().map(|(k, m)| (k.clone(), m.value)).collect::<BTreeMap<_, _>>()))
+            .attr("tags", json!(run.tags.iter().filter(|(k, _)| k.starts_with("mlflow.source") || !k.starts_with("mlflow.")).collect::<BTreeMap<_, _>>()))
+            .attr("store", db);
+        for (k, v) in [("status", &run.status), ("user", &run.user), ("artifact_uri", &run.artifact_uri)] {
+            if let Some(v) = v {
+                node = node.attr(k, v.as_str());
+            }
+        }
+        if let Some(t) = run.start_time {
+            node = node.attr("start_time", t);
+        }
+        if let Some(t) = run.end_time {
+            node = node.attr("end_time", t);
+        }
+        if let Some(c) = run.git_commit() {
+            node = node.claim(
+                "git.commit",
+                c,
+                Witness::new(db, format!("tags[run_uuid={}, key={GIT_COMMIT_TAG}]", run.id.as_str())),
+            );
+        }
+        g.add(node);
+        if let Some(c) = run.git_commit() {
+            let cid = id::commit(c);
+            // a commit the run records but no repository holds: a node of its own, so the
+            // gap shows in the graph where the code should be
+            if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+                match ev.git.iter().find_map(|repo| repo.find_commit_anywhere(c)) {
+                    Some(found) => g.add(Node::new(&cid, NodeKind::Commit, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary)).attr("sha", found.sha.as_str())),
+                    None => g.add(Node::new(&cid, NodeKind::Commit, format!("{} (not in the evidence)", short(c))).attr("sha", c.to_ascii_lowercase()).attr("absent", true)),
+                };
+            }
+            g.link(&rid, Relation::Used, &cid, Some("code"));
+        }
+        if let Some(user) = &run.user {
+            let who = id::agent(user);
+            g.add(Node::new(&who, NodeKind::Agent, user.as_str()));
+            g.link(&rid, Relation::WasAssociatedWith, &who, None);
+        }
+        for input in &run.dataset_inputs {
+            let Some(ds) = store.dataset(&input.dataset_uuid) else { continue };
+            let did = id::dataset(&ds.uuid);
+            let mut dnode = Node::new(&did, NodeKind::Dataset, format!("{}@{}", ds.name, ds.digest))
+                .attr("name", ds.name.as_str())
+                .attr("digest", ds.digest.as_str())
+                .attr("source", ds.source.clone())
+                .claim("digest", ds.digest.as_str(), Witness::new(db, format!("datasets[dataset_uuid={}]", ds.uuid)));
+            if let Some(t) = &ds.source_type {
+                dnode = dnode.attr("source_type", t.as_str());
+            }
+            if let Some(p) = &ds.profile {
+                dnode = dnode.attr("profile", p.clone());
+            }
+            g.add(dnode);
+            g.link(&rid, Relation::Used, &did, input.context.as_deref().or(Some("input")));
+            if let Some(local) = ds.source_uri().and_then(|u| locate_dataset_source(ev, u)) {
+                if let Some(n) = g.node_mut(&did) {
+                    n.attrs.insert("local_path".into(), json!(local.as_str()));
+                }
+                if let Some(dv) = data_version_at(links, ev, s, r, &local) {
+                    g.link(&did, Relation::WasDerivedFrom, &dv, None);
+                }
+            }
+        }
+        // 2.x records each logged model in a run tag.
+        if let Some(history) = run.tags.get("mlflow.log-model.history") {
+            if let Ok(serde_json::Value::Array(entries)) = serde_json::from_str::<serde_json::Value>(history) {
+                for e in entries {
+                    let Some(path) = e.get("artifact_path").and_then(|v| v.as_str()) else { continue };
+                    if path.contains("://") || path.starts_with('/') {
+                        continue;
+                    }
+                    let mid = id::run_model(run.id.as_str(), path);
+                    let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("{path} of run {label}")).attr("artifact_path", path);
+                    if let Some(u) = e.get("model_uuid").and_then(|v| v.as_str()) {
+                        n = n.attr("model_uuid", u);
+                    }
+                    g.add(n);
+                    g.link(&mid, Relation::WasGeneratedBy, &rid, None);
+                    let loc = run.artifact_uri.as_ref().map(|a| format!("{}/{}", a.trim_end_matches('/'), path));
+                    add_model_files(g, ev, &mid, loc.as_deref());
+                }
+            }
+        }
+    }
+    for lm in &store.logged_models {
+        let mid = id::logged_model(&lm.id);
+        let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("{} ({})", lm.name.as_deref().unwrap_or("model"), lm.id))
+            .attr("model_id", lm.id.as_str())
+            .attr("store", db);
+        if let Some(loc) = &lm.artifact_location {
+            n = n.attr("artifact_location", loc.as_str());
+        }
+        if let Some(run) = &lm.source_run_id {
+            n = n.claim("source_run_id", run.as_str(), Witness::new(db, format!("logged_models[model_id={}]", lm.id)));
+        }
+        g.add(n);
+        if let Some(run) = &lm.source_run_id {
+            g.link(&mid, Relation::WasGeneratedBy, &id::run(run), None);
+        }
+        add_model_files(g, ev, &mid, lm.artifact_location.as_deref());
+    }
+    for v in &store.model_versions {
+        let vid = id::model_version(&v.name, v.version);
+        let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
+        let mut n = Node::new(&vid, NodeKind::ModelVersion, format!("models:/{}/{}", v.name, v.version))
+            .attr("name", v.name.as_str())
+            .attr("version", v.version)
+            .attr("tags", json!(v.tags));
+        for (k, val) in [("status", &v.status), ("stage", &v.current_stage), ("storage_location", &v.storage_location)] {
+            if let Some(val) = val {
+                n = n.attr(k, val.as_str());
+            }
+        }
+        if let Some(src) = &v.source {
+            n = n.claim("source", src.as_str(), witness.clone());
+        }
+        if let Some(run) = &v.run_id {
+            n = n.claim("run_id", run.as_str(), witness.clone());
+        }
+        if v.is_deleted() {
+            // the row of a deleted version: its source and run are redacted, nothing to link
+            g.add(n.attr("deleted", true));
+            continue;
+        }
+        g.add(n);
+        match v.parsed_source() {
+            Some(ModelSource::LoggedModel { model_id }) => g.link(&vid, Relation::WasDerivedFrom, &id::logged_model(&model_id), None),
+            Some(ModelSource::RunArtifact { run_id, path }) => g.link(&vid, Relation::WasDerivedFrom, &id::run_model(&run_id, &path), None),
+            Some(ModelSource::Location { uri }) => {
+                // 2.x: `<run artifact uri>/<artifact path>`.
+                if let Some((run, path)) = run_artifact_of(store, &uri) {
+                    g.link(&vid, Relation::WasDerivedFrom, &id::run_model(&run, &path), None);
+                }
+            }
+            Some(ModelSource::Registry { name, version }) => {
+                if let Ok(ver) = version.parse() {
+                    g.link(&vid, Relation::WasDerivedFrom, &id::model_version(&name, ver), None);
+                }
+            }
+            _ => {}
+        }
+        if let Some(run) = &v.run_id {
+            g.link(&vid, Relation::WasGeneratedBy, &id::run(run), None);
+        }
+    }
+    for a in &store.aliases {
+        let aid = id::alias(&a.model, &a.alias);
+        g.add(Node::new(&aid, NodeKind::Alias, format!("models:/{}@{}", a.model, a.alias)).claim(
+            "version",
+            a.version.to_string(),
+            Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias)),
+        ));
+        g.link(&aid, Relation::AlternateOf, &id::model_version(&a.model, a.version), None);
+    }
+}
+
+/// For a 2.x version source `…/<run_id>/artifacts/<path>`, the run whose artifact URI is its
+/// prefix and the path below it.
+pub fn run_artifact_of(store: &TrackingStore, uri: &str) -> Option<(String, String)> {
+    let norm = |s: &str| custody_evidence::file_uri_to_path(s).unwrap_or_else(|| s.to_string());
+    let target = norm(uri);
+    store.runs.iter().find_map(|run| {
+        let base = norm(run.artifact_uri.as_deref()?);
+        let rest = target.strip_prefix(base.trim_end_matches('/'))?.strip_prefix('/')?;
+        Some((run.id.as_str().to_string(), rest.to_string()))
+    })
+}
