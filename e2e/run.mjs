@@ -10,13 +10,14 @@
 // set against staging's and exports a chart, opens a tampered copy of the demo case, reads the mismatch in the inspector, and
 // follows a finding to its node; then opens a corpus sweep (fixtures/corpus/sweep-loop), clean
 // and with a data byte flipped, and reads the verdict banner and the findings grouped in
-// verdict order.
+// verdict order; last, on a generated history of 100,000 commits (fixtures/make-large), starts a
+// re-verification and opens a node while it runs: the answer comes before the verification ends.
 //
 // The system file dialogs cannot be driven over WebDriver: the test queues the answers a user
 // would give in `window.__custodyPicks`, which the app's dialogs take instead of opening
 // (ui/src/backend/tauri.ts). Everything after the dialog is the real app.
 // Screenshots go to e2e/screenshots/ (representative ones are copied to docs/).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -448,6 +449,44 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: flipped.root }, async (s) => {
     await s.screenshot("sweep-tampered");
   });
 });
+
+// A query made during a verification answers at once: the session lock is never held while
+// evidence is read (src-tauri/src/commands.rs), so opening a node does not wait for the verify.
+const large = mkdtempSync(join(tmpdir(), "custody-e2e-large-"));
+execFileSync(join(repo, "fixtures/make-large"), [join(large, "evidence"), "100000"], { stdio: ["ignore", "ignore", "inherit"] });
+await withApp({ ...base, CUSTODY_DEMO_DIR: join(large, "evidence") }, async (s) => {
+  await check("during a re-verification of 100,000 commits, a node opens before the verification ends", async () => {
+    await s.click(await s.find('[data-testid="open-demo"]'));
+    await s.find('[data-testid="graph"]', 300000);
+    await s.waitText('[data-testid="verdict-sentence"]', /.+/, 300000);
+    const busy = () => s.exec("return document.querySelector('[data-testid=\"busy\"]') !== null;");
+    const deadline = Date.now() + 60000;
+    while (await busy()) {
+      if (Date.now() > deadline) throw new Error("the investigation never finished");
+      await sleep(250);
+    }
+    await s.click(await s.find('[data-testid="verify"]'));
+    await s.find('[data-testid="busy"]', 10000);
+    const asked = Date.now();
+    await s.click(await s.find('[data-testid="search-open"]'));
+    await s.type(await s.find('[data-testid="search"] input'), "Pipeline change 4242");
+    const hit = await s.find('[data-testid="search-result"]', 30000);
+    const id = await s.attr(hit, "data-id");
+    await s.click(hit);
+    await s.waitText('[data-testid="inspector-label"]', /Pipeline change 4242/, 30000);
+    const answered = Date.now();
+    const stillVerifying = await busy();
+    await s.screenshot("query-during-verify");
+    if (!stillVerifying) throw new Error(`the verification had ended before ${id} opened (${answered - asked} ms after asking): this shows nothing`);
+    // and the verification itself completes
+    const end = Date.now() + 120000;
+    while (await busy()) {
+      if (Date.now() > end) throw new Error("the verification never finished");
+      await sleep(250);
+    }
+  });
+});
+rmSync(large, { recursive: true, force: true });
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,7 +1,10 @@
 //! The app's commands. Each unpacks its arguments, calls one engine function, converts the
-//! error. Work that reads evidence runs on a blocking thread so the window stays responsive.
+//! error. Every command is async and runs its work on a blocking thread, so the window never
+//! waits; the session lock is held only to take or swap the open session's snapshot, never
+//! while evidence is read, so a query made during a verification answers at once.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use custody::diff::LineageDiff;
 use custody::dossier::{Dossier, DossierWritten};
@@ -14,17 +17,32 @@ use custody::tables::TableIdentity;
 use custody::verify::Finding;
 use custody::workflow::{self, NewKey, SliceReport, SliceRequest, TraceRequest, TrustedKeyInfo};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::error::{IpcError, IpcResult};
 use crate::export::ExportWritten;
 use crate::progress::{ChannelProgress, ProgressEvent};
 use crate::state::AppState;
 
-fn with_session<T>(state: &AppState, f: impl FnOnce(&Session) -> Result<T, custody::Error>) -> IpcResult<T> {
+/// The open session: a shared snapshot, taken under the lock for an instant.
+fn current(state: &AppState) -> IpcResult<Arc<Session>> {
     let guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
-    let session = guard.as_ref().ok_or_else(IpcError::no_case)?;
-    Ok(f(session)?)
+    guard.clone().ok_or_else(IpcError::no_case)
+}
+
+/// Installs the session that work produced (after a verification, say), for an instant.
+fn install(state: &AppState, session: Session) -> IpcResult<Arc<Session>> {
+    let session = Arc::new(session);
+    *state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))? = Some(session.clone());
+    Ok(session)
+}
+
+/// Answers a query from the open session's snapshot, off the UI thread. No lock is held while
+/// it runs, so a query made during a verification answers at once (from the snapshot the
+/// verification started from).
+async fn from_snapshot<R: Runtime, T: Send + 'static>(app: AppHandle<R>, f: impl FnOnce(&Session) -> Result<T, custody::Error> + Send + 'static) -> IpcResult<T> {
+    let session = current(&app.state::<AppState>())?;
+    tauri::async_runtime::spawn_blocking(move || Ok(f(&session)?)).await.map_err(|e| IpcError::internal(e.to_string()))?
 }
 
 /// Runs work off the UI thread with progress and cancellation (the Cancel button sets the flag).
@@ -40,122 +58,118 @@ async fn blocking<R: Runtime, T: Send + 'static>(app: AppHandle<R>, channel: Cha
     .map_err(|e| IpcError::internal(e.to_string()))?
 }
 
-/// Runs long work off the UI thread, then installs the session it opened, if any.
-async fn long<R: Runtime>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> Result<Option<Session>, custody::Error> + Send + 'static) -> IpcResult<CaseSummary> {
+/// Runs work over the open session off the UI thread, with progress; the session lock is not
+/// held while it runs.
+async fn with_current<R: Runtime, T: Send + 'static>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&Session, &ChannelProgress) -> Result<T, custody::Error> + Send + 'static) -> IpcResult<T> {
+    let session = current(&app.state::<AppState>())?;
+    blocking(app, channel, move |progress, _| Ok(work(&session, progress)?)).await
+}
+
+/// Runs long work that opens or changes the case off the UI thread, then installs the session
+/// it produced and answers with its summary.
+async fn long<R: Runtime>(app: AppHandle<R>, channel: Channel<ProgressEvent>, work: impl FnOnce(&ChannelProgress, &AppState) -> Result<Session, custody::Error> + Send + 'static) -> IpcResult<CaseSummary> {
     let handle = app.clone();
     blocking(app, channel, move |progress, state| {
-        if let Some(session) = work(progress, state)? {
-            state.remember(&handle, session.path());
-            *state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))? = Some(session);
-        }
-        with_session(state, Session::summary)
+        let session = work(progress, state)?;
+        state.remember(&handle, session.path());
+        Ok(install(state, session)?.summary()?)
     })
     .await
 }
 
-/// Runs `f` on the open session, mutably (for work that records in the case).
-fn with_session_mut<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, custody::Error>) -> IpcResult<T> {
-    let mut guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
-    let session = guard.as_mut().ok_or_else(IpcError::no_case)?;
-    Ok(f(session)?)
+fn silent() -> Channel<ProgressEvent> {
+    Channel::new(|_| Ok(()))
 }
 
 #[tauri::command]
-pub fn case_summary(state: State<'_, AppState>) -> IpcResult<CaseSummary> {
-    with_session(&state, Session::summary)
+pub async fn case_summary<R: Runtime>(app: AppHandle<R>) -> IpcResult<CaseSummary> {
+    from_snapshot(app, Session::summary).await
 }
 
 #[tauri::command]
 pub async fn open_case<R: Runtime>(app: AppHandle<R>, path: PathBuf) -> IpcResult<CaseSummary> {
-    long(app, Channel::new(|_| Ok(())), move |_, _| Session::open(&path).map(Some)).await
+    long(app, silent(), move |_, _| Session::open(&path)).await
 }
 
 #[tauri::command]
 pub async fn new_case<R: Runtime>(app: AppHandle<R>, path: PathBuf, title: String) -> IpcResult<CaseSummary> {
-    long(app, Channel::new(|_| Ok(())), move |_, _| Session::create(&path, &title).map(Some)).await
+    long(app, silent(), move |_, _| Session::create(&path, &title)).await
 }
 
 #[tauri::command]
 pub async fn investigate<R: Runtime>(app: AppHandle<R>, dir: PathBuf, case_path: PathBuf, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
-    long(app, on_progress, move |p, _| Session::investigate(&dir, &case_path, p).map(Some)).await
+    long(app, on_progress, move |p, _| Session::investigate(&dir, &case_path, p)).await
 }
 
 #[tauri::command]
 pub async fn open_demo<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
     let (dir, case_path) = crate::state::demo_paths(&app)?;
     let keys = crate::state::demo_keys(&dir);
-    long(app, on_progress, move |p, _| Session::investigate_with_keys(&dir, &case_path, &keys, p).map(Some)).await
+    long(app, on_progress, move |p, _| Session::investigate_with_keys(&dir, &case_path, &keys, p)).await
 }
 
 #[tauri::command]
 pub async fn add_evidence<R: Runtime>(app: AppHandle<R>, path: PathBuf, kind: Option<SourceKind>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
-    long(app, on_progress, move |p, state| {
-        let mut guard = state.session.lock().expect("session lock");
-        let session = guard.as_mut().ok_or_else(|| custody::Error::Usage { path: path.clone(), problem: "open or create a case first".into() })?;
-        session.add_evidence(&path, kind, p).map(|_| None)
-    })
-    .await
+    let session = current(&app.state::<AppState>())?;
+    long(app, on_progress, move |p, _| session.add_evidence(&path, kind, p).map(|(_, after)| after)).await
 }
 
 #[tauri::command]
 pub async fn verify<R: Runtime>(app: AppHandle<R>, on_progress: Channel<ProgressEvent>) -> IpcResult<CaseSummary> {
-    long(app, on_progress, move |p, state| {
-        let mut guard = state.session.lock().expect("session lock");
-        let session = guard.as_mut().ok_or_else(|| custody::Error::Usage { path: PathBuf::new(), problem: "no case is open".into() })?;
-        session.verify(p).map(|_| None)
-    })
-    .await
+    let session = current(&app.state::<AppState>())?;
+    long(app, on_progress, move |p, _| session.verify(p).map(|(_, after)| after)).await
 }
 
 #[tauri::command]
-pub fn cancel(state: State<'_, AppState>) {
-    if let Ok(flag) = state.cancel.lock() {
+pub async fn cancel<R: Runtime>(app: AppHandle<R>) -> IpcResult<()> {
+    if let Ok(flag) = app.state::<AppState>().cancel.lock() {
         flag.cancel();
     }
+    Ok(())
 }
 
 #[tauri::command]
-pub fn neighbourhood(state: State<'_, AppState>, reference: String, depth: usize, expanded: Vec<String>) -> IpcResult<View> {
-    with_session(&state, |s| s.neighbourhood(&reference, depth.clamp(1, 6), &expanded))
+pub async fn neighbourhood<R: Runtime>(app: AppHandle<R>, reference: String, depth: usize, expanded: Vec<String>) -> IpcResult<View> {
+    from_snapshot(app, move |s| s.neighbourhood(&reference, depth.clamp(1, 6), &expanded)).await
 }
 
 #[tauri::command]
-pub fn node_details(state: State<'_, AppState>, id: String) -> IpcResult<NodeDetails> {
-    with_session(&state, |s| s.node_details(&id))
+pub async fn node_details<R: Runtime>(app: AppHandle<R>, id: String) -> IpcResult<NodeDetails> {
+    from_snapshot(app, move |s| s.node_details(&id)).await
 }
 
 #[tauri::command]
-pub fn findings(state: State<'_, AppState>) -> IpcResult<Vec<Finding>> {
-    with_session(&state, |s| Ok(s.findings().to_vec()))
+pub async fn findings<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<Finding>> {
+    from_snapshot(app, |s| Ok(s.findings().to_vec())).await
 }
 
 #[tauri::command]
-pub fn search(state: State<'_, AppState>, query: String) -> IpcResult<Vec<NodeSummary>> {
-    with_session(&state, |s| Ok(s.search(&query, 50)))
+pub async fn search<R: Runtime>(app: AppHandle<R>, query: String) -> IpcResult<Vec<NodeSummary>> {
+    from_snapshot(app, move |s| Ok(s.search(&query, 50))).await
 }
 
 #[tauri::command]
-pub fn default_focus(state: State<'_, AppState>) -> IpcResult<Option<String>> {
-    with_session(&state, |s| Ok(s.default_focus()))
+pub async fn default_focus<R: Runtime>(app: AppHandle<R>) -> IpcResult<Option<String>> {
+    from_snapshot(app, |s| Ok(s.default_focus())).await
 }
 
 /// Where the lineages upstream of two references diverge: root causes, what follows from
-/// them, and a drill-down of each. Reads evidence, so it runs off the UI thread.
+/// them, and a drill-down of each.
 #[tauri::command]
 pub async fn diff<R: Runtime>(app: AppHandle<R>, reference_a: String, reference_b: String, on_progress: Channel<ProgressEvent>) -> IpcResult<LineageDiff> {
-    blocking(app, on_progress, move |p, state| with_session(state, |s| s.diff(&reference_a, &reference_b, p))).await
+    with_current(app, on_progress, move |s, p| s.diff(&reference_a, &reference_b, p)).await
 }
 
 /// The unified diff of one file between two commits of a repository in the evidence.
 #[tauri::command]
 pub async fn code_file_diff<R: Runtime>(app: AppHandle<R>, repository: String, from: String, to: String, path: String) -> IpcResult<String> {
-    blocking(app, Channel::new(|_| Ok(())), move |_, state| with_session(state, |s| s.code_file_diff(&repository, &from, &to, &path))).await
+    from_snapshot(app, move |s| s.code_file_diff(&repository, &from, &to, &path)).await
 }
 
 /// What the two choosers of the Compare view offer: aliases, then model versions, then runs.
 #[tauri::command]
-pub fn comparables(state: State<'_, AppState>) -> IpcResult<Vec<NodeSummary>> {
-    with_session(&state, |s| Ok(s.comparables()))
+pub async fn comparables<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<NodeSummary>> {
+    from_snapshot(app, |s| Ok(s.comparables())).await
 }
 
 /// Traces one decision to everything behind it, and profiles its group in the training data:
@@ -164,14 +178,14 @@ pub fn comparables(state: State<'_, AppState>) -> IpcResult<Vec<NodeSummary>> {
 #[tauri::command]
 pub async fn trace<R: Runtime>(app: AppHandle<R>, prediction: String, logs: Option<Vec<String>>, fields: Option<Vec<String>>, on_progress: Channel<ProgressEvent>) -> IpcResult<Dossier> {
     let request = TraceRequest { prediction, logs: logs.unwrap_or_default(), fields: fields.unwrap_or_default() };
-    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.dossier(&request, p))).await
+    with_current(app, on_progress, move |s, p| s.dossier(&request, p)).await
 }
 
 /// Writes the dossier of one decision (`dossier.html`, `dossier.json`) into `dir`.
 #[tauri::command]
 pub async fn save_dossier<R: Runtime>(app: AppHandle<R>, prediction: String, logs: Option<Vec<String>>, fields: Option<Vec<String>>, dir: PathBuf, on_progress: Channel<ProgressEvent>) -> IpcResult<DossierWritten> {
     let request = TraceRequest { prediction, logs: logs.unwrap_or_default(), fields: fields.unwrap_or_default() };
-    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.save_dossier(&request, &dir, p))).await
+    with_current(app, on_progress, move |s, p| s.save_dossier(&request, &dir, p)).await
 }
 
 /// Slices a table (any reference the engine locates: a node id, `PATH@REV`, a model's
@@ -180,47 +194,55 @@ pub async fn save_dossier<R: Runtime>(app: AppHandle<R>, prediction: String, log
 #[allow(clippy::too_many_arguments)]
 pub async fn slice<R: Runtime>(app: AppHandle<R>, dataset: String, by: Vec<String>, label: Option<String>, prediction: Option<String>, reference: Option<String>, filters: Option<Vec<String>>, on_progress: Channel<ProgressEvent>) -> IpcResult<SliceReport> {
     let request = SliceRequest { dataset, by, label, prediction, reference, filters: filters.unwrap_or_default() };
-    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.slice(&request, p))).await
+    with_current(app, on_progress, move |s, p| s.slice(&request, p)).await
 }
 
 /// The table a reference names, unsliced: where it was read, its digests, rows and columns
 /// (what the slicing panel offers as attributes).
 #[tauri::command]
 pub async fn table_columns<R: Runtime>(app: AppHandle<R>, reference: String, on_progress: Channel<ProgressEvent>) -> IpcResult<TableIdentity> {
-    blocking(app, on_progress, move |p, state| with_session(state, |s| s.table(&reference, p))).await
+    with_current(app, on_progress, move |s, p| s.table(&reference, p)).await
 }
 
 /// Writes a chart the user exported (PNG or SVG bytes) to the path they chose in the save
 /// dialog; any other kind of path is refused, and so is a path inside the open case's
 /// evidence (evidence is never written).
 #[tauri::command]
-pub fn save_export(state: State<'_, AppState>, path: PathBuf, bytes: Vec<u8>) -> IpcResult<ExportWritten> {
-    {
-        let guard = state.session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?;
-        if let Some(session) = guard.as_ref() {
+pub async fn save_export<R: Runtime>(app: AppHandle<R>, path: PathBuf, bytes: Vec<u8>) -> IpcResult<ExportWritten> {
+    let session = app.state::<AppState>().session.lock().map_err(|_| IpcError::internal("session lock poisoned"))?.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Some(session) = session {
             session.ensure_outside_evidence(&path)?;
         }
-    }
-    crate::export::write(&path, &bytes)
+        crate::export::write(&path, &bytes)
+    })
+    .await
+    .map_err(|e| IpcError::internal(e.to_string()))?
 }
 
 #[tauri::command]
-pub fn trusted_keys(state: State<'_, AppState>) -> IpcResult<Vec<TrustedKeyInfo>> {
-    with_session(&state, Session::trusted_keys)
+pub async fn trusted_keys<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<TrustedKeyInfo>> {
+    from_snapshot(app, |s| Ok(s.trusted_keys())).await
 }
 
 /// Trusts more key files, then re-verifies (hence the progress channel). Returns the keys
 /// newly trusted; the UI re-reads the summary and findings.
 #[tauri::command]
 pub async fn trust_keys<R: Runtime>(app: AppHandle<R>, paths: Vec<PathBuf>, on_progress: Channel<ProgressEvent>) -> IpcResult<Vec<TrustedKeyInfo>> {
-    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.trust_keys(&paths, p))).await
+    let session = current(&app.state::<AppState>())?;
+    blocking(app, on_progress, move |p, state| {
+        let (added, after) = session.trust_keys(&paths, p)?;
+        install(state, after)?;
+        Ok(added)
+    })
+    .await
 }
 
 /// Writes the case's evidence report into `dir` (new or empty), signed with the Ed25519
 /// private key file `sign_key` when given.
 #[tauri::command]
 pub async fn export_report<R: Runtime>(app: AppHandle<R>, dir: PathBuf, sign_key: Option<PathBuf>, on_progress: Channel<ProgressEvent>) -> IpcResult<ReportWritten> {
-    blocking(app, on_progress, move |p, state| with_session_mut(state, |s| s.export_report(&dir, sign_key.as_deref(), p))).await
+    with_current(app, on_progress, move |s, p| s.export_report(&dir, sign_key.as_deref(), p)).await
 }
 
 /// Re-checks a report folder against the public key files in `trust`. Needs no open case.
@@ -231,15 +253,14 @@ pub async fn verify_report(dir: PathBuf, trust: Vec<PathBuf>) -> IpcResult<Repor
 
 /// Creates an investigator signing key (Ed25519) at `path`, and its public key at `path.pub`.
 #[tauri::command]
-pub fn new_key(path: PathBuf) -> IpcResult<NewKey> {
-    Ok(workflow::new_key(&path)?)
+pub async fn new_key(path: PathBuf) -> IpcResult<NewKey> {
+    tauri::async_runtime::spawn_blocking(move || Ok(workflow::new_key(&path)?)).await.map_err(|e| IpcError::internal(e.to_string()))?
 }
 
 #[tauri::command]
-pub fn recent_cases<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Vec<PathBuf> {
-    state.recent(&app)
+pub async fn recent_cases<R: Runtime>(app: AppHandle<R>) -> IpcResult<Vec<PathBuf>> {
+    Ok(app.state::<AppState>().recent(&app))
 }
-
 
 /// How the app was launched: `--demo` opens the bundled demo case at once, `--case FILE`
 /// (or a lone `FILE.custody` argument) opens that case.
@@ -250,12 +271,12 @@ pub struct LaunchOptions {
 }
 
 #[tauri::command]
-pub fn launch_options() -> LaunchOptions {
+pub async fn launch_options() -> IpcResult<LaunchOptions> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let open_case = args
         .windows(2)
         .find(|w| w[0] == "--case")
         .map(|w| PathBuf::from(&w[1]))
         .or_else(|| args.iter().find(|a| a.ends_with(".custody")).map(PathBuf::from));
-    LaunchOptions { open_demo: args.iter().any(|a| a == "--demo"), open_case }
+    Ok(LaunchOptions { open_demo: args.iter().any(|a| a == "--demo"), open_case })
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{ErrorCode, IpcError, IpcResult};
 
 /// Larger than any chart the UI draws (a 2× PNG of a wide chart is a few hundred KB).
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
@@ -35,7 +35,7 @@ pub enum ExportKind {
 }
 
 fn refuse(path: &Path, problem: &str) -> IpcError {
-    IpcError { code: "usage", message: format!("{}: {problem}", path.display()) }
+    IpcError::new(ErrorCode::Usage, format!("{}: {problem}", path.display()))
 }
 
 /// The kind a path names by its extension, or why it is refused.
@@ -104,7 +104,7 @@ mod tests {
         for name in ["chart.html", "chart", "chart.png.sh", ".bashrc"] {
             let p = dir.path().join(name);
             let err = write(&p, SVG).unwrap_err();
-            assert_eq!(err.code, "usage");
+            assert_eq!(err.code, ErrorCode::Usage);
             assert!(err.message.contains(name) && err.message.contains(".png or .svg"), "{err:?}");
             assert!(!p.exists());
         }

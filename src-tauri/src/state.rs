@@ -2,17 +2,19 @@
 //! work, and the list of recent cases (a small JSON file in the app's config folder).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use custody::progress::CancelFlag;
 use custody::session::Session;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::error::IpcError;
+use crate::error::{ErrorCode, IpcError};
 
 #[derive(Default)]
 pub struct AppState {
-    pub session: Mutex<Option<Session>>,
+    /// The open case's snapshot. The lock is held only to take or swap the `Arc`, never while
+    /// evidence is read: work runs on its own clone.
+    pub session: Mutex<Option<Arc<Session>>>,
     pub cancel: Mutex<CancelFlag>,
 }
 
@@ -39,10 +41,7 @@ impl AppState {
 /// `CUSTODY_DEMO_DIR`, or `fixtures/cases/fraud-detection` above the executable or the current
 /// folder (a source checkout).
 pub fn demo_paths<R: Runtime>(app: &AppHandle<R>) -> Result<(PathBuf, PathBuf), IpcError> {
-    let dir = std::env::var_os("CUSTODY_DEMO_DIR").map(PathBuf::from).or_else(find_demo).ok_or_else(|| IpcError {
-        code: "usage",
-        message: "the demo case (fixtures/cases/fraud-detection) was not found; set CUSTODY_DEMO_DIR".into(),
-    })?;
+    let dir = std::env::var_os("CUSTODY_DEMO_DIR").map(PathBuf::from).or_else(find_demo).ok_or_else(|| IpcError::new(ErrorCode::Usage, "the demo case (fixtures/cases/fraud-detection) was not found; set CUSTODY_DEMO_DIR"))?;
     let data = app.path().app_local_data_dir().map_err(|e| IpcError::internal(e.to_string()))?;
     std::fs::create_dir_all(&data).map_err(|e| IpcError::internal(format!("{}: {e}", data.display())))?;
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);

@@ -24,6 +24,7 @@
 //! prints. Evidence is sacred: every source is opened read-only and nothing imported is
 //! executed.
 
+pub mod ipc;
 pub mod session;
 pub mod workflow;
 

@@ -630,10 +630,17 @@ pub fn diff(case: &Case, reference_a: &str, reference_b: &str, progress: &dyn Pr
 
 /// [`diff`] over a lineage already loaded from `case`.
 pub fn diff_lineage(case: &Case, lineage: &Lineage, reference_a: &str, reference_b: &str, progress: &dyn Progress) -> Result<custody_analysis::diff::LineageDiff, Error> {
+    // the references first: a typo is an error before any evidence is read
+    lineage::query::resolve(lineage, reference_a)?;
+    lineage::query::resolve(lineage, reference_b)?;
+    diff_over(lineage, &load_evidence(case, progress)?, reference_a, reference_b, progress)
+}
+
+/// [`diff`] over a lineage and its evidence already loaded.
+pub fn diff_over(lineage: &Lineage, evidence: &custody_sources::EvidenceSet, reference_a: &str, reference_b: &str, progress: &dyn Progress) -> Result<custody_analysis::diff::LineageDiff, Error> {
     let a = lineage::query::resolve(lineage, reference_a)?;
     let b = lineage::query::resolve(lineage, reference_b)?;
-    let evidence = load_evidence(case, progress)?;
-    Ok(custody_analysis::diff::compare(lineage, &evidence, &a, &b, progress))
+    Ok(custody_analysis::diff::compare(lineage, evidence, &a, &b, progress))
 }
 
 /// The unified diff of one file between two commits of a repository of the case.
@@ -685,11 +692,17 @@ pub fn slice(case: &mut Case, request: &SliceRequest, progress: &dyn Progress) -
     let lineage = load_lineage(case)?;
     let evidence = load_evidence(case, progress)?;
     let report = slice_in(&lineage, &evidence, request)?;
+    record_slice(case, request, &report)?;
+    Ok(report)
+}
+
+/// Records a slice in the case log: which table (by digest), by what, with which outcomes.
+pub fn record_slice(case: &mut Case, request: &SliceRequest, report: &SliceReport) -> Result<(), Error> {
     case.log_action("slice", &serde_json::json!({
         "dataset": report.dataset.path, "sha256": report.dataset.sha256, "reference": report.reference.as_ref().map(|r| &r.path),
         "by": report.stats.by, "label": report.stats.label, "prediction": report.stats.prediction, "filters": request.filters,
     }))?;
-    Ok(report)
+    Ok(())
 }
 
 /// [`slice`] over a lineage and evidence already loaded (nothing recorded).
@@ -757,8 +770,14 @@ pub fn trace_in(tables: &custody_analysis::tables::TableLocator, findings: &[Fin
 pub fn dossier(case: &mut Case, lineage: &Lineage, request: &TraceRequest, progress: &dyn Progress) -> Result<custody_analysis::dossier::Dossier, Error> {
     let evidence = load_evidence(case, progress)?;
     let findings = case.latest_findings()?;
-    let tables = custody_analysis::tables::TableLocator::new(lineage, &evidence);
-    let t = trace_in(&tables, &findings, request)?;
+    dossier_over(case, lineage, &evidence, &findings, request)
+}
+
+/// [`dossier`] over a lineage, evidence and findings already loaded (the desktop session keeps
+/// them); the trace is recorded in `case`'s log.
+pub fn dossier_over(case: &mut Case, lineage: &Lineage, evidence: &custody_sources::EvidenceSet, findings: &[Finding], request: &TraceRequest) -> Result<custody_analysis::dossier::Dossier, Error> {
+    let tables = custody_analysis::tables::TableLocator::new(lineage, evidence);
+    let t = trace_in(&tables, findings, request)?;
     record_trace(case, &t)?;
     Ok(dossier_in(&tables, t))
 }
@@ -840,6 +859,13 @@ pub fn write_dossier(case: &mut Case, request: &TraceRequest, dir: &Path, progre
     ensure_outside_evidence(case, dir)?;
     let lineage = load_lineage(case)?;
     let d = dossier(case, &lineage, request, progress)?;
+    record_dossier(case, d, dir)
+}
+
+/// Writes a dossier into `dir` and records it in the case log (with the digest of the JSON
+/// written). `dir` must lie outside the evidence.
+pub fn record_dossier(case: &mut Case, d: custody_analysis::dossier::Dossier, dir: &Path) -> Result<(custody_analysis::dossier::Dossier, custody_analysis::dossier::DossierWritten), Error> {
+    ensure_outside_evidence(case, dir)?;
     let title = case.info()?.title;
     let written = custody_analysis::dossier::write(dir, &d, &title).map_err(|e| Error::Usage { path: dir.to_path_buf(), problem: format!("cannot write the dossier: {e}") })?;
     case.log_action("dossier", &serde_json::json!({

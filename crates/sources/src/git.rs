@@ -9,10 +9,9 @@
 //! index refresh, no hooks, no filters are run. Object integrity is checked by re-hashing the
 //! raw object bytes, not by trusting libgit2's caches.
 
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::{Mutex, MutexGuard, Once};
 
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags};
 
@@ -93,8 +92,10 @@ pub struct GitRepo {
     pub shallow: bool,
     pub commits: Vec<Commit>,
     pub tags: Vec<Tag>,
-    repo: Repository,
-    checked: RefCell<HashSet<Oid>>,
+    /// libgit2's handle is not safe to use from two threads at once; the lock makes the loaded
+    /// evidence shareable (the desktop session keeps it for every query).
+    repo: Mutex<Repository>,
+    checked: Mutex<HashSet<Oid>>,
 }
 
 impl std::fmt::Debug for GitRepo {
@@ -111,6 +112,11 @@ pub fn is_git_dir(dir: &Path) -> bool {
 }
 
 impl GitRepo {
+    /// The repository handle, for one method's use (poisoning is harmless: nothing is written).
+    fn repo(&self) -> MutexGuard<'_, Repository> {
+        self.repo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Opens the repository at `path` (a work tree containing `.git`, or a git dir).
     pub fn open(path: &Path, root: &Path, rel: RelPath) -> Result<GitRepo, GitError> {
         OWNER_CHECK_OFF.call_once(|| {
@@ -162,23 +168,25 @@ impl GitRepo {
         drop(walk);
         tags.sort_by(|a, b| a.name.cmp(&b.name));
         let shallow = repo.is_shallow();
-        Ok(GitRepo { rel, workdir, head, shallow, commits, tags, repo, checked: RefCell::new(HashSet::new()) })
+        Ok(GitRepo { rel, workdir, head, shallow, commits, tags, repo: Mutex::new(repo), checked: Mutex::new(HashSet::new()) })
     }
 
     /// The signature armour of a signed commit and the bytes it signs (the commit object
     /// without its `gpgsig` header).
     pub fn signature_of(&self, sha: &str) -> Option<(String, Vec<u8>)> {
+        let repo = self.repo();
         let oid = Oid::from_str(sha).ok()?;
-        let (sig, data) = self.repo.extract_signature(&oid, None).ok()?;
+        let (sig, data) = repo.extract_signature(&oid, None).ok()?;
         Some((String::from_utf8_lossy(&sig).into_owned(), data.to_vec()))
     }
 
     /// The signature armour of a signed annotated tag, the bytes it signs (the tag object up
     /// to the armour) and the tagger's email.
     pub fn tag_signature_of(&self, name: &str) -> Option<(String, Vec<u8>, String)> {
-        let reference = self.repo.find_reference(&format!("refs/tags/{name}")).ok()?;
+        let repo = self.repo();
+        let reference = repo.find_reference(&format!("refs/tags/{name}")).ok()?;
         let tag = reference.peel_to_tag().ok()?;
-        let odb = self.repo.odb().ok()?;
+        let odb = repo.odb().ok()?;
         let obj = odb.read(tag.id()).ok()?;
         let data = obj.data();
         let text = std::str::from_utf8(data).ok()?;
@@ -199,35 +207,40 @@ impl GitRepo {
 
     /// Whether the object database holds a commit with this id (even if unreachable from refs).
     pub fn has_commit(&self, sha: &str) -> bool {
-        Oid::from_str(sha).ok().and_then(|oid| self.repo.find_commit(oid).ok()).is_some()
+        let repo = self.repo();
+        Oid::from_str(sha).ok().and_then(|oid| repo.find_commit(oid).ok()).is_some()
     }
 
     /// Looks up a commit that no ref reaches (dangling) and converts it.
     pub fn find_commit_anywhere(&self, sha: &str) -> Option<Commit> {
+        let repo = self.repo();
         let oid = Oid::from_str(sha).ok()?;
-        self.repo.find_commit(oid).ok().map(|c| convert_commit(&c))
+        repo.find_commit(oid).ok().map(|c| convert_commit(&c))
     }
 
     /// The bytes of the file at `path` in `commit`'s tree.
     pub fn blob_at(&self, commit: &str, path: &str) -> Option<Vec<u8>> {
+        let repo = self.repo();
         let oid = Oid::from_str(commit).ok()?;
-        let tree = self.repo.find_commit(oid).ok()?.tree().ok()?;
+        let tree = repo.find_commit(oid).ok()?.tree().ok()?;
         let entry = tree.get_path(Path::new(path)).ok()?;
-        let blob = self.repo.find_blob(entry.id()).ok()?;
+        let blob = repo.find_blob(entry.id()).ok()?;
         Some(blob.content().to_vec())
     }
 
     /// The blob id (git's name of the content) of the file at `path` in `commit`.
     pub fn blob_id_at(&self, commit: &str, path: &str) -> Option<String> {
+        let repo = self.repo();
         let oid = Oid::from_str(commit).ok()?;
-        let tree = self.repo.find_commit(oid).ok()?.tree().ok()?;
+        let tree = repo.find_commit(oid).ok()?.tree().ok()?;
         tree.get_path(Path::new(path)).ok().map(|e| e.id().to_string())
     }
 
     /// Every file path ('/'-separated) in `commit`'s tree for which `keep` is true.
     pub fn paths_where(&self, commit: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let repo = self.repo();
         let mut out = Vec::new();
-        let Some(tree) = Oid::from_str(commit).ok().and_then(|o| self.repo.find_commit(o).ok()).and_then(|c| c.tree().ok()) else {
+        let Some(tree) = Oid::from_str(commit).ok().and_then(|o| repo.find_commit(o).ok()).and_then(|c| c.tree().ok()) else {
             return out;
         };
         let _ = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -245,16 +258,17 @@ impl GitRepo {
     /// The commits reachable from `to` and not from `from`, newest first (what `git log
     /// from..to` lists). `None` when either commit is not in the repository.
     pub fn commits_between(&self, from: &str, to: &str) -> Option<Vec<Commit>> {
+        let repo = self.repo();
         let (a, b) = (Oid::from_str(from).ok()?, Oid::from_str(to).ok()?);
-        self.repo.find_commit(a).ok()?;
-        self.repo.find_commit(b).ok()?;
-        let mut walk = self.repo.revwalk().ok()?;
+        repo.find_commit(a).ok()?;
+        repo.find_commit(b).ok()?;
+        let mut walk = repo.revwalk().ok()?;
         walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME).ok()?;
         walk.push(b).ok()?;
         walk.hide(a).ok()?;
         let mut out = Vec::new();
         for oid in walk {
-            out.push(convert_commit(&self.repo.find_commit(oid.ok()?).ok()?));
+            out.push(convert_commit(&repo.find_commit(oid.ok()?).ok()?));
         }
         Some(out)
     }
@@ -262,11 +276,12 @@ impl GitRepo {
     /// The files that differ between the trees of two commits, with line counts (binary
     /// files count no lines). `None` when either commit is not in the repository.
     pub fn changed_files(&self, from: &str, to: &str) -> Option<Vec<FileChange>> {
-        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| self.repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
+        let repo = self.repo();
+        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
         let (a, b) = (tree(from)?, tree(to)?);
         let mut opts = git2::DiffOptions::new();
         opts.ignore_filemode(false);
-        let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
+        let diff = repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
         let mut out = Vec::new();
         for (i, delta) in diff.deltas().enumerate() {
             let path = delta.new_file().path().or_else(|| delta.old_file().path()).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
@@ -291,11 +306,12 @@ impl GitRepo {
 
     /// The unified diff of one file between two commits (empty when it is the same).
     pub fn file_diff(&self, from: &str, to: &str, path: &str) -> Option<String> {
-        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| self.repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
+        let repo = self.repo();
+        let tree = |sha: &str| Oid::from_str(sha).ok().and_then(|o| repo.find_commit(o).ok()).and_then(|c| c.tree().ok());
         let (a, b) = (tree(from)?, tree(to)?);
         let mut opts = git2::DiffOptions::new();
         opts.pathspec(path).disable_pathspec_match(true);
-        let diff = self.repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
+        let diff = repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).ok()?;
         let mut text = String::new();
         diff.print(git2::DiffFormat::Patch, |_, _, line| {
             if matches!(line.origin(), '+' | '-' | ' ') {
@@ -316,18 +332,19 @@ impl GitRepo {
     /// Re-hashes the commit object and every tree and blob reachable from its root tree.
     /// Objects checked by an earlier call are not checked again.
     pub fn verify_commit(&self, sha: &str) -> Integrity {
+        let repo = self.repo();
         let mut report = Integrity::default();
         let Ok(oid) = Oid::from_str(sha) else {
             report.missing.push(sha.to_string());
             return report;
         };
-        let Ok(odb) = self.repo.odb() else {
+        let Ok(odb) = repo.odb() else {
             report.missing.push(sha.to_string());
             return report;
         };
         let mut stack = vec![(oid, ObjectType::Commit)];
         while let Some((oid, expected_kind)) = stack.pop() {
-            if !self.checked.borrow_mut().insert(oid) {
+            if !self.checked.lock().unwrap_or_else(|e| e.into_inner()).insert(oid) {
                 continue;
             }
             let object = match odb.read(oid) {
@@ -356,12 +373,12 @@ impl GitRepo {
             }
             match kind {
                 ObjectType::Commit => {
-                    if let Ok(c) = self.repo.find_commit(oid) {
+                    if let Ok(c) = repo.find_commit(oid) {
                         stack.push((c.tree_id(), ObjectType::Tree));
                     }
                 }
                 ObjectType::Tree => {
-                    if let Ok(tree) = self.repo.find_tree(oid) {
+                    if let Ok(tree) = repo.find_tree(oid) {
                         for entry in tree.iter() {
                             match entry.kind() {
                                 Some(ObjectType::Tree) => stack.push((entry.id(), ObjectType::Tree)),

@@ -257,10 +257,17 @@ impl Evidence {
 }
 
 /// The evidence behind a lineage, loaded once per operation and shared by the analyses that
-/// drill down into its bytes (diff, trace, slice).
+/// drill down into its bytes (diff, trace, slice). It is `Send + Sync`, so a desktop session
+/// can keep one and let several queries read it at once.
 pub struct EvidenceSet {
     pub roots: Vec<Evidence>,
 }
+
+/// The loaded evidence can be shared between threads (checked at compile time).
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<EvidenceSet>()
+};
 
 impl EvidenceSet {
     /// The local path of a root-relative file, in the first root that has it.
