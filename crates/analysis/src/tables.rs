@@ -319,7 +319,8 @@ impl TableLocator<'_> {
             .filter(|n| attr(n, "path").is_some_and(|p| p == rel || rel.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))))
             .map(|n| n.id.clone())
             .next();
-        let node = node.or_else(|| self.lineage.contains(&format!("file:{rel}")).then(|| format!("file:{rel}")));
+        let file = custody_lineage::NodeId::file(rel).to_string();
+        let node = node.or_else(|| self.lineage.contains(&file).then_some(file));
         Ok(self.located(r, node, rel.to_string(), rel.to_string(), None, &local, frame, version))
     }
 

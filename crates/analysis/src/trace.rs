@@ -19,7 +19,8 @@ use serde_json::Value;
 
 use custody_sources::EvidenceSet;
 use custody_sources::inference::{FieldOverrides, InferenceLog, LoggedPrediction};
-use custody_lineage::{Lineage, Node, NodeKind, Relation};
+use custody_lineage::id::{file_path, is_kind};
+use custody_lineage::{Lineage, Node, NodeId, NodeKind, Relation};
 use crate::tables::TableLocator;
 use custody_verify::{Finding, Status};
 
@@ -250,7 +251,7 @@ impl Tracer<'_> {
     }
 
     fn check_log(&mut self, p: &LoggedPrediction, all: &[LoggedPrediction]) {
-        let id = format!("file:{}", p.log);
+        let id = NodeId::file(&p.log).to_string();
         if self.lineage.contains(&id) {
             self.visit(&id);
             self.node_check("log", &id, &format!("the log {}", p.log));
@@ -278,7 +279,7 @@ impl Tracer<'_> {
                 if decision_differs {
                     what.push("decision");
                 }
-                self.check("log", Some(&format!("file:{}", q.log)), Status::Conflict, format!("{} {} records prediction {} with a different {} than {} {}", q.log, q.record, p.id, what.join(", "), p.log, p.record));
+                self.check("log", Some(&NodeId::file(&q.log).to_string()), Status::Conflict, format!("{} {} records prediction {} with a different {} than {} {}", q.log, q.record, p.id, what.join(", "), p.log, p.record));
             }
         }
     }
@@ -302,10 +303,12 @@ impl Tracer<'_> {
         let mut m = TracedModel { name: p.model_name.clone(), version: p.model_version.clone(), digest: digest.clone(), node: None, alias: None, alias_now: None, logged_model: None, artifacts: Vec::new() };
         // 1. what the log names: a models:/ URI, else a name and version
         let mut claimed: Option<String> = None;
+        // a name and a version that is not a number: nothing the registry can hold
+        let mut unheld: Option<String> = None;
         if let Some(uri) = p.model_uri.as_deref() {
             if let Some(rest) = uri.strip_prefix("runs:/") {
                 // `runs:/RUN_ID/ARTIFACT_PATH`: the version registered from that run's model
-                let run = format!("run:{}", rest.split('/').next().unwrap_or(rest));
+                let run = NodeId::run(rest.split('/').next().unwrap_or(rest)).to_string();
                 if !self.lineage.contains(&run) {
                     self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
                 }
@@ -314,7 +317,7 @@ impl Tracer<'_> {
                 if let Some((name, alias)) = rest.split_once('@') {
                     m.name.get_or_insert(name.to_string());
                     m.alias = Some(alias.to_string());
-                    let alias_id = custody_lineage::build::id::alias(name, alias);
+                    let alias_id = NodeId::alias(name, alias).to_string();
                     m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.attrs.get("version")).map(|v| v.to_string().trim_matches('"').to_string());
                     if self.lineage.contains(&alias_id) {
                         self.visit(&alias_id);
@@ -323,7 +326,7 @@ impl Tracer<'_> {
                     }
                 } else if rest.starts_with("m-") && !rest.contains('/') {
                     // an MLflow 3 logged model: the version registered from it
-                    let lm = format!("logged-model:{rest}");
+                    let lm = NodeId::LoggedModel(rest.to_string()).to_string();
                     if !self.lineage.contains(&lm) {
                         self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
                     }
@@ -338,10 +341,13 @@ impl Tracer<'_> {
         if claimed.is_some() {
             // named by a run or a logged model
         } else if let (Some(name), Some(version)) = (&m.name, &m.version) {
-            claimed = Some(format!("model-version:{name}/{version}"));
+            match version.parse() {
+                Ok(v) => claimed = Some(NodeId::model_version(name, v).to_string()),
+                Err(_) => unheld = Some(format!("{name}/{version}")),
+            }
         } else if let (Some(name), Some(alias)) = (&m.name, &m.alias) {
             // only the alias is known: the version it points to now is the best evidence left
-            let alias_id = custody_lineage::build::id::alias(name, alias);
+            let alias_id = NodeId::alias(name, alias).to_string();
             claimed = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().map(|e| e.to.clone());
             if claimed.is_some() {
                 self.check("model", None, Status::Unverifiable, format!("the log names only alias `{alias}`; the version it points to now is assumed (MLflow keeps no alias history)"));
@@ -356,7 +362,7 @@ impl Tracer<'_> {
         let mut digest_versions: Vec<String> = Vec::new();
         if let Some(d) = &digest {
             let files: Vec<String> = self.files_with_digest(d).into_iter().map(|n| n.id.clone()).collect();
-            m.artifacts = files.iter().map(|f| f.trim_start_matches("file:").to_string()).collect();
+            m.artifacts = files.iter().map(|f| file_path(f).unwrap_or_else(|| f.clone())).collect();
             for f in &files {
                 for e in self.lineage.incoming(f).into_iter().filter(|e| e.relation == Relation::HadMember) {
                     for v in self.lineage.incoming(&e.from).into_iter().filter(|v| v.relation == Relation::WasDerivedFrom) {
@@ -371,19 +377,20 @@ impl Tracer<'_> {
             }
         }
         // 3. reconcile the claim with the digest
+        let unheld = unheld.or_else(|| claimed.as_ref().filter(|c| !self.lineage.contains(c)).map(|c| version_text(c)));
         let version_node = match (&claimed, digest_versions.as_slice()) {
-            (Some(c), _) if !self.lineage.contains(c) => {
-                self.check("model", None, Status::Missing, format!("the log names {}, which the registry does not hold", c.trim_start_matches("model-version:")));
+            _ if unheld.is_some() => {
+                self.check("model", None, Status::Missing, format!("the log names {}, which the registry does not hold", unheld.as_deref().unwrap_or_default()));
                 digest_versions.first().cloned()
             }
             (Some(c), dv) if digest.is_some() && !dv.is_empty() && !dv.contains(c) => {
-                let names: Vec<&str> = dv.iter().map(|v| v.trim_start_matches("model-version:")).collect();
-                self.check("artifact", Some(c), Status::Conflict, format!("the log says {} served, but the logged digest is that of {}", c.trim_start_matches("model-version:"), names.join(", ")));
+                let names: Vec<String> = dv.iter().map(|v| version_text(v)).collect();
+                self.check("artifact", Some(c), Status::Conflict, format!("the log says {} served, but the logged digest is that of {}", version_text(c), names.join(", ")));
                 Some(c.clone())
             }
             (Some(c), _) => Some(c.clone()),
             (None, [one]) => {
-                self.check("model", Some(one), Status::Verified, format!("the log names no version; the digest identifies {}", one.trim_start_matches("model-version:")));
+                self.check("model", Some(one), Status::Verified, format!("the log names no version; the digest identifies {}", version_text(one)));
                 Some(one.clone())
             }
             (None, []) => None,
@@ -398,8 +405,8 @@ impl Tracer<'_> {
             m.version = node.attrs.get("version").map(|x| x.to_string().trim_matches('"').to_string()).or(m.version);
             m.node = Some(v.clone());
             self.visit(v);
-            self.node_check("model", v, &format!("model version {}", v.trim_start_matches("model-version:")));
-            let lm = out_edges(self.lineage, v, Relation::WasDerivedFrom).into_iter().map(|e| e.to).find(|t| t.starts_with("logged-model:"));
+            self.node_check("model", v, &format!("model version {}", version_text(v)));
+            let lm = out_edges(self.lineage, v, Relation::WasDerivedFrom).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::LoggedModel));
             if let Some(lm) = lm {
                 self.visit(&lm);
                 m.logged_model = Some(lm.clone());
@@ -430,7 +437,7 @@ impl Tracer<'_> {
 
     /// The model version registered from `from` (a run or a logged model), when exactly one is.
     fn versions_from(&mut self, from: &str, relation: Relation, uri: &str) -> Option<String> {
-        let versions: Vec<String> = self.lineage.incoming(from).into_iter().filter(|e| e.relation == relation && e.from.starts_with("model-version:")).map(|e| e.from).collect();
+        let versions: Vec<String> = self.lineage.incoming(from).into_iter().filter(|e| e.relation == relation && is_kind(&e.from, NodeKind::ModelVersion)).map(|e| e.from).collect();
         match versions.as_slice() {
             [one] => Some(one.clone()),
             [] => None,
@@ -445,7 +452,7 @@ impl Tracer<'_> {
     /// list of columns), when it records one.
     fn signature_inputs(&self, logged_model: &str) -> Option<Vec<String>> {
         let mlmodel = out_edges(self.lineage, logged_model, Relation::HadMember).into_iter().map(|e| e.to).find(|m| m.ends_with("/MLmodel"))?;
-        let bytes = self.evidence.read(mlmodel.trim_start_matches("file:"))?;
+        let bytes = self.evidence.read(&file_path(&mlmodel)?)?;
         let doc: serde_json::Value = serde_norway::from_slice(&bytes).ok()?;
         let inputs: serde_json::Value = serde_json::from_str(doc.get("signature")?.get("inputs")?.as_str()?).ok()?;
         let names: Vec<String> = inputs.as_array()?.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_string)).collect();
@@ -453,16 +460,16 @@ impl Tracer<'_> {
     }
 
     fn run(&mut self, version: &str, p: &LoggedPrediction) -> Option<TracedRun> {
-        let run_id = out_edges(self.lineage, version, Relation::WasGeneratedBy).into_iter().map(|e| e.to).find(|t| t.starts_with("run:"))?;
+        let run_id = out_edges(self.lineage, version, Relation::WasGeneratedBy).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::Run))?;
         let n = self.lineage.node(&run_id)?.clone();
         self.visit(&run_id);
-        let id = attr(&n, "run_id").unwrap_or(run_id.trim_start_matches("run:")).to_string();
+        let id = attr(&n, "run_id").map(str::to_string).or_else(|| NodeId::parse(&run_id).and_then(|r| r.as_run().map(str::to_string))).unwrap_or_default();
         self.node_check("run", &run_id, &format!("run {id}"));
         if let Some(logged) = &p.run_id {
             if *logged != id {
-                self.check("run", Some(&run_id), Status::Conflict, format!("the log records run {logged}, but {} was produced by run {id}", version.trim_start_matches("model-version:")));
+                self.check("run", Some(&run_id), Status::Conflict, format!("the log records run {logged}, but {} was produced by run {id}", version_text(version)));
             } else {
-                self.check("run", Some(&run_id), Status::Verified, format!("the log's run id is the run that produced {}", version.trim_start_matches("model-version:")));
+                self.check("run", Some(&run_id), Status::Verified, format!("the log's run id is the run that produced {}", version_text(version)));
             }
         }
         let metrics = n.attrs.get("metrics").and_then(|v| v.as_object()).map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
@@ -470,10 +477,10 @@ impl Tracer<'_> {
     }
 
     fn commit(&mut self, run: &str) -> Option<TracedCommit> {
-        let id = out_edges(self.lineage, run, Relation::Used).into_iter().find(|e| e.to.starts_with("commit:"))?.to;
+        let id = out_edges(self.lineage, run, Relation::Used).into_iter().find(|e| is_kind(&e.to, NodeKind::Commit))?.to;
         let n = self.lineage.node(&id)?.clone();
         self.visit(&id);
-        let sha = attr(&n, "sha").unwrap_or(id.trim_start_matches("commit:")).to_string();
+        let sha = attr(&n, "sha").map(str::to_string).or_else(|| NodeId::parse(&id).and_then(|c| c.as_commit().map(str::to_string))).unwrap_or_default();
         self.node_check("commit", &id, &format!("commit {}", short(&sha)));
         let summary = n.label.split_once(' ').map(|(_, s)| s.to_string()).unwrap_or_default();
         let tags = n.attrs.get("tags").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
@@ -505,7 +512,7 @@ impl Tracer<'_> {
             let path = attr(&n, "local_path").map(str::to_string).unwrap_or_else(|| n.label.clone());
             // a dataset record shared by several runs is tied to a data version per commit:
             // the one locked at this run's commit
-            let versions: Vec<String> = out_edges(self.lineage, &n.id, Relation::WasDerivedFrom).into_iter().map(|e| e.to).filter(|t| t.starts_with("data:")).collect();
+            let versions: Vec<String> = out_edges(self.lineage, &n.id, Relation::WasDerivedFrom).into_iter().map(|e| e.to).filter(|t| is_kind(t, NodeKind::DataVersion)).collect();
             let at_commit = |v: &String| self.lineage.node(v).and_then(|d| d.attrs.get("claimed_at")).and_then(|c| c.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == commit));
             let version = versions.iter().find(|v| at_commit(v)).or(versions.first()).cloned();
             let (mut sha256, mut md5) = (None, None);
@@ -577,7 +584,7 @@ impl Tracer<'_> {
             for s in stages {
                 self.visit(&s);
                 for e in out_edges(self.lineage, &s, Relation::Used) {
-                    if e.to.starts_with("data:") {
+                    if is_kind(&e.to, NodeKind::DataVersion) {
                         queue.push(e.to);
                     }
                 }
@@ -646,4 +653,10 @@ fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// `NAME/VERSION` of a model version id, as MLflow's `models:/` URIs write it (the id itself
+/// when it is not one).
+fn version_text(id: &str) -> String {
+    NodeId::parse(id).and_then(|v| v.model_version_text()).unwrap_or_else(|| id.to_string())
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use custody_case::{Case, CaseInfo, Root};
 use custody_lineage::query::{self, NodeSummary, View};
-use custody_lineage::{Edge, Lineage, Node, NodeKind};
+use custody_lineage::{Edge, Lineage, Node, NodeId, NodeKind};
 use custody_evidence::progress::Progress;
 use custody_sources::{EvidenceSet, SourceKind};
 use custody_verify::coverage::Coverage;
@@ -308,8 +308,8 @@ impl Session {
         let nodes = self.lineage.nodes();
         nodes
             .iter()
-            .find(|n| n.id.starts_with("alias:") && n.id.ends_with("@production"))
-            .or_else(|| nodes.iter().find(|n| n.id.starts_with("model-version:")))
+            .find(|n| matches!(NodeId::parse(&n.id), Some(NodeId::Alias { alias, .. }) if alias == "production"))
+            .or_else(|| nodes.iter().find(|n| n.kind == NodeKind::ModelVersion))
             .or_else(|| nodes.first())
             .map(|n| n.id.clone())
     }

@@ -16,60 +16,62 @@ use custody_sources::Evidence;
 use custody_sources::dvc::{DvcDigest, DvcProject, Entry, Location, Stage};
 use custody_sources::mlflow::{GIT_COMMIT_TAG, ModelSource, TrackingStore};
 
-/// Node id constructors: the one place ids are spelled.
+/// Node ids as text, for the graph's string-keyed API; every one is spelled by [`NodeId`].
 pub mod id {
     use custody_evidence::RelPath;
     use custody_sources::dvc::DvcDigest;
 
+    use crate::id::NodeId;
+
     pub fn commit(sha: &str) -> String {
-        format!("commit:{}", sha.to_ascii_lowercase())
+        NodeId::commit(sha).to_string()
     }
     pub fn run(run_id: &str) -> String {
-        format!("run:{}", run_id.to_ascii_lowercase())
+        NodeId::run(run_id).to_string()
     }
     pub fn dataset(uuid: &str) -> String {
-        format!("dataset:{uuid}")
+        NodeId::Dataset(uuid.to_string()).to_string()
     }
     pub fn logged_model(model_id: &str) -> String {
-        format!("logged-model:{model_id}")
+        NodeId::LoggedModel(model_id.to_string()).to_string()
     }
     /// A 2.x model kept under a run's artifacts.
     pub fn run_model(run_id: &str, artifact_path: &str) -> String {
-        format!("logged-model:{}/{}", run_id.to_ascii_lowercase(), artifact_path.trim_matches('/'))
+        NodeId::run_model(run_id, artifact_path).to_string()
     }
     pub fn model_version(name: &str, version: u32) -> String {
-        format!("model-version:{name}/{version}")
+        NodeId::model_version(name, version).to_string()
     }
     pub fn alias(name: &str, alias: &str) -> String {
-        format!("alias:{name}@{alias}")
+        NodeId::alias(name, alias).to_string()
     }
     pub fn data_version(project: &RelPath, path: &RelPath, digest: &DvcDigest) -> String {
-        format!("data:{}@{}", project.join_rel(path), digest.value())
+        NodeId::DataVersion { path: project.join_rel(path).to_string(), digest: digest.value() }.to_string()
     }
     pub fn file(rel: &RelPath) -> String {
-        format!("file:{rel}")
+        NodeId::file(rel).to_string()
     }
     pub fn agent(who: &str) -> String {
-        format!("agent:{who}")
+        NodeId::Agent(who.to_string()).to_string()
     }
     /// A signature, by the place it was found (`file` or `file#L3`, or `repo@sha` for git).
     pub fn signature(place: &str) -> String {
-        format!("signature:{place}")
+        NodeId::Signature(place.to_string()).to_string()
     }
     /// The statement a signature carries.
     pub fn attestation(place: &str) -> String {
-        format!("attestation:{place}")
+        NodeId::Attestation(place.to_string()).to_string()
     }
     /// A signing key, by its fingerprint (SHA-256 of its SubjectPublicKeyInfo).
     pub fn key(fingerprint: &str) -> String {
-        format!("key:{fingerprint}")
+        NodeId::Key(fingerprint.to_string()).to_string()
     }
     /// A build described by provenance and not otherwise known.
     pub fn build(place: &str) -> String {
-        format!("build:{place}")
+        NodeId::Build(place.to_string()).to_string()
     }
     pub fn source(kind: &str, rel: &RelPath) -> String {
-        format!("source:{kind}:{rel}")
+        NodeId::Source { kind: kind.to_string(), path: rel.to_string() }.to_string()
     }
 }
 
@@ -136,7 +138,7 @@ fn add_git(g: &mut Lineage, ev: &Evidence) {
 fn stage_id(project: &DvcProject, file: &RelPath, stage: &Stage) -> String {
     let body = serde_json::to_vec(stage).unwrap_or_default();
     let key = custody_evidence::hashing::sha256_hex(&body);
-    format!("stage:{}:{}@{}", project.rel.join_rel(file), stage.name, &key[..12])
+    crate::id::NodeId::Stage { file: project.rel.join_rel(file).to_string(), name: stage.name.clone(), key: key[..12].to_string() }.to_string()
 }
 
 /// The data version an entry names; `place` is the commit whose lock claims it, or the work

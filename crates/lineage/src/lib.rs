@@ -13,6 +13,7 @@
 
 pub mod build;
 pub mod export;
+pub mod id;
 pub mod query;
 pub mod resolve;
 pub mod served;
@@ -25,6 +26,7 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use custody_evidence::RelPath;
+pub use id::NodeId;
 pub use status::{Status, VerdictClass};
 
 /// What a node stands for.

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use petgraph::Direction;
 
-use super::{Lineage, Node, NodeKind, Relation};
+use super::{Lineage, Node, NodeId, NodeKind, Relation};
 
 /// A node, briefly: what lists and search results show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,13 +76,13 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
     let nodes = lineage.nodes();
     if let Some(rest) = r.strip_prefix("models:/") {
         if let Some((name, alias)) = rest.split_once('@') {
-            let alias_id = super::build::id::alias(name, alias);
+            let alias_id = NodeId::alias(name, alias).to_string();
             let targets: Vec<String> = lineage.outgoing(&alias_id).into_iter().filter(|e| e.relation == Relation::AlternateOf).map(|e| e.to).collect();
             return one(r, lineage, targets);
         }
         if let Some((name, version)) = rest.rsplit_once('/') {
-            let id = format!("model-version:{name}/{version}");
-            return one(r, lineage, lineage.contains(&id).then_some(id).into_iter().collect());
+            let id = version.parse().ok().map(|v| NodeId::model_version(name, v).to_string()).filter(|id| lineage.contains(id));
+            return one(r, lineage, id.into_iter().collect());
         }
     }
     for (prefix, keys) in [("sha256:", &["sha256"][..]), ("md5:", &["md5"][..])] {
@@ -132,7 +132,7 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
     let versions: Vec<&Node> = nodes.iter().copied().filter(|n| n.kind == NodeKind::DataVersion && attr_str(n, "path") == Some(path)).collect();
     match rev {
         Some(rev) => {
-            let commit = resolve(lineage, rev).ok().filter(|id| id.starts_with("commit:"));
+            let commit = resolve(lineage, rev).ok().filter(|id| crate::id::is_kind(id, NodeKind::Commit));
             let Some(commit) = commit.and_then(|c| lineage.node(&c)).and_then(|c| attr_str(c, "sha").map(str::to_string)) else {
                 return Err(RefError::Unknown { reference: r.to_string(), suggestions: versions.iter().map(|n| NodeSummary::from(*n)).collect() });
             };
@@ -140,7 +140,7 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
             one(r, lineage, ids)
         }
         None => {
-            let file = format!("file:{path}");
+            let file = NodeId::file(path).to_string();
             if lineage.contains(&file) {
                 return Ok(file);
             }

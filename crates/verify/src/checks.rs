@@ -940,7 +940,7 @@ pub fn check_datasets(ev: &Evidence, lineage: &Lineage) -> Vec<Finding> {
                 out.push(Finding::new(Status::Unverifiable, Check::DatasetSource, node, "the dataset records no source location").by(witness));
                 continue;
             };
-            let tied = lineage.outgoing(&did).iter().any(|e| e.to.starts_with("data:"));
+            let tied = lineage.outgoing(&did).iter().any(|e| custody_lineage::id::is_kind(&e.to, NodeKind::DataVersion));
             match build::locate_dataset_source(ev, uri) {
                 Some(local) if local.to_local(&ev.root).exists() => {
                     let detail = if tied {

@@ -61,7 +61,7 @@ fn check_claim(lineage: &Lineage, table: &DigestTable, by_sha: &HashMap<&str, Ve
             let node = crate::node_ref(lineage, &id, NodeKind::ModelVersion, &id);
             let files: Vec<(RelPath, String)> = served::model_files(lineage, &id)
                 .into_iter()
-                .filter_map(|f| RelPath::new(f.trim_start_matches("file:")).ok())
+                .filter_map(|f| custody_lineage::id::file_path(&f).and_then(|p| RelPath::new(&p).ok()))
                 .filter_map(|rel| table.get(&rel, super::Algorithm::Sha256).ok().map(|h| (rel.clone(), h.to_string())))
                 .collect();
             let alias_note = via_alias.map(|a| format!(" (served as {a}, the alias's version now: MLflow keeps no alias history)")).unwrap_or_default();

@@ -649,9 +649,10 @@ impl Comparer<'_> {
             for e in self.lineage.incoming(&run.id).into_iter().filter(|e| e.relation == Relation::WasGeneratedBy) {
                 let Some(m) = self.lineage.node(&e.from).filter(|m| m.kind == NodeKind::LoggedModel) else { continue };
                 for f in self.lineage.outgoing(&m.id).into_iter().filter(|e| e.relation == Relation::HadMember) {
-                    let name = f.to.rsplit('/').next().unwrap_or("").to_string();
+                    let Some(path) = custody_lineage::id::file_path(&f.to) else { continue };
+                    let name = path.rsplit('/').next().unwrap_or("").to_string();
                     if matches!(name.as_str(), "requirements.txt" | "conda.yaml" | "python_env.yaml") {
-                        out.entry(format!("model {name}")).or_insert_with(|| f.to.trim_start_matches("file:").to_string());
+                        out.entry(format!("model {name}")).or_insert(path);
                     }
                 }
             }
