@@ -1,7 +1,7 @@
 // The application: a start screen, then the workspace (evidence, findings, graph, inspector).
+// App holds the state and wires it to the views, which render from their props.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { backend, type NewKey, type ProgressEvent } from "../backend";
-import { normalise, severity, type IpcError } from "../backend/errors";
+import { backend, type NewKey } from "../backend";
 import type { CaseSummary } from "../generated/CaseSummary";
 import type { Finding } from "../generated/Finding";
 import type { NodeDetails } from "../generated/NodeDetails";
@@ -9,30 +9,23 @@ import type { NodeSummary } from "../generated/NodeSummary";
 import type { ReportCheck } from "../generated/ReportCheck";
 import type { TrustedKeyInfo } from "../generated/TrustedKeyInfo";
 import type { View } from "../generated/View";
-import { GraphView, type GraphHandle } from "../graph/GraphView";
-import { Legend } from "../graph/Legend";
-import { actionFor, filterMembers, formatBytes, isFailure, SHORTCUTS, statusCounts } from "./model";
-import { FindingsList, VerdictBanner } from "./Findings";
-import { ExportPanel, ReportCheckPanel, type Task } from "./Reports";
-import { KeySection, SignatureSection, SignedBySection } from "./Signatures";
+import type { GraphHandle } from "../graph/GraphView";
+import { isFailure, type Action } from "./model";
+import { ReportCheckPanel } from "./Reports";
 import { Compare, EMPTY_COMPARE, stepEntry, type CompareState } from "../compare/Compare";
 import { referenceOf } from "../compare/model";
 import { EMPTY_TRACE, TraceView, traceDecision, type TraceState } from "../trace/TraceView";
 import { EMPTY_SLICE, Slice, sliceOn, type SliceState } from "../slice/Slice";
-import { sliceable } from "../slice/model";
-
-type Mode = "graph" | "compare" | "trace" | "slice";
-
-interface Busy {
-  label: string;
-  done: number;
-  total: number;
-}
+import { Header, type Mode } from "./Header";
+import { LineageView } from "./LineageView";
+import { useShortcuts } from "./shortcuts";
+import { StartScreen } from "./StartScreen";
+import { BusyBar, ErrorBar } from "./StatusBars";
+import { useTasks, type Run } from "./tasks";
 
 export function App() {
+  const { busy, error, dismissError, fail, onProgress, task } = useTasks();
   const [summary, setSummary] = useState<CaseSummary | null>(null);
-  const [busy, setBusy] = useState<Busy | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
   const [recent, setRecent] = useState<string[]>([]);
   const [findings, setFindings] = useState<Finding[]>([]);
   const [focus, setFocus] = useState<string | null>(null);
@@ -63,32 +56,8 @@ export function App() {
   const searchBox = useRef<HTMLInputElement>(null);
   const traceBox = useRef<HTMLInputElement>(null);
 
-  const fail = (e: unknown) => {
-    const err = normalise(e);
-    if (severity(err) !== "quiet") setError(err);
-  };
-
-  const onProgress = (e: ProgressEvent) => {
-    if (e.event === "started") setBusy({ label: e.label, done: 0, total: e.total });
-    else if (e.event === "advanced") setBusy((b) => (b ? { ...b, done: e.done, total: e.total } : b));
-  };
-
-  /** Runs work with the progress bar; errors go to the error bar and the result is null. */
-  const task: Task = async (label, work) => {
-    setError(null);
-    setBusy({ label, done: 0, total: 0 });
-    try {
-      return await work();
-    } catch (e) {
-      fail(e);
-      return null;
-    } finally {
-      setBusy(null);
-    }
-  };
-
   /** Runs long work with the progress bar, then shows the case it produced. */
-  const run = async (label: string, work: () => Promise<CaseSummary>) => {
+  const run: Run = async (label, work) => {
     await task(label, async () => loadCase(await work()));
   };
 
@@ -104,6 +73,8 @@ export function App() {
     setKeys(ks);
     if (f) focusOn(f);
   };
+
+  const verify = () => run("verifying", () => backend().verify(onProgress));
 
   /** Trusting keys re-verifies the case, so everything is reloaded after. */
   const trustKeys = async () => {
@@ -218,68 +189,56 @@ export function App() {
     const next = failures[(i + dir + failures.length) % failures.length];
     focusOn(next.node.id);
   };
+  const deeper = () => setDepth((d) => Math.min(6, d + 1));
+  const shallower = () => setDepth((d) => Math.max(1, d - 1));
 
-  const onKey = useCallback(
-    (e: KeyboardEvent) => {
-      const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
-      const action = actionFor(e.key, e.ctrlKey || e.metaKey, inField);
-      if (!action || !summary) return;
-      e.preventDefault();
-      switch (action) {
-        case "search":
-          setSearchOpen(true);
-          setTimeout(() => searchBox.current?.focus(), 0);
-          break;
-        case "escape":
-          setSearchOpen(false);
-          setOpenCluster(null);
-          if (mode === "compare") setCompare((c) => ({ ...c, open: null }));
-          break;
-        case "compare":
-          setSearchOpen(false);
-          setMode((m) => (m === "compare" ? "graph" : "compare"));
-          break;
-        case "trace":
-          setSearchOpen(false);
-          setTimeout(() => traceBox.current?.focus(), 0);
-          break;
-        case "fit":
-          graph.current?.fit();
-          break;
-        case "zoom-in":
-          graph.current?.zoom(1.25);
-          break;
-        case "zoom-out":
-          graph.current?.zoom(0.8);
-          break;
-        case "deeper":
-          if (mode !== "graph") break;
-          setDepth((d) => Math.min(6, d + 1));
-          break;
-        case "shallower":
-          if (mode !== "graph") break;
-          setDepth((d) => Math.max(1, d - 1));
-          break;
-        case "next-finding":
-          if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, 1) }));
-          else if (mode === "graph") stepFinding(1);
-          break;
-        case "prev-finding":
-          if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, -1) }));
-          else if (mode === "graph") stepFinding(-1);
-          break;
-        case "verify":
-          void run("verifying", () => backend().verify(onProgress));
-          break;
-      }
-    },
-    [summary, failures, selected, mode],
-  );
-
-  useEffect(() => {
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onKey]);
+  useShortcuts(summary !== null, (action: Action) => {
+    switch (action) {
+      case "search":
+        setSearchOpen(true);
+        setTimeout(() => searchBox.current?.focus(), 0);
+        break;
+      case "escape":
+        setSearchOpen(false);
+        setOpenCluster(null);
+        if (mode === "compare") setCompare((c) => ({ ...c, open: null }));
+        break;
+      case "compare":
+        setSearchOpen(false);
+        setMode((m) => (m === "compare" ? "graph" : "compare"));
+        break;
+      case "trace":
+        setSearchOpen(false);
+        setTimeout(() => traceBox.current?.focus(), 0);
+        break;
+      case "fit":
+        graph.current?.fit();
+        break;
+      case "zoom-in":
+        graph.current?.zoom(1.25);
+        break;
+      case "zoom-out":
+        graph.current?.zoom(0.8);
+        break;
+      case "deeper":
+        if (mode === "graph") deeper();
+        break;
+      case "shallower":
+        if (mode === "graph") shallower();
+        break;
+      case "next-finding":
+        if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, 1) }));
+        else if (mode === "graph") stepFinding(1);
+        break;
+      case "prev-finding":
+        if (mode === "compare") setCompare((c) => ({ ...c, open: stepEntry(c, -1) }));
+        else if (mode === "graph") stepFinding(-1);
+        break;
+      case "verify":
+        void verify();
+        break;
+    }
+  });
 
   // A click selects the node and re-centres the view on it: its neighbourhood expands and its
   // upstream path is highlighted (both computed by the backend).
@@ -290,124 +249,37 @@ export function App() {
   }, []);
   const cluster = view?.clusters.find((c) => c.id === openCluster) ?? null;
 
+  const reportPanel = report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />;
+  const bars = (
+    <>
+      <BusyBar busy={busy} />
+      <ErrorBar error={error} onClose={dismissError} />
+    </>
+  );
+
   if (!summary) {
     return (
-      <main class="start">
-        <h1>Custody</h1>
-        <p class="lede">Rebuild an ML lineage from the records real tools leave behind, re-verify every hash and claim, and see what was tampered with.</p>
-        <div class="actions">
-          <button data-testid="open-demo" onClick={() => run("investigating the demo case", () => backend().openDemo(onProgress))}>Open the demo case</button>
-          <button
-            onClick={async () => {
-              const dir = await backend().pickFolder("Evidence folder to investigate");
-              if (!dir) return;
-              const casePath = await backend().pickCaseFile("Save the new case as", true);
-              if (casePath) void run("investigating", () => backend().investigate(dir, casePath, onProgress));
-            }}
-          >
-            Investigate a folder…
-          </button>
-          <button
-            onClick={async () => {
-              const p = await backend().pickCaseFile("Create a new, empty case", true);
-              if (p) void run("creating the case", () => backend().newCase(p, "New investigation"));
-            }}
-          >
-            New empty case…
-          </button>
-          <button
-            onClick={async () => {
-              const p = await backend().pickCaseFile("Open a case", false);
-              if (p) void run("opening", () => backend().openCase(p));
-            }}
-          >
-            Open a case…
-          </button>
-          <button data-testid="open-report" onClick={openReport}>
-            Check a report…
-          </button>
-        </div>
-        {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
-        {recent.length > 0 && (
-          <section class="recent">
-            <h2>Recent cases</h2>
-            <ul>
-              {recent.map((p) => (
-                <li key={p}>
-                  <button class="link" onClick={() => run("opening", () => backend().openCase(p))}>
-                    {p}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </section>
-        )}
-        <BusyBar busy={busy} />
-        <ErrorBar error={error} onClose={() => setError(null)} />
-      </main>
+      <StartScreen recent={recent} run={run} onProgress={onProgress} onOpenReport={openReport} reportPanel={reportPanel}>
+        {bars}
+      </StartScreen>
     );
   }
 
-  const s = summary.summary;
   return (
     <div class={mode === "compare" ? "workspace comparing" : mode === "graph" ? "workspace with-verdict" : "workspace wide"}>
-      <header>
-        <strong>Custody</strong>
-        <nav class="tabs">
-          <button class={mode === "graph" ? "active" : ""} data-testid="tab-graph" title="The lineage graph (c toggles)" onClick={() => setMode("graph")}>
-            Lineage
-          </button>
-          <button class={mode === "compare" ? "active" : ""} data-testid="compare-open" title="Compare two lineages (c)" onClick={() => setMode("compare")}>
-            Compare
-          </button>
-          <button class={mode === "trace" ? "active" : ""} data-testid="tab-trace" title="The last traced decision: its chain and dossier" onClick={() => setMode("trace")}>
-            Trace
-          </button>
-          <button class={mode === "slice" ? "active" : ""} data-testid="tab-slice" title="Slice a table by attributes (from a dataset's Slice…)" onClick={() => setMode("slice")}>
-            Slice
-          </button>
-        </nav>
-        <form
-          class="trace-box"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void runTrace(traceText);
-          }}
-        >
-          <input ref={traceBox} data-testid="trace-box" value={traceText} placeholder="trace a decision: prediction id (t)" title="A prediction id from an inference log in the evidence; Enter traces it" onInput={(e) => setTraceText((e.target as HTMLInputElement).value)} />
-          <button type="submit" data-testid="trace-go" title="Trace the decision (Enter)" disabled={traceText.trim() === ""}>
-            ↵
-          </button>
-        </form>
-        <span class="case-title" title={summary.path}>
-          {summary.info.title}
-        </span>
-        <span class="counts" data-testid="counts" title={statusCounts(s).map((c) => `${c.count} ${c.status}`).join("\n")}>
-          {statusCounts(s)
-            .filter((c) => c.count > 0)
-            .map((c, i) => (
-              <span key={c.status}>
-                {i > 0 && " · "}
-                <b class={`st-${c.status}`}>{c.count}</b> {c.status}
-              </span>
-            ))}
-          {!statusCounts(s).some((c) => c.count > 0 && isFailure(c.status)) && <span class="clean"> · no failures</span>}
-        </span>
-        <span class={summary.log_intact ? "log ok" : "log broken"}>{summary.log_intact ? "case log intact" : "case log BROKEN"}</span>
-        <span class="spacer" />
-        <button data-testid="verify" onClick={() => run("verifying", () => backend().verify(onProgress))}>
-          Re-verify
-        </button>
-        <button data-testid="search-open" onClick={() => setSearchOpen(true)}>
-          Search
-        </button>
-        <button data-testid="export-report" onClick={() => setExportOpen(true)}>
-          Export report…
-        </button>
-        <button data-testid="open-report" onClick={openReport}>
-          Check a report…
-        </button>
-      </header>
+      <Header
+        summary={summary}
+        mode={mode}
+        onMode={setMode}
+        traceText={traceText}
+        onTraceText={setTraceText}
+        traceBox={traceBox}
+        onTrace={runTrace}
+        onVerify={verify}
+        onSearch={() => setSearchOpen(true)}
+        onExport={() => setExportOpen(true)}
+        onOpenReport={openReport}
+      />
       {mode === "compare" ? (
         <Compare state={compare} setState={setCompare} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} handle={graph} />
       ) : mode === "trace" ? (
@@ -415,285 +287,51 @@ export function App() {
       ) : mode === "slice" ? (
         <Slice state={slice} setState={setSlice} task={task} onProgress={onProgress} onNavigate={showInGraph} onError={fail} />
       ) : (
-        <>
-          <VerdictBanner summary={summary} />
-          <aside class="left">
-            <section class="evidence" data-testid="evidence">
-              <div class="section-head">
-                <h2>Evidence</h2>
-                <button
-                  onClick={async () => {
-                    const p = await backend().pickFolder("Evidence folder to add");
-                    if (p) void run("adding evidence", () => backend().addEvidence(p, null, onProgress));
-                  }}
-                >
-                  Add evidence…
-                </button>
-              </div>
-              {summary.roots.map((r) => (
-                <div key={r.path} class="root">
-                  <div class="root-path" title={r.path}>
-                    {r.label}
-                  </div>
-                  <ul>
-                    {r.sources.map((src) => (
-                      <li key={src.kind + src.path}>
-                        <span class="badge">{src.kind}</span> {src.path || "."}{" "}
-                        <span class="muted" title={`SHA-256 of the acquisition register: ${src.sha256}`}>
-                          {src.files} files, {formatBytes(src.bytes)}, sha256 {src.sha256.slice(0, 12)}…
-                        </span>
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-              ))}
-              <p class="muted">Drop a folder on the window to add it.</p>
-            </section>
-            <section class="trusted-keys" data-testid="keys">
-              <div class="section-head">
-                <h2>Trusted keys</h2>
-                <button data-testid="trust-keys" onClick={trustKeys}>
-                  Trust key files…
-                </button>
-              </div>
-              {keys.length === 0 ? (
-                <p class="muted">None: signatures verify only as far as "untrusted key". Trust the signers' public keys to check them.</p>
-              ) : (
-                <ul>
-                  {keys.map((k) => (
-                    <li key={k.fingerprint + k.file} data-testid="trusted-key" title={[`${k.algorithm} ${k.fingerprint}`, ...(k.principals.length > 0 ? [`as ${k.principals.join(", ")}`] : []), `from ${k.file}`].join("\n")}>
-                      <b>{k.label}</b> <span class="muted">from {k.file.split(/[\\/]/).pop()}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </section>
-            <section class="findings" data-testid="findings">
-              <h2>Findings</h2>
-              <FindingsList key={summary.path} summary={summary} findings={findings} onSelect={focusOn} />
-              <p class="muted">
-                {s.verified} checks verified, {s.signature_valid} signed digests and signatures valid.
-              </p>
-            </section>
-          </aside>
-          <main class="center">
-            <div class="toolbar">
-              <span>
-                depth <button onClick={() => setDepth((d) => Math.max(1, d - 1))}>−</button> {depth} <button onClick={() => setDepth((d) => Math.min(6, d + 1))}>+</button>
-              </span>
-              <button onClick={() => graph.current?.fit()}>Fit</button>
-              <button onClick={() => graph.current?.zoom(1.25)}>Zoom in</button>
-              <button onClick={() => graph.current?.zoom(0.8)}>Zoom out</button>
-              <span class="muted">{view ? `${view.nodes.length} nodes, ${view.clusters.length} clusters shown` : ""}</span>
-              <span class="spacer" />
-              <button data-testid="legend-toggle" onClick={() => setLegendOpen((o) => !o)}>
-                Legend
-              </button>
-            </div>
-            {legendOpen && <Legend onClose={() => setLegendOpen(false)} />}
-            {exportOpen && (
-              <ExportPanel
-                task={task}
-                onProgress={onProgress}
-                onClose={() => setExportOpen(false)}
-                onKeyMade={onKeyMade}
-                onCheck={(dir) => {
-                  setExportOpen(false);
-                  void checkReport(dir, reportKeys);
-                }}
-              />
-            )}
-            {report && <ReportCheckPanel check={report.check} trust={reportKeys} onAddKeys={addReportKeys} onClose={() => setReport(null)} />}
-            {view && <GraphView view={view} selected={selected} onSelect={onSelect} onExpandCluster={onExpandCluster} handle={graph} />}
-            {cluster && (
-              <div class="cluster-panel" data-testid="cluster-panel">
-                <div class="row">
-                  <b>
-                    {cluster.members.length} × {cluster.kind}
-                  </b>{" "}
-                  <span class="muted">
-                    {cluster.upstream ? "used by" : "using"} {cluster.anchor}
-                  </span>
-                  <span class="spacer" />
-                  <button
-                    onClick={() => {
-                      setExpanded((x) => (x.includes(cluster.id) ? x : [...x, cluster.id]));
-                      setOpenCluster(null);
-                    }}
-                  >
-                    Show all in the graph
-                  </button>
-                  <button onClick={() => setOpenCluster(null)}>Close</button>
-                </div>
-                <input value={clusterFilter} placeholder="filter members" onInput={(e) => setClusterFilter((e.target as HTMLInputElement).value)} />
-                <ul>
-                  {filterMembers(cluster.members, clusterFilter).map((m) => (
-                    <li key={m.id}>
-                      <button
-                        class="link"
-                        onClick={() => {
-                          setOpenCluster(null);
-                          focusOn(m.id);
-                        }}
-                      >
-                        <span class={`dot st-${m.status ?? "unchecked"}`} /> {m.label}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-            {searchOpen && (
-              <div class="search" data-testid="search">
-                <input ref={searchBox} value={query} placeholder="name, id or digest prefix" onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
-                <ul>
-                  {results.map((r) => (
-                    <li key={r.id}>
-                      <button
-                        class="link"
-                        data-testid="search-result"
-                        data-id={r.id}
-                        onClick={() => {
-                          focusOn(r.id);
-                          setSearchOpen(false);
-                        }}
-                      >
-                        <span class="badge">{r.kind}</span> {r.label}
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            )}
-          </main>
-          <aside class="right" data-testid="inspector">
-            {details ? <Inspector details={details} onNavigate={focusOn} onCompare={compareWith} onSlice={(n) => openSlice(n.id, n.label)} /> : <p class="muted">Select a node.</p>}
-            <details class="keys">
-              <summary>Keyboard</summary>
-              <ul>
-                {SHORTCUTS.map(([k, what]) => (
-                  <li key={k}>
-                    <kbd>{k}</kbd> {what}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          </aside>
-        </>
+        <LineageView
+          summary={summary}
+          findings={findings}
+          keys={keys}
+          run={run}
+          onProgress={onProgress}
+          onTrustKeys={trustKeys}
+          onNavigate={focusOn}
+          view={view}
+          graph={graph}
+          depth={depth}
+          onDeeper={deeper}
+          onShallower={shallower}
+          selected={selected}
+          onSelect={onSelect}
+          onExpandCluster={onExpandCluster}
+          legendOpen={legendOpen}
+          onToggleLegend={() => setLegendOpen((o) => !o)}
+          onCloseLegend={() => setLegendOpen(false)}
+          exportOpen={exportOpen}
+          onCloseExport={() => setExportOpen(false)}
+          task={task}
+          onKeyMade={onKeyMade}
+          onCheckExported={(dir) => {
+            setExportOpen(false);
+            void checkReport(dir, reportKeys);
+          }}
+          reportPanel={reportPanel}
+          cluster={cluster}
+          clusterFilter={clusterFilter}
+          onClusterFilter={setClusterFilter}
+          onShowCluster={(id) => setExpanded((x) => (x.includes(id) ? x : [...x, id]))}
+          onCloseCluster={() => setOpenCluster(null)}
+          searchOpen={searchOpen}
+          searchBox={searchBox}
+          query={query}
+          onQuery={setQuery}
+          results={results}
+          onCloseSearch={() => setSearchOpen(false)}
+          details={details}
+          onCompare={compareWith}
+          onSlice={(n) => openSlice(n.id, n.label)}
+        />
       )}
-      <BusyBar busy={busy} />
-      <ErrorBar error={error} onClose={() => setError(null)} />
-    </div>
-  );
-}
-
-function Inspector({ details, onNavigate, onCompare, onSlice }: { details: NodeDetails; onNavigate(id: string): void; onCompare(n: NodeSummary): void; onSlice(n: NodeSummary): void }) {
-  const n = details.node;
-  return (
-    <div class="inspector">
-      <h2 data-testid="inspector-label">{n.label}</h2>
-      <p class="inspector-head">
-        <span class="badge">{n.kind}</span> <span class={`status st-${n.status ?? "unchecked"}`} data-testid="inspector-status">{n.status ?? "unchecked"}</span>
-        <span class="spacer" />
-        <button data-testid="compare-with" title="Compare this node's lineage with another's" onClick={() => onCompare({ id: n.id, kind: n.kind, label: n.label })}>
-          Compare with…
-        </button>
-        {sliceable(n) && (
-          <button data-testid="slice-open" title="Slice this table (a model or run: its training set) by attributes" onClick={() => onSlice({ id: n.id, kind: n.kind, label: n.label })}>
-            Slice…
-          </button>
-        )}
-      </p>
-      <p class="mono muted">{n.id}</p>
-      {n.kind === "signature" && <SignatureSection details={details} onNavigate={onNavigate} />}
-      {n.kind === "agent" && <KeySection details={details} onNavigate={onNavigate} />}
-      {n.kind !== "signature" && <SignedBySection details={details} />}
-      {details.findings.length > 0 && (
-        <section>
-          <h3>Findings</h3>
-          {details.findings.map((f, i) => (
-            <div key={i} class={`finding-card st-${f.status}`} data-testid="inspector-finding" data-status={f.status}>
-              <div>
-                <b>{f.status}</b> · {f.check}
-              </div>
-              <div>{f.detail}</div>
-              {f.path && <div class="mono">file: {f.path}</div>}
-              {f.source && (
-                <div class="mono">
-                  claim by: {f.source.file} {f.source.record}
-                </div>
-              )}
-              {f.expected && <div class="mono">expected: {f.expected}</div>}
-              {f.observed && <div class="mono">observed: {f.observed}</div>}
-            </div>
-          ))}
-        </section>
-      )}
-      {n.claims.length > 0 && (
-        <section>
-          <h3>Claims</h3>
-          {n.claims.map((c, i) => (
-            <div key={i} class="claim">
-              <span class="key">{c.key}</span> <span class="mono">{c.value}</span>
-              <div class="muted">
-                by {c.source.file} {c.source.record}
-              </div>
-            </div>
-          ))}
-        </section>
-      )}
-      <section>
-        <h3>Depends on</h3>
-        <ul>
-          {details.outgoing.map((e) => (
-            <li key={e.to + e.relation}>
-              {e.relation}
-              {e.role ? ` (${e.role})` : ""}{" "}
-              <button class="link" onClick={() => onNavigate(e.to)}>
-                {e.to}
-              </button>
-            </li>
-          ))}
-        </ul>
-        <h3>Used by</h3>
-        <ul>
-          {details.incoming.map((e) => (
-            <li key={e.from + e.relation}>
-              {e.relation}
-              {e.role ? ` (${e.role})` : ""}{" "}
-              <button class="link" onClick={() => onNavigate(e.from)}>
-                {e.from}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <details>
-        <summary>Raw record</summary>
-        <pre>{JSON.stringify(n.attrs, null, 2)}</pre>
-      </details>
-    </div>
-  );
-}
-
-function BusyBar({ busy }: { busy: Busy | null }) {
-  if (!busy) return null;
-  const pct = busy.total > 0 ? Math.min(100, Math.round((busy.done / busy.total) * 100)) : null;
-  return (
-    <div class="busy" data-testid="busy">
-      <span>{busy.label}</span>
-      <progress value={pct ?? undefined} max={100} />
-      <button onClick={() => backend().cancel()}>Cancel</button>
-    </div>
-  );
-}
-
-function ErrorBar({ error, onClose }: { error: IpcError | null; onClose(): void }) {
-  if (!error) return null;
-  return (
-    <div class={`error ${severity(error)}`} role="alert" data-testid="error">
-      <span>{error.message}</span>
-      <button onClick={onClose}>Dismiss</button>
+      {bars}
     </div>
   );
 }

@@ -1,21 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../generated/Finding";
 import type { FindingGroup } from "../generated/FindingGroup";
-import { actionFor, bannerClass, classOf, coverageText, filterMembers, formatBytes, groupBySeverity, shownGroups } from "./model";
+import { actionFor, bannerClass, classOf, coverageText, filterMembers, formatBytes, shownGroups } from "./model";
 
 const f = (status: Finding["status"], id: string): Finding => ({
   status,
   check: "dvc-workspace",
   node: { kind: "data-version", id, label: id },
   detail: "",
-});
-
-describe("groupBySeverity", () => {
-  it("puts the worst first and drops empty groups", () => {
-    const groups = groupBySeverity([f("verified", "a"), f("mismatch", "b"), f("missing", "c"), f("mismatch", "d")]);
-    expect(groups.map((g) => g.status)).toEqual(["mismatch", "missing", "verified"]);
-    expect(groups[0].findings.map((x) => x.node.id)).toEqual(["b", "d"]);
-  });
 });
 
 describe("actionFor", () => {
@@ -67,8 +59,6 @@ describe("signature statuses", () => {
     expect(SEVERITY.indexOf("untrusted-key")).toBeLessThan(SEVERITY.indexOf("unverifiable"));
     expect(SEVERITY.indexOf("signature-valid")).toBeLessThan(SEVERITY.indexOf("verified"));
     expect(SEVERITY.filter(isFailure)).toEqual(["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key"]);
-    const groups = groupBySeverity([f("signature-valid", "a"), f("untrusted-key", "b"), f("signature-invalid", "c")]);
-    expect(groups.map((g) => g.status)).toEqual(["signature-invalid", "untrusted-key", "signature-valid"]);
   });
 
   it("reads the header counts from the summary, best first", () => {

@@ -13,19 +13,6 @@ import type { VerdictClass } from "../generated/VerdictClass";
 /** Every status, worst first (the engine's order, reversed). */
 export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
 
-/** Statuses that say something holds: not listed as findings, only counted. */
-export const GOOD: Status[] = ["verified", "signature-valid"];
-
-export interface FindingGroup {
-  status: Status;
-  findings: Finding[];
-}
-
-/** Findings grouped by status, worst first; empty groups left out. */
-export function groupBySeverity(findings: Finding[]): FindingGroup[] {
-  return SEVERITY.map((status) => ({ status, findings: findings.filter((f) => f.status === status) })).filter((g) => g.findings.length > 0);
-}
-
 /** The verdict classes in the order an investigator reads them (the engine's `VerdictClass`). */
 export const CLASS_ORDER: VerdictClass[] = ["tamper", "contradiction", "loss", "not-collected", "informational", "verified"];
 
