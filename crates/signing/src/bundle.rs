@@ -145,6 +145,24 @@ pub struct ModelResource {
     pub digest: String,
 }
 
+/// Why a model-signing predicate cannot be read, or its root digest cannot be recomputed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ManifestError {
+    /// A v1.0 predicate without a `resources` array.
+    #[error("model-signing predicate has no resources")]
+    NoResources,
+    /// A resource without the string `field` (`name`, `algorithm` or `digest`).
+    #[error("model-signing resource without {field}")]
+    ResourceWithout { field: &'static str },
+    /// A resource's digest is not hexadecimal, so the root digest cannot be recomputed.
+    #[error("resource {resource} digest is not hex: {source}")]
+    DigestNotHex {
+        resource: String,
+        #[source]
+        source: hex::FromHexError,
+    },
+}
+
 /// The model-signing predicate (v1.0, or the legacy v0.1 digests form).
 #[derive(Debug, Clone)]
 pub struct ModelManifest {
@@ -161,7 +179,7 @@ pub struct ModelManifest {
 
 impl ModelManifest {
     /// Reads the model-signing predicate of a statement, if it is one.
-    pub fn from_statement(st: &Statement) -> Option<Result<ModelManifest, String>> {
+    pub fn from_statement(st: &Statement) -> Option<Result<ModelManifest, ManifestError>> {
         if st.predicate_type == super::intoto::MODEL_SIGNING_V01 {
             // one subject per file, no root digest
             let resources = st
@@ -184,14 +202,14 @@ impl ModelManifest {
         }
         let p = &st.predicate;
         let ser = p.get("serialization").cloned().unwrap_or_default();
-        let resources: Result<Vec<ModelResource>, String> = p
+        let resources: Result<Vec<ModelResource>, ManifestError> = p
             .get("resources")
             .and_then(|r| r.as_array())
-            .ok_or_else(|| "model-signing predicate has no resources".to_string())
+            .ok_or(ManifestError::NoResources)
             .and_then(|rs| {
                 rs.iter()
                     .map(|r| {
-                        let f = |k: &str| r.get(k).and_then(|v| v.as_str()).map(str::to_string).ok_or_else(|| format!("model-signing resource without {k}"));
+                        let f = |field: &'static str| r.get(field).and_then(|v| v.as_str()).map(str::to_string).ok_or(ManifestError::ResourceWithout { field });
                         Ok(ModelResource { name: f("name")?, algorithm: f("algorithm")?, digest: f("digest")?.to_ascii_lowercase() })
                     })
                     .collect()
@@ -210,11 +228,11 @@ impl ModelManifest {
 
     /// Recomputes the root digest from the resources in the order listed (as the verifier of
     /// model-signing does): SHA-256 over the concatenated raw digests.
-    pub fn computed_root(&self) -> Result<String, String> {
+    pub fn computed_root(&self) -> Result<String, ManifestError> {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         for r in &self.resources {
-            h.update(hex::decode(&r.digest).map_err(|e| format!("resource {} digest is not hex: {e}", r.name))?);
+            h.update(hex::decode(&r.digest).map_err(|source| ManifestError::DigestNotHex { resource: r.name.clone(), source })?);
         }
         Ok(hex::encode(h.finalize()))
     }
@@ -228,5 +246,39 @@ impl ModelManifest {
             let p = p.trim_end_matches('/');
             rel == p || rel.starts_with(&format!("{p}/"))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ManifestError, ModelManifest};
+    use crate::intoto::Statement;
+
+    fn statement(predicate: serde_json::Value) -> Statement {
+        let payload = serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "model", "digest": {"sha256": "00"}}],
+            "predicateType": crate::intoto::MODEL_SIGNING_V1,
+            "predicate": predicate,
+        });
+        Statement::from_payload(payload.to_string().as_bytes()).unwrap()
+    }
+
+    /// The messages are part of Custody's answers: each is the text it was before the errors
+    /// were typed.
+    #[test]
+    fn manifest_errors_name_what_is_missing_with_the_same_messages() {
+        let e = ModelManifest::from_statement(&statement(serde_json::json!({}))).unwrap().unwrap_err();
+        assert_eq!(e, ManifestError::NoResources);
+        assert_eq!(e.to_string(), "model-signing predicate has no resources");
+        let e = ModelManifest::from_statement(&statement(serde_json::json!({"resources": [{"name": "a", "digest": "00"}]}))).unwrap().unwrap_err();
+        assert_eq!(e, ManifestError::ResourceWithout { field: "algorithm" });
+        assert_eq!(e.to_string(), "model-signing resource without algorithm");
+        let m = ModelManifest::from_statement(&statement(serde_json::json!({"resources": [{"name": "w.bin", "algorithm": "sha256", "digest": "zz"}]}))).unwrap().unwrap();
+        let e = m.computed_root().unwrap_err();
+        let hex_error = hex::decode("zz").unwrap_err();
+        assert_eq!(e, ManifestError::DigestNotHex { resource: "w.bin".into(), source: hex_error });
+        assert_eq!(e.to_string(), format!("resource w.bin digest is not hex: {hex_error}"));
+        assert!(std::error::Error::source(&e).is_some(), "the hex error is the cause");
     }
 }

@@ -129,7 +129,7 @@ pub fn check_openpgp(armour: &str, signed: &[u8], ring: &KeyRing) -> PgpOutcome 
     for k in candidates {
         match sig.verify(signed, &k.key) {
             Ok(()) => return PgpOutcome::Valid(k.clone()),
-            Err(e) => reason = e,
+            Err(e) => reason = e.to_string(),
         }
     }
     PgpOutcome::Invalid(reason)

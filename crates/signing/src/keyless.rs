@@ -22,9 +22,149 @@ use x509_cert::ext::pkix::name::GeneralName;
 const OID_ISSUER_V1: &str = "1.3.6.1.4.1.57264.1.1";
 const OID_ISSUER_V2: &str = "1.3.6.1.4.1.57264.1.8";
 
+/// Why a keyless (Sigstore) bundle, certificate, checkpoint or trusted root cannot be read, or
+/// which check of a keyless bundle failed. The messages are the ones Custody's answers carry.
+#[derive(Debug, thiserror::Error)]
+pub enum KeylessError {
+    /// The bytes are not a DER X.509 certificate.
+    #[error("not an X.509 certificate: {0}")]
+    NotACertificate(#[source] der::Error),
+    /// A certificate's part cannot be encoded back to DER (its message as is).
+    #[error(transparent)]
+    Encoding(der::Error),
+    /// A field is not base64 (the decoder's message, as [`super::b64::decode`] words it).
+    #[error("{problem}")]
+    Base64 { problem: String },
+    /// A number (`what`: tree size, proof index, integrated time, log index) is not an integer.
+    #[error("{what}: {source}")]
+    Number {
+        what: &'static str,
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    /// A checkpoint without the blank line that ends its signed text.
+    #[error("a checkpoint without the blank line before its signatures")]
+    CheckpointWithoutBlankLine,
+    /// A checkpoint without its `line` (origin, tree size, root hash).
+    #[error("no {line} line")]
+    CheckpointLineMissing { line: &'static str },
+    /// A checkpoint signature line that does not begin with an em dash and a space.
+    #[error("signature line without the em dash: {line:?}")]
+    SignatureLineWithoutEmDash { line: String },
+    /// A checkpoint signature line without a signer name before the signature.
+    #[error("signature line without a name")]
+    SignatureLineWithoutName,
+    /// A checkpoint signature shorter than its 4-byte key hint and one byte.
+    #[error("signature too short")]
+    SignatureTooShort,
+    /// A trusted root's transparency log without `publicKey.rawBytes`.
+    #[error("a tlog without publicKey.rawBytes")]
+    TlogWithoutKey,
+    /// A trusted root's transparency-log key that Custody cannot use.
+    #[error("tlog key: {0}")]
+    TlogKey(#[source] KeyError),
+    /// A trusted root's transparency log without `logId.keyId`.
+    #[error("a tlog without logId.keyId")]
+    TlogWithoutLogId,
+    /// A trusted root's certificate authority without `certChain.certificates`.
+    #[error("a certificate authority without certChain")]
+    AuthorityWithoutChain,
+    /// A certificate authority's certificate without `rawBytes`.
+    #[error("a certificate without rawBytes")]
+    CertificateWithoutRawBytes,
+    /// A trusted root with neither transparency logs nor certificate authorities.
+    #[error("a trusted root with neither transparency logs nor certificate authorities")]
+    EmptyTrustedRoot,
+    /// The bundle's verification material is a public key, not a certificate.
+    #[error("not a keyless bundle")]
+    NotKeyless,
+    /// No certificate authority of the trusted roots issued the certificate.
+    #[error("the certificate does not chain to a certificate authority of the trusted root")]
+    UntrustedChain,
+    /// The certificate's key is not one Custody can use.
+    #[error("certificate key: {0}")]
+    CertificateKey(#[source] KeyError),
+    /// The signature does not verify under the certificate's key.
+    #[error("the signature does not verify under the certificate's key")]
+    BadSignature,
+    /// The bundle has no transparency-log entry.
+    #[error("the bundle has no transparency-log entry")]
+    NoTlogEntry,
+    /// The log entry has no canonicalized body.
+    #[error("the log entry has no canonicalized body")]
+    NoCanonicalizedBody,
+    /// The log entry has no log id.
+    #[error("the log entry has no log id")]
+    NoLogId,
+    /// The entry's log id names no transparency log of the trusted roots.
+    #[error("the entry's log is not in the trusted root")]
+    UnknownLog,
+    /// The log entry's body is not JSON.
+    #[error("log entry body: {0}")]
+    LogEntryBody(#[source] serde_json::Error),
+    /// The log entry records another artifact digest than the bundle's.
+    #[error("the log entry records another artifact digest")]
+    LoggedDigestDiffers,
+    /// The log entry records another signature than the bundle's.
+    #[error("the log entry records another signature")]
+    LoggedSignatureDiffers,
+    /// The log entry records another certificate than the bundle's.
+    #[error("the log entry records another certificate")]
+    LoggedCertificateDiffers,
+    /// A log entry of a kind and API version (each as its JSON text, `null` when absent) that
+    /// Custody does not tie to the bundle: Custody's limit, not evidence against the bundle.
+    #[error("its log entry is of kind {kind} {api_version}, which Custody does not tie to the bundle yet")]
+    UnsupportedLogEntry { kind: String, api_version: String },
+    /// The log entry has no inclusion proof.
+    #[error("the entry has no inclusion proof")]
+    NoInclusionProof,
+    /// The inclusion proof does not hash to the root it records.
+    #[error("the inclusion proof does not reach the recorded root")]
+    InclusionProofFails,
+    /// The checkpoint's root or size differ from the inclusion proof's.
+    #[error("the checkpoint names another tree than the inclusion proof")]
+    CheckpointTreeDiffers,
+    /// The trusted root's log id is shorter than a checkpoint signature's key hint.
+    #[error("the trusted root's log id is shorter than the 4-byte key hint of a checkpoint signature")]
+    ShortLogId,
+    /// No signature of the checkpoint verifies under the log's key.
+    #[error("the checkpoint is not signed by the log's key")]
+    CheckpointNotSigned,
+    /// Everything else verifies, but the only signed time is an RFC 3161 timestamp: Custody's
+    /// limit, not evidence against the bundle.
+    #[error("everything else verifies, but its signed time is an RFC 3161 timestamp, which Custody does not check yet")]
+    Rfc3161Unsupported,
+    /// Neither a signed entry timestamp nor an RFC 3161 timestamp.
+    #[error("no signed time: neither a signed entry timestamp nor an RFC 3161 timestamp, so the certificate's ten-minute validity cannot be checked (Sigstore clients reject such bundles)")]
+    NoSignedTime,
+    /// The log entry has no integrated time.
+    #[error("no integrated time")]
+    NoIntegratedTime,
+    /// The log entry has no log index.
+    #[error("no log index")]
+    NoLogIndex,
+    /// The signed entry timestamp does not verify under the log's key.
+    #[error("the signed entry timestamp does not verify under the log's key")]
+    BadSignedEntryTimestamp,
+    /// The signed time (Unix seconds) lies outside the certificate's validity.
+    #[error("the certificate was not valid at the signed time {time}")]
+    CertificateNotValidAt { time: i64 },
+    /// No certificate authority the certificate chains to was valid at the signed time.
+    #[error("the certificate authority was not valid at the signed time")]
+    AuthorityNotValidAt,
+}
+
+fn b64(text: &str) -> Result<Vec<u8>, KeylessError> {
+    super::b64::decode(text).map_err(|problem| KeylessError::Base64 { problem })
+}
+
+fn number<T: std::str::FromStr<Err = std::num::ParseIntError>>(what: &'static str, text: &str) -> Result<T, KeylessError> {
+    text.parse().map_err(|source| KeylessError::Number { what, source })
+}
+
 /// The identity a Fulcio certificate binds: its subject alternative names and OIDC issuer,
 /// as `name (issuer)`.
-pub fn certificate_identity(der_bytes: &[u8]) -> Result<String, String> {
+pub fn certificate_identity(der_bytes: &[u8]) -> Result<String, KeylessError> {
     let (names, issuer) = certificate_names(der_bytes)?;
     let who = if names.is_empty() { "no subject alternative name".to_string() } else { names.join(", ") };
     Ok(match issuer {
@@ -34,8 +174,8 @@ pub fn certificate_identity(der_bytes: &[u8]) -> Result<String, String> {
 }
 
 /// A certificate's subject alternative names and Fulcio OIDC issuer.
-pub fn certificate_names(der_bytes: &[u8]) -> Result<(Vec<String>, Option<String>), String> {
-    let cert = Certificate::from_der(der_bytes).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+pub fn certificate_names(der_bytes: &[u8]) -> Result<(Vec<String>, Option<String>), KeylessError> {
+    let cert = Certificate::from_der(der_bytes).map_err(KeylessError::NotACertificate)?;
     let mut names = Vec::new();
     let mut issuer = None;
     for ext in cert.tbs_certificate.extensions.as_deref().unwrap_or_default() {
@@ -118,19 +258,19 @@ pub struct Checkpoint {
     pub signatures: Vec<(String, [u8; 4], Vec<u8>)>,
 }
 
-pub fn parse_checkpoint(note: &str) -> Result<Checkpoint, String> {
-    let (body, sigs) = note.split_once("\n\n").ok_or("a checkpoint without the blank line before its signatures")?;
+pub fn parse_checkpoint(note: &str) -> Result<Checkpoint, KeylessError> {
+    let (body, sigs) = note.split_once("\n\n").ok_or(KeylessError::CheckpointWithoutBlankLine)?;
     let mut lines = body.lines();
-    let origin = lines.next().ok_or("no origin line")?.to_string();
-    let size = lines.next().ok_or("no tree size line")?.parse::<u64>().map_err(|e| format!("tree size: {e}"))?;
-    let root = super::b64::decode(lines.next().ok_or("no root hash line")?)?;
+    let origin = lines.next().ok_or(KeylessError::CheckpointLineMissing { line: "origin" })?.to_string();
+    let size: u64 = number("tree size", lines.next().ok_or(KeylessError::CheckpointLineMissing { line: "tree size" })?)?;
+    let root = b64(lines.next().ok_or(KeylessError::CheckpointLineMissing { line: "root hash" })?)?;
     let mut signatures = Vec::new();
     for line in sigs.lines().filter(|l| !l.is_empty()) {
-        let rest = line.strip_prefix("\u{2014} ").ok_or_else(|| format!("signature line without the em dash: {line:?}"))?;
-        let (name, b64sig) = rest.rsplit_once(' ').ok_or("signature line without a name")?;
-        let raw = super::b64::decode(b64sig)?;
+        let rest = line.strip_prefix("\u{2014} ").ok_or_else(|| KeylessError::SignatureLineWithoutEmDash { line: line.to_string() })?;
+        let (name, b64sig) = rest.rsplit_once(' ').ok_or(KeylessError::SignatureLineWithoutName)?;
+        let raw = b64(b64sig)?;
         if raw.len() < 5 {
-            return Err("signature too short".into());
+            return Err(KeylessError::SignatureTooShort);
         }
         signatures.push((name.to_string(), [raw[0], raw[1], raw[2], raw[3]], raw[4..].to_vec()));
     }
@@ -139,7 +279,7 @@ pub fn parse_checkpoint(note: &str) -> Result<Checkpoint, String> {
 
 // ---- keyless verification against a trusted root the investigator supplies ----------------
 
-use super::keys::PublicKey;
+use super::keys::{KeyError, PublicKey};
 use x509_cert::der::Encode;
 
 /// A Sigstore trusted root (`trusted_root.json`): transparency-log keys and certificate
@@ -178,12 +318,12 @@ fn rfc3339(v: &serde_json::Value) -> Option<i64> {
 }
 
 impl TrustedRoot {
-    pub fn from_json(value: &serde_json::Value, file: &str) -> Result<TrustedRoot, String> {
+    pub fn from_json(value: &serde_json::Value, file: &str) -> Result<TrustedRoot, KeylessError> {
         let mut logs = Vec::new();
         for t in value.get("tlogs").and_then(|t| t.as_array()).into_iter().flatten() {
-            let der = t.pointer("/publicKey/rawBytes").and_then(|v| v.as_str()).ok_or("a tlog without publicKey.rawBytes")?;
-            let key = PublicKey::from_spki_der(&super::b64::decode(der)?).map_err(|e| format!("tlog key: {e}"))?;
-            let log_id = super::b64::decode(t.pointer("/logId/keyId").and_then(|v| v.as_str()).ok_or("a tlog without logId.keyId")?)?;
+            let der = t.pointer("/publicKey/rawBytes").and_then(|v| v.as_str()).ok_or(KeylessError::TlogWithoutKey)?;
+            let key = PublicKey::from_spki_der(&b64(der)?).map_err(KeylessError::TlogKey)?;
+            let log_id = b64(t.pointer("/logId/keyId").and_then(|v| v.as_str()).ok_or(KeylessError::TlogWithoutLogId)?)?;
             logs.push(LogKey { base_url: t.get("baseUrl").and_then(|v| v.as_str()).unwrap_or_default().to_string(), log_id, key });
         }
         let mut authorities = Vec::new();
@@ -191,15 +331,15 @@ impl TrustedRoot {
             let chain = c
                 .pointer("/certChain/certificates")
                 .and_then(|v| v.as_array())
-                .ok_or("a certificate authority without certChain")?
+                .ok_or(KeylessError::AuthorityWithoutChain)?
                 .iter()
-                .map(|x| x.get("rawBytes").and_then(|r| r.as_str()).ok_or_else(|| "a certificate without rawBytes".to_string()).and_then(super::b64::decode))
+                .map(|x| x.get("rawBytes").and_then(|r| r.as_str()).ok_or(KeylessError::CertificateWithoutRawBytes).and_then(b64))
                 .collect::<Result<Vec<_>, _>>()?;
             let name = c.get("uri").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| c.pointer("/subject/commonName").and_then(|v| v.as_str()).unwrap_or("CA").to_string());
             authorities.push(Authority { name, chain, valid_from: rfc3339(&c["validFor"]["start"]), valid_to: rfc3339(&c["validFor"]["end"]) });
         }
         if logs.is_empty() && authorities.is_empty() {
-            return Err("a trusted root with neither transparency logs nor certificate authorities".into());
+            return Err(KeylessError::EmptyTrustedRoot);
         }
         Ok(TrustedRoot { file: file.to_string(), logs, authorities })
     }
@@ -215,13 +355,13 @@ struct Cert {
     not_after: i64,
 }
 
-fn parse_cert(der_bytes: &[u8]) -> Result<Cert, String> {
-    let c = Certificate::from_der(der_bytes).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+fn parse_cert(der_bytes: &[u8]) -> Result<Cert, KeylessError> {
+    let c = Certificate::from_der(der_bytes).map_err(KeylessError::NotACertificate)?;
     Ok(Cert {
-        tbs: c.tbs_certificate.to_der().map_err(|e| e.to_string())?,
+        tbs: c.tbs_certificate.to_der().map_err(KeylessError::Encoding)?,
         sig_alg: c.signature_algorithm.oid.to_string(),
         signature: c.signature.raw_bytes().to_vec(),
-        spki: c.tbs_certificate.subject_public_key_info.to_der().map_err(|e| e.to_string())?,
+        spki: c.tbs_certificate.subject_public_key_info.to_der().map_err(KeylessError::Encoding)?,
         not_before: c.tbs_certificate.validity.not_before.to_unix_duration().as_secs() as i64,
         not_after: c.tbs_certificate.validity.not_after.to_unix_duration().as_secs() as i64,
     })
@@ -241,11 +381,11 @@ fn signed_by(child: &Cert, issuer: &Cert) -> bool {
 }
 
 /// The outcome of a keyless verification.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct KeylessOutcome {
     pub identity: String,
     /// `Ok(summary)` when every check passed, `Err(the first check that failed)` otherwise.
-    pub result: Result<String, String>,
+    pub result: Result<String, KeylessError>,
     /// The bundle needs a check Custody does not implement (RFC 3161 timestamps): the failure
     /// is Custody's limit, not evidence against the bundle.
     pub unsupported: bool,
@@ -267,12 +407,12 @@ pub enum Signed<'a> {
 /// timestamp) lies inside the certificate's and the authority's validity.
 pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signature: &[u8], roots: &[TrustedRoot]) -> KeylessOutcome {
     let super::bundle::Material::Certificates(certs) = &bundle.material else {
-        return KeylessOutcome { identity: String::new(), result: Err("not a keyless bundle".into()), unsupported: false };
+        return KeylessOutcome { identity: String::new(), result: Err(KeylessError::NotKeyless), unsupported: false };
     };
     let leaf_der = certs.first().cloned().unwrap_or_default();
     let identity = certificate_identity(&leaf_der).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
     let mut unsupported = false;
-    let result = (|| -> Result<String, String> {
+    let result = (|| -> Result<String, KeylessError> {
         let leaf = parse_cert(&leaf_der)?;
         // 1. the certificate chain (the time comes last)
         let authorities: Vec<&Authority> = roots
@@ -285,14 +425,14 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
             })
             .collect();
         if authorities.is_empty() {
-            return Err("the certificate does not chain to a certificate authority of the trusted root".into());
+            return Err(KeylessError::UntrustedChain);
         }
         // 2. the signature under the certificate's key
-        let key = PublicKey::from_spki_der(&leaf.spki).map_err(|e| format!("certificate key: {e}"))?;
+        let key = PublicKey::from_spki_der(&leaf.spki).map_err(KeylessError::CertificateKey)?;
         let digest: Vec<u8> = match &signed {
             Signed::Pae(pae) => {
                 if !key.verify(pae, signature) {
-                    return Err("the signature does not verify under the certificate's key".into());
+                    return Err(KeylessError::BadSignature);
                 }
                 Sha256::digest(pae).to_vec()
             }
@@ -302,67 +442,67 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
                     None => key.verify_prehash(digest, signature),
                 };
                 if !ok {
-                    return Err("the signature does not verify under the certificate's key".into());
+                    return Err(KeylessError::BadSignature);
                 }
                 digest.to_vec()
             }
         };
         // 3. the log entry records this signature, certificate and digest
-        let entry = bundle.tlog_entries.first().ok_or("the bundle has no transparency-log entry")?;
-        let body_b64 = entry.canonicalized_body.as_deref().ok_or("the log entry has no canonicalized body")?;
-        let body = super::b64::decode(body_b64)?;
-        let log_id = super::b64::decode(&entry.log_id.as_ref().ok_or("the log entry has no log id")?.key_id)?;
-        let log = roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or("the entry's log is not in the trusted root")?;
-        let rec: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("log entry body: {e}"))?;
+        let entry = bundle.tlog_entries.first().ok_or(KeylessError::NoTlogEntry)?;
+        let body_b64 = entry.canonicalized_body.as_deref().ok_or(KeylessError::NoCanonicalizedBody)?;
+        let body = b64(body_b64)?;
+        let log_id = b64(&entry.log_id.as_ref().ok_or(KeylessError::NoLogId)?.key_id)?;
+        let log = roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or(KeylessError::UnknownLog)?;
+        let rec: serde_json::Value = serde_json::from_slice(&body).map_err(KeylessError::LogEntryBody)?;
         if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.1" {
             if rec.pointer("/spec/data/hash/value").and_then(|v| v.as_str()) != Some(hex::encode(&digest).as_str()) {
-                return Err("the log entry records another artifact digest".into());
+                return Err(KeylessError::LoggedDigestDiffers);
             }
-            let logged_sig = rec.pointer("/spec/signature/content").and_then(|v| v.as_str()).map(super::b64::decode).transpose()?;
+            let logged_sig = rec.pointer("/spec/signature/content").and_then(|v| v.as_str()).map(b64).transpose()?;
             if logged_sig.as_deref() != Some(signature) {
-                return Err("the log entry records another signature".into());
+                return Err(KeylessError::LoggedSignatureDiffers);
             }
-            let logged_cert = rec.pointer("/spec/signature/publicKey/content").and_then(|v| v.as_str()).map(super::b64::decode).transpose()?.unwrap_or_default();
+            let logged_cert = rec.pointer("/spec/signature/publicKey/content").and_then(|v| v.as_str()).map(b64).transpose()?.unwrap_or_default();
             let pem = String::from_utf8_lossy(&logged_cert).into_owned();
             if super::keys::pem_block(&pem, "CERTIFICATE").as_deref() != Some(leaf_der.as_slice()) {
-                return Err("the log entry records another certificate".into());
+                return Err(KeylessError::LoggedCertificateDiffers);
             }
         } else if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.2" {
             let spec = &rec["spec"]["hashedRekordV002"];
-            let field = |ptr: &str| spec.pointer(ptr).and_then(|v| v.as_str()).map(super::b64::decode).transpose();
+            let field = |ptr: &str| spec.pointer(ptr).and_then(|v| v.as_str()).map(b64).transpose();
             if field("/data/digest")?.as_deref() != Some(digest.as_slice()) {
-                return Err("the log entry records another artifact digest".into());
+                return Err(KeylessError::LoggedDigestDiffers);
             }
             if field("/signature/content")?.as_deref() != Some(signature) {
-                return Err("the log entry records another signature".into());
+                return Err(KeylessError::LoggedSignatureDiffers);
             }
             if field("/signature/verifier/x509Certificate/rawBytes")?.as_deref() != Some(leaf_der.as_slice()) {
-                return Err("the log entry records another certificate".into());
+                return Err(KeylessError::LoggedCertificateDiffers);
             }
         } else {
             unsupported = true;
-            return Err(format!("its log entry is of kind {} {}, which Custody does not tie to the bundle yet", rec["kind"], rec["apiVersion"]));
+            return Err(KeylessError::UnsupportedLogEntry { kind: rec["kind"].to_string(), api_version: rec["apiVersion"].to_string() });
         }
         // 4. inclusion in the log, and the checkpoint
-        let proof = entry.inclusion_proof.as_ref().ok_or("the entry has no inclusion proof")?;
-        let path: Vec<Vec<u8>> = proof.hashes.iter().map(|h| super::b64::decode(h)).collect::<Result<_, _>>()?;
-        let root = super::b64::decode(&proof.root_hash)?;
-        let index: u64 = proof.log_index.parse().map_err(|e| format!("proof index: {e}"))?;
-        let size: u64 = proof.tree_size.parse().map_err(|e| format!("tree size: {e}"))?;
+        let proof = entry.inclusion_proof.as_ref().ok_or(KeylessError::NoInclusionProof)?;
+        let path: Vec<Vec<u8>> = proof.hashes.iter().map(|h| b64(h)).collect::<Result<_, _>>()?;
+        let root = b64(&proof.root_hash)?;
+        let index: u64 = number("proof index", &proof.log_index)?;
+        let size: u64 = number("tree size", &proof.tree_size)?;
         if !verify_inclusion(index, size, &leaf_hash(&body), &path, &root) {
-            return Err("the inclusion proof does not reach the recorded root".into());
+            return Err(KeylessError::InclusionProofFails);
         }
         let checkpoint = match &proof.checkpoint {
             Some(cp) => {
                 let cp = parse_checkpoint(&cp.envelope)?;
                 if cp.root != root || cp.size != size {
-                    return Err("the checkpoint names another tree than the inclusion proof".into());
+                    return Err(KeylessError::CheckpointTreeDiffers);
                 }
                 let Some(hint) = log.log_id.get(..4) else {
-                    return Err("the trusted root's log id is shorter than the 4-byte key hint of a checkpoint signature".into());
+                    return Err(KeylessError::ShortLogId);
                 };
                 if !cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig)) {
-                    return Err("the checkpoint is not signed by the log's key".into());
+                    return Err(KeylessError::CheckpointNotSigned);
                 }
                 "inclusion proof and signed checkpoint verified"
             }
@@ -372,25 +512,112 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
         let Some(promise) = entry.inclusion_promise.as_ref() else {
             if bundle.has_rfc3161 {
                 unsupported = true;
-                return Err("everything else verifies, but its signed time is an RFC 3161 timestamp, which Custody does not check yet".into());
+                return Err(KeylessError::Rfc3161Unsupported);
             }
-            return Err("no signed time: neither a signed entry timestamp nor an RFC 3161 timestamp, so the certificate's ten-minute validity cannot be checked (Sigstore clients reject such bundles)".into());
+            return Err(KeylessError::NoSignedTime);
         };
-        let integrated: i64 = entry.integrated_time.as_deref().ok_or("no integrated time")?.parse().map_err(|e| format!("integrated time: {e}"))?;
-        let log_index: i64 = entry.log_index.as_deref().ok_or("no log index")?.parse().map_err(|e| format!("log index: {e}"))?;
+        let integrated: i64 = number("integrated time", entry.integrated_time.as_deref().ok_or(KeylessError::NoIntegratedTime)?)?;
+        let log_index: i64 = number("log index", entry.log_index.as_deref().ok_or(KeylessError::NoLogIndex)?)?;
         let set_message = format!("{{\"body\":\"{body_b64}\",\"integratedTime\":{integrated},\"logID\":\"{}\",\"logIndex\":{log_index}}}", hex::encode(&log_id));
-        if !log.key.verify(set_message.as_bytes(), &super::b64::decode(&promise.signed_entry_timestamp)?) {
-            return Err("the signed entry timestamp does not verify under the log's key".into());
+        if !log.key.verify(set_message.as_bytes(), &b64(&promise.signed_entry_timestamp)?) {
+            return Err(KeylessError::BadSignedEntryTimestamp);
         }
         if integrated < leaf.not_before || integrated > leaf.not_after {
-            return Err(format!("the certificate was not valid at the signed time {integrated}"));
+            return Err(KeylessError::CertificateNotValidAt { time: integrated });
         }
         let authority = authorities
             .into_iter()
             .find(|a| a.valid_from.is_none_or(|f| integrated >= f) && a.valid_to.is_none_or(|t| integrated <= t))
-            .ok_or("the certificate authority was not valid at the signed time")?;
+            .ok_or(KeylessError::AuthorityNotValidAt)?;
         let when = jiff::Timestamp::from_second(integrated).map(|t| t.to_string()).unwrap_or_else(|_| integrated.to_string());
         Ok(format!("certificate chains to {} in the trusted root; logged in {} at index {log_index} (signed time {when}; {checkpoint})", authority.name, log.base_url))
     })();
     KeylessOutcome { identity, result, unsupported }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeylessError as E;
+    use x509_cert::der::Decode;
+
+    /// The messages are part of Custody's answers: each is the text it was before the errors
+    /// were typed.
+    #[test]
+    fn messages_are_unchanged() {
+        let der_error = x509_cert::Certificate::from_der(b"not der").unwrap_err();
+        let int_error = "x".parse::<u64>().unwrap_err();
+        let key_error = crate::PublicKey::from_spki_der(b"x").unwrap_err();
+        let body_error = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        let body_text = body_error.to_string();
+        let rec = serde_json::json!({"kind": "intoto", "apiVersion": "0.0.2"});
+        let cases: Vec<(E, String)> = vec![
+            (E::NotACertificate(der_error), format!("not an X.509 certificate: {der_error}")),
+            (E::Encoding(der_error), der_error.to_string()),
+            (E::Base64 { problem: "not base64: x".into() }, "not base64: x".into()),
+            (E::Number { what: "tree size", source: int_error.clone() }, format!("tree size: {int_error}")),
+            (E::CheckpointWithoutBlankLine, "a checkpoint without the blank line before its signatures".into()),
+            (E::CheckpointLineMissing { line: "tree size" }, "no tree size line".into()),
+            (E::SignatureLineWithoutEmDash { line: "- x \"y\"".into() }, format!("signature line without the em dash: {:?}", "- x \"y\"")),
+            (E::SignatureLineWithoutName, "signature line without a name".into()),
+            (E::SignatureTooShort, "signature too short".into()),
+            (E::TlogWithoutKey, "a tlog without publicKey.rawBytes".into()),
+            (E::TlogKey(key_error.clone()), format!("tlog key: {key_error}")),
+            (E::TlogWithoutLogId, "a tlog without logId.keyId".into()),
+            (E::AuthorityWithoutChain, "a certificate authority without certChain".into()),
+            (E::CertificateWithoutRawBytes, "a certificate without rawBytes".into()),
+            (E::EmptyTrustedRoot, "a trusted root with neither transparency logs nor certificate authorities".into()),
+            (E::NotKeyless, "not a keyless bundle".into()),
+            (E::UntrustedChain, "the certificate does not chain to a certificate authority of the trusted root".into()),
+            (E::CertificateKey(key_error.clone()), format!("certificate key: {key_error}")),
+            (E::BadSignature, "the signature does not verify under the certificate's key".into()),
+            (E::NoTlogEntry, "the bundle has no transparency-log entry".into()),
+            (E::NoCanonicalizedBody, "the log entry has no canonicalized body".into()),
+            (E::NoLogId, "the log entry has no log id".into()),
+            (E::UnknownLog, "the entry's log is not in the trusted root".into()),
+            (E::LogEntryBody(body_error), format!("log entry body: {body_text}")),
+            (E::LoggedDigestDiffers, "the log entry records another artifact digest".into()),
+            (E::LoggedSignatureDiffers, "the log entry records another signature".into()),
+            (E::LoggedCertificateDiffers, "the log entry records another certificate".into()),
+            (
+                E::UnsupportedLogEntry { kind: rec["kind"].to_string(), api_version: rec["apiVersion"].to_string() },
+                format!("its log entry is of kind {} {}, which Custody does not tie to the bundle yet", rec["kind"], rec["apiVersion"]),
+            ),
+            (
+                E::UnsupportedLogEntry { kind: rec["missing"].to_string(), api_version: rec["apiVersion"].to_string() },
+                "its log entry is of kind null \"0.0.2\", which Custody does not tie to the bundle yet".into(),
+            ),
+            (E::NoInclusionProof, "the entry has no inclusion proof".into()),
+            (E::InclusionProofFails, "the inclusion proof does not reach the recorded root".into()),
+            (E::CheckpointTreeDiffers, "the checkpoint names another tree than the inclusion proof".into()),
+            (E::ShortLogId, "the trusted root's log id is shorter than the 4-byte key hint of a checkpoint signature".into()),
+            (E::CheckpointNotSigned, "the checkpoint is not signed by the log's key".into()),
+            (E::Rfc3161Unsupported, "everything else verifies, but its signed time is an RFC 3161 timestamp, which Custody does not check yet".into()),
+            (
+                E::NoSignedTime,
+                "no signed time: neither a signed entry timestamp nor an RFC 3161 timestamp, so the certificate's ten-minute validity cannot be checked (Sigstore clients reject such bundles)".into(),
+            ),
+            (E::NoIntegratedTime, "no integrated time".into()),
+            (E::NoLogIndex, "no log index".into()),
+            (E::BadSignedEntryTimestamp, "the signed entry timestamp does not verify under the log's key".into()),
+            (E::CertificateNotValidAt { time: -5 }, "the certificate was not valid at the signed time -5".into()),
+            (E::AuthorityNotValidAt, "the certificate authority was not valid at the signed time".into()),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn checkpoints_and_roots_name_what_went_wrong() {
+        assert!(matches!(super::parse_checkpoint("origin"), Err(E::CheckpointWithoutBlankLine)));
+        assert!(matches!(super::parse_checkpoint("origin\n\n"), Err(E::CheckpointLineMissing { line: "tree size" })));
+        let e = super::parse_checkpoint("origin\nten\nAA==\n\n").unwrap_err();
+        assert!(matches!(e, E::Number { what: "tree size", .. }));
+        assert!(std::error::Error::source(&e).is_some(), "the integer error is the cause");
+        assert!(matches!(super::parse_checkpoint("origin\n1\nAA==\n\n- x AAAAAAA=\n"), Err(E::SignatureLineWithoutEmDash { line }) if line == "- x AAAAAAA="));
+        assert!(matches!(super::parse_checkpoint("origin\n1\nAA==\n\n\u{2014} x AAAA\n"), Err(E::SignatureTooShort)));
+        assert!(matches!(super::certificate_identity(b"x"), Err(E::NotACertificate(_))));
+        assert!(matches!(super::TrustedRoot::from_json(&serde_json::json!({}), "root.json"), Err(E::EmptyTrustedRoot)));
+        assert!(matches!(super::TrustedRoot::from_json(&serde_json::json!({"tlogs": [{}]}), "root.json"), Err(E::TlogWithoutKey)));
+    }
 }

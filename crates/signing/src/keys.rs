@@ -55,7 +55,7 @@ pub struct PublicKey {
 }
 
 /// Why a key could not be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum KeyError {
     #[error("not a public key Custody can use ({0})")]
     Unsupported(String),
@@ -394,7 +394,7 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
     let simple = |key: PublicKey, format: KeyFormat| KnownKey { key, origin: origin.clone(), principals: Vec::new(), namespaces: None, format, aliases: Vec::new() };
     let trimmed = text.trim_start();
     if text.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----") {
-        let cert = super::openpgp::read_cert(text).map_err(KeyError::Malformed)?;
+        let cert = super::openpgp::read_cert(text).map_err(|e| KeyError::Malformed(e.to_string()))?;
         let emails: Vec<String> = cert.user_ids.iter().map(|u| u.rsplit_once('<').and_then(|(_, e)| e.strip_suffix('>')).unwrap_or(u).to_string()).collect();
         let mut out = Vec::new();
         let mut problems = Vec::new();
@@ -600,7 +600,7 @@ pub fn read_trust_file(text: &str, origin: &KeyOrigin) -> Result<TrustFile, KeyE
     if text.trim_start().starts_with('{') {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
             if super::keyless::looks_like_trusted_root(&v) {
-                let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(KeyError::Malformed)?;
+                let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(|e| KeyError::Malformed(e.to_string()))?;
                 return Ok(TrustFile { roots: vec![root], ..TrustFile::default() });
             }
             if v.get("mediaType").and_then(|m| m.as_str()) == Some(TRUSTED_IDENTITY_MEDIA_TYPE) {

@@ -15,17 +15,102 @@
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::b64;
-use super::keys::{KeyAlgorithm, PublicKey};
+use super::keys::{KeyAlgorithm, KeyError, PublicKey};
+
+/// Why an OpenPGP key block or signature cannot be read, a key cannot be used, or a signature
+/// does not verify. The messages are the ones Custody's answers carry.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum OpenPgpError {
+    /// The text has no `-----BEGIN PGP` line.
+    #[error("no -----BEGIN PGP armour")]
+    NoArmour,
+    /// The armour begins but has no `-----END PGP` line.
+    #[error("armour without an -----END PGP line")]
+    UnterminatedArmour,
+    /// The armour's body is not base64 (the decoder's message, as [`b64::decode`] words it).
+    #[error("{problem}")]
+    Base64 { problem: String },
+    /// A byte that should begin a packet lacks the packet bit (0x80).
+    #[error("not an OpenPGP packet")]
+    NotAPacket,
+    /// The data end inside `what` (a packet header, packet, MPI, key, subpacket or signature).
+    #[error("truncated {what}")]
+    Truncated { what: &'static str },
+    /// A new-format packet with a partial body length, which Custody does not reassemble.
+    #[error("partial-length packets are not supported")]
+    PartialLength,
+    /// An old-format packet of indeterminate length.
+    #[error("indeterminate-length packets are not supported")]
+    IndeterminateLength,
+    /// A public-key packet of another version than 4 (0 when the packet is empty).
+    #[error("OpenPGP key version {0} is not supported (only v4)")]
+    UnsupportedKeyVersion(u8),
+    /// An EdDSA (algorithm 22) point without its native-encoding prefix 0x40.
+    #[error("EdDSA point without the 0x40 prefix")]
+    EdDsaPointPrefix,
+    /// An ECDSA or EdDSA key on a curve other than Ed25519, P-256 and P-384 (its OID).
+    #[error("an elliptic curve Custody does not support")]
+    UnsupportedCurve { oid: Vec<u8> },
+    /// An RSA key (algorithms 1 to 3): listed, but its signatures are not verified.
+    #[error("an RSA key (OpenPGP RSA signatures are not verified yet)")]
+    RsaKey,
+    /// A DSA key (algorithm 17).
+    #[error("a DSA key (not supported)")]
+    DsaKey,
+    /// Any other public-key algorithm, by its number.
+    #[error("OpenPGP public-key algorithm {0} (not supported)")]
+    UnsupportedKeyAlgorithm(u8),
+    /// The key material of a supported algorithm does not make a valid key (its message as is).
+    #[error(transparent)]
+    Key(KeyError),
+    /// A key block without a public-key or public-subkey packet.
+    #[error("an OpenPGP block without a public key")]
+    NoPublicKey,
+    /// Signature armour without a signature packet (tag 2).
+    #[error("no signature packet")]
+    NoSignaturePacket,
+    /// A signature packet of another version than 4 (0 when the packet is empty).
+    #[error("OpenPGP signature version {0} is not supported (only v4)")]
+    UnsupportedSignatureVersion(u8),
+    /// A signature over an MD5 (1) or SHA-1 (2) digest, refused.
+    #[error("the signature uses MD5 or SHA-1, which Custody does not accept")]
+    WeakHash(u8),
+    /// A signature over a hash algorithm other than SHA-256/384/512, by its number.
+    #[error("OpenPGP hash algorithm {0} is not supported")]
+    UnsupportedHash(u8),
+    /// A signature of another type than 0x00 (a binary document, as git signs).
+    #[error("signature type 0x{0:02x} is not a binary-document signature")]
+    NotBinaryDocument(u8),
+    /// The digest's first two bytes differ from those the signature records: the data changed.
+    #[error("the signed data do not match the signature's digest prefix: the object was changed")]
+    DigestPrefixMismatch,
+    /// An ECDSA or legacy EdDSA signature without exactly two values r and s of the key's size.
+    #[error("a malformed signature (expected two values r and s)")]
+    ExpectedTwoValues,
+    /// An Ed25519 (algorithm 27) signature without its 64-byte value.
+    #[error("a malformed Ed25519 signature (expected 64 bytes)")]
+    MalformedEd25519Signature,
+    /// The signature's public-key algorithm (its number) is not the key's, or is not supported.
+    #[error("OpenPGP public-key algorithm {0} does not match the key or is not supported")]
+    AlgorithmMismatch(u8),
+    /// The cryptographic check fails under the key.
+    #[error("the OpenPGP signature does not verify under the key")]
+    BadSignature,
+}
+
+fn truncated(what: &'static str) -> OpenPgpError {
+    OpenPgpError::Truncated { what }
+}
 
 /// Removes ASCII armour: the base64 body between the header block and the CRC line.
-pub fn dearmor(text: &str) -> Result<Vec<u8>, String> {
+pub fn dearmor(text: &str) -> Result<Vec<u8>, OpenPgpError> {
     let mut lines = text.lines().map(str::trim_end).skip_while(|l| !l.starts_with("-----BEGIN PGP"));
-    lines.next().ok_or("no -----BEGIN PGP armour")?;
+    lines.next().ok_or(OpenPgpError::NoArmour)?;
     let mut body = String::new();
     let mut in_headers = true;
     for line in lines {
         if line.starts_with("-----END PGP") {
-            return b64::decode(&body);
+            return b64::decode(&body).map_err(|problem| OpenPgpError::Base64 { problem });
         }
         if in_headers {
             if line.is_empty() {
@@ -42,47 +127,47 @@ pub fn dearmor(text: &str) -> Result<Vec<u8>, String> {
         }
         body.push_str(line);
     }
-    Err("armour without an -----END PGP line".into())
+    Err(OpenPgpError::UnterminatedArmour)
 }
 
 /// One packet: its tag and body.
-fn packets(mut data: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+fn packets(mut data: &[u8]) -> Result<Vec<(u8, &[u8])>, OpenPgpError> {
     let mut out = Vec::new();
     while !data.is_empty() {
         let h = data[0];
         if h & 0x80 == 0 {
-            return Err("not an OpenPGP packet".into());
+            return Err(OpenPgpError::NotAPacket);
         }
         let (tag, len, hdr) = if h & 0x40 != 0 {
             let tag = h & 0x3f;
-            let b = *data.get(1).ok_or("truncated packet header")? as usize;
+            let b = *data.get(1).ok_or(truncated("packet header"))? as usize;
             if b < 192 {
                 (tag, b, 2)
             } else if b < 224 {
-                let b2 = *data.get(2).ok_or("truncated packet header")? as usize;
+                let b2 = *data.get(2).ok_or(truncated("packet header"))? as usize;
                 (tag, ((b - 192) << 8) + b2 + 192, 3)
             } else if b == 255 {
-                let l = data.get(2..6).ok_or("truncated packet header")?;
+                let l = data.get(2..6).ok_or(truncated("packet header"))?;
                 (tag, u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize, 6)
             } else {
-                return Err("partial-length packets are not supported".into());
+                return Err(OpenPgpError::PartialLength);
             }
         } else {
             let tag = (h >> 2) & 0x0f;
             match h & 3 {
-                0 => (tag, *data.get(1).ok_or("truncated packet header")? as usize, 2),
+                0 => (tag, *data.get(1).ok_or(truncated("packet header"))? as usize, 2),
                 1 => {
-                    let l = data.get(1..3).ok_or("truncated packet header")?;
+                    let l = data.get(1..3).ok_or(truncated("packet header"))?;
                     (tag, u16::from_be_bytes([l[0], l[1]]) as usize, 3)
                 }
                 2 => {
-                    let l = data.get(1..5).ok_or("truncated packet header")?;
+                    let l = data.get(1..5).ok_or(truncated("packet header"))?;
                     (tag, u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize, 5)
                 }
-                _ => return Err("indeterminate-length packets are not supported".into()),
+                _ => return Err(OpenPgpError::IndeterminateLength),
             }
         };
-        let body = data.get(hdr..hdr + len).ok_or("truncated packet")?;
+        let body = data.get(hdr..hdr + len).ok_or(truncated("packet"))?;
         out.push((tag, body));
         data = &data[hdr + len..];
     }
@@ -90,10 +175,10 @@ fn packets(mut data: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
 }
 
 /// Reads an MPI; returns its bytes (no leading zero bits) and the rest.
-fn mpi(data: &[u8]) -> Result<(&[u8], &[u8]), String> {
-    let bits = u16::from_be_bytes([*data.first().ok_or("truncated MPI")?, *data.get(1).ok_or("truncated MPI")?]) as usize;
+fn mpi(data: &[u8]) -> Result<(&[u8], &[u8]), OpenPgpError> {
+    let bits = u16::from_be_bytes([*data.first().ok_or(truncated("MPI"))?, *data.get(1).ok_or(truncated("MPI"))?]) as usize;
     let n = bits.div_ceil(8);
-    let v = data.get(2..2 + n).ok_or("truncated MPI")?;
+    let v = data.get(2..2 + n).ok_or(truncated("MPI"))?;
     Ok((v, &data[2 + n..]))
 }
 
@@ -109,7 +194,7 @@ pub struct PgpKey {
     /// The last 16 hex digits of the fingerprint.
     pub key_id: String,
     /// The usable key, when its algorithm is supported.
-    pub key: Result<PublicKey, String>,
+    pub key: Result<PublicKey, OpenPgpError>,
 }
 
 /// A public key block: its keys (primary and subkeys) and user ids.
@@ -119,31 +204,31 @@ pub struct PgpCert {
     pub user_ids: Vec<String>,
 }
 
-fn parse_public_key(body: &[u8]) -> Result<PgpKey, String> {
+fn parse_public_key(body: &[u8]) -> Result<PgpKey, OpenPgpError> {
     if body.first() != Some(&4) {
-        return Err(format!("OpenPGP key version {} is not supported (only v4)", body.first().copied().unwrap_or(0)));
+        return Err(OpenPgpError::UnsupportedKeyVersion(body.first().copied().unwrap_or(0)));
     }
     let mut h = sha1_smol_like(body);
     let fingerprint = hex::encode_upper(&mut h[..]);
     let key_id = fingerprint[24..].to_string();
-    let algo = *body.get(5).ok_or("truncated key")?;
-    let rest = body.get(6..).ok_or("truncated key")?;
+    let algo = *body.get(5).ok_or(truncated("key"))?;
+    let rest = body.get(6..).ok_or(truncated("key"))?;
     let key = (|| match algo {
         22 | 19 => {
-            let oid_len = *rest.first().ok_or("truncated key")? as usize;
-            let oid = rest.get(1..1 + oid_len).ok_or("truncated key")?;
+            let oid_len = *rest.first().ok_or(truncated("key"))? as usize;
+            let oid = rest.get(1..1 + oid_len).ok_or(truncated("key"))?;
             let (point, _) = mpi(&rest[1 + oid_len..])?;
             match (algo, oid) {
-                (22, OID_ED25519) => PublicKey::ed25519(point.strip_prefix(&[0x40]).ok_or("EdDSA point without the 0x40 prefix")?).map_err(|e| e.to_string()),
-                (19, OID_P256) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP256, point).map_err(|e| e.to_string()),
-                (19, OID_P384) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP384, point).map_err(|e| e.to_string()),
-                _ => Err("an elliptic curve Custody does not support".to_string()),
+                (22, OID_ED25519) => PublicKey::ed25519(point.strip_prefix(&[0x40]).ok_or(OpenPgpError::EdDsaPointPrefix)?).map_err(OpenPgpError::Key),
+                (19, OID_P256) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP256, point).map_err(OpenPgpError::Key),
+                (19, OID_P384) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP384, point).map_err(OpenPgpError::Key),
+                _ => Err(OpenPgpError::UnsupportedCurve { oid: oid.to_vec() }),
             }
         }
-        27 => PublicKey::ed25519(rest.get(..32).ok_or("truncated Ed25519 key")?).map_err(|e| e.to_string()),
-        1..=3 => Err("an RSA key (OpenPGP RSA signatures are not verified yet)".to_string()),
-        17 => Err("a DSA key (not supported)".to_string()),
-        other => Err(format!("OpenPGP public-key algorithm {other} (not supported)")),
+        27 => PublicKey::ed25519(rest.get(..32).ok_or(truncated("Ed25519 key"))?).map_err(OpenPgpError::Key),
+        1..=3 => Err(OpenPgpError::RsaKey),
+        17 => Err(OpenPgpError::DsaKey),
+        other => Err(OpenPgpError::UnsupportedKeyAlgorithm(other)),
     })();
     Ok(PgpKey { fingerprint, key_id, key })
 }
@@ -201,7 +286,7 @@ fn sha1(data: &[u8]) -> [u8; 20] {
 }
 
 /// Reads an armored (or binary) public key block.
-pub fn read_cert(text: &str) -> Result<PgpCert, String> {
+pub fn read_cert(text: &str) -> Result<PgpCert, OpenPgpError> {
     let data = dearmor(text)?;
     let mut cert = PgpCert { keys: Vec::new(), user_ids: Vec::new() };
     for (tag, body) in packets(&data)? {
@@ -212,7 +297,7 @@ pub fn read_cert(text: &str) -> Result<PgpCert, String> {
         }
     }
     if cert.keys.is_empty() {
-        return Err("an OpenPGP block without a public key".into());
+        return Err(OpenPgpError::NoPublicKey);
     }
     Ok(cert)
 }
@@ -233,18 +318,18 @@ pub struct PgpSignature {
     native: Option<Vec<u8>>,
 }
 
-fn subpackets(mut data: &[u8], out: &mut PgpSignature) -> Result<(), String> {
+fn subpackets(mut data: &[u8], out: &mut PgpSignature) -> Result<(), OpenPgpError> {
     while !data.is_empty() {
         let first = data[0] as usize;
         let (len, hdr) = if first < 192 {
             (first, 1)
         } else if first < 255 {
-            ((((first - 192) << 8) + *data.get(1).ok_or("truncated subpacket")? as usize) + 192, 2)
+            ((((first - 192) << 8) + *data.get(1).ok_or(truncated("subpacket"))? as usize) + 192, 2)
         } else {
-            let l = data.get(1..5).ok_or("truncated subpacket")?;
+            let l = data.get(1..5).ok_or(truncated("subpacket"))?;
             (u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize, 5)
         };
-        let sp = data.get(hdr..hdr + len).ok_or("truncated subpacket")?;
+        let sp = data.get(hdr..hdr + len).ok_or(truncated("subpacket"))?;
         if let Some((&kind, value)) = sp.split_first() {
             match kind & 0x7f {
                 16 if value.len() == 8 => out.issuer.push(hex::encode_upper(value)),
@@ -258,25 +343,25 @@ fn subpackets(mut data: &[u8], out: &mut PgpSignature) -> Result<(), String> {
 }
 
 /// Reads an armored detached signature (the `gpgsig` of a commit).
-pub fn read_signature(armour: &str) -> Result<PgpSignature, String> {
+pub fn read_signature(armour: &str) -> Result<PgpSignature, OpenPgpError> {
     let data = dearmor(armour)?;
-    let (tag, body) = packets(&data)?.into_iter().find(|(t, _)| *t == 2).ok_or("no signature packet")?;
+    let (tag, body) = packets(&data)?.into_iter().find(|(t, _)| *t == 2).ok_or(OpenPgpError::NoSignaturePacket)?;
     debug_assert_eq!(tag, 2);
     if body.first() != Some(&4) {
-        return Err(format!("OpenPGP signature version {} is not supported (only v4)", body.first().copied().unwrap_or(0)));
+        return Err(OpenPgpError::UnsupportedSignatureVersion(body.first().copied().unwrap_or(0)));
     }
-    let hashed_len = u16::from_be_bytes([*body.get(4).ok_or("truncated signature")?, *body.get(5).ok_or("truncated signature")?]) as usize;
+    let hashed_len = u16::from_be_bytes([*body.get(4).ok_or(truncated("signature"))?, *body.get(5).ok_or(truncated("signature"))?]) as usize;
     let hashed_end = 6 + hashed_len;
-    let hashed = body.get(6..hashed_end).ok_or("truncated signature")?;
-    let unhashed_len = u16::from_be_bytes([*body.get(hashed_end).ok_or("truncated signature")?, *body.get(hashed_end + 1).ok_or("truncated signature")?]) as usize;
-    let unhashed = body.get(hashed_end + 2..hashed_end + 2 + unhashed_len).ok_or("truncated signature")?;
+    let hashed = body.get(6..hashed_end).ok_or(truncated("signature"))?;
+    let unhashed_len = u16::from_be_bytes([*body.get(hashed_end).ok_or(truncated("signature"))?, *body.get(hashed_end + 1).ok_or(truncated("signature"))?]) as usize;
+    let unhashed = body.get(hashed_end + 2..hashed_end + 2 + unhashed_len).ok_or(truncated("signature"))?;
     let after = hashed_end + 2 + unhashed_len;
-    let left16 = [*body.get(after).ok_or("truncated signature")?, *body.get(after + 1).ok_or("truncated signature")?];
-    let mut rest = body.get(after + 2..).ok_or("truncated signature")?;
+    let left16 = [*body.get(after).ok_or(truncated("signature"))?, *body.get(after + 1).ok_or(truncated("signature"))?];
+    let mut rest = body.get(after + 2..).ok_or(truncated("signature"))?;
     let mut values = Vec::new();
     let mut native = None;
     if body[2] == 27 {
-        native = Some(rest.get(..64).ok_or("truncated Ed25519 signature")?.to_vec());
+        native = Some(rest.get(..64).ok_or(truncated("Ed25519 signature"))?.to_vec());
     } else {
         while !rest.is_empty() {
             let (v, r) = mpi(rest)?;
@@ -292,7 +377,7 @@ pub fn read_signature(armour: &str) -> Result<PgpSignature, String> {
 
 impl PgpSignature {
     /// The digest the signature signs for `data`: H(data || hashed part || 0x04 0xFF || len).
-    fn digest(&self, data: &[u8]) -> Result<Vec<u8>, String> {
+    fn digest(&self, data: &[u8]) -> Result<Vec<u8>, OpenPgpError> {
         let mut trailer = self.hashed_part.clone();
         trailer.extend_from_slice(&[0x04, 0xff]);
         trailer.extend_from_slice(&(self.hashed_part.len() as u32).to_be_bytes());
@@ -300,40 +385,40 @@ impl PgpSignature {
             8 => Sha256::new().chain_update(data).chain_update(&trailer).finalize().to_vec(),
             9 => Sha384::new().chain_update(data).chain_update(&trailer).finalize().to_vec(),
             10 => Sha512::new().chain_update(data).chain_update(&trailer).finalize().to_vec(),
-            1 | 2 => return Err("the signature uses MD5 or SHA-1, which Custody does not accept".into()),
-            other => return Err(format!("OpenPGP hash algorithm {other} is not supported")),
+            weak @ (1 | 2) => return Err(OpenPgpError::WeakHash(weak)),
+            other => return Err(OpenPgpError::UnsupportedHash(other)),
         };
         Ok(d)
     }
 
     /// Checks the signature over `data` with `key`.
-    pub fn verify(&self, data: &[u8], key: &PublicKey) -> Result<(), String> {
+    pub fn verify(&self, data: &[u8], key: &PublicKey) -> Result<(), OpenPgpError> {
         if self.sig_type != 0x00 {
-            return Err(format!("signature type 0x{:02x} is not a binary-document signature", self.sig_type));
+            return Err(OpenPgpError::NotBinaryDocument(self.sig_type));
         }
         let digest = self.digest(data)?;
         if digest[..2] != self.left16 {
-            return Err("the signed data do not match the signature's digest prefix: the object was changed".into());
+            return Err(OpenPgpError::DigestPrefixMismatch);
         }
         let pad = |v: &[u8], n: usize| -> Vec<u8> {
             let mut out = vec![0u8; n.saturating_sub(v.len())];
             out.extend_from_slice(v);
             out
         };
-        let two = |n: usize| -> Result<Vec<u8>, String> {
+        let two = |n: usize| -> Result<Vec<u8>, OpenPgpError> {
             match self.values.as_slice() {
                 [r, s] if r.len() <= n && s.len() <= n => Ok([pad(r, n), pad(s, n)].concat()),
-                _ => Err("a malformed signature (expected two values r and s)".to_string()),
+                _ => Err(OpenPgpError::ExpectedTwoValues),
             }
         };
         let ok = match (self.pubkey_algo, key.algorithm()) {
             (22, KeyAlgorithm::Ed25519) => key.verify(&digest, &two(32)?),
-            (27, KeyAlgorithm::Ed25519) => key.verify(&digest, self.native.as_deref().ok_or("a malformed Ed25519 signature (expected 64 bytes)")?),
+            (27, KeyAlgorithm::Ed25519) => key.verify(&digest, self.native.as_deref().ok_or(OpenPgpError::MalformedEd25519Signature)?),
             (19, KeyAlgorithm::EcdsaP256) => key.verify_prehash_raw(&digest, &two(32)?),
             (19, KeyAlgorithm::EcdsaP384) => key.verify_prehash_raw(&digest, &two(48)?),
-            (a, _) => return Err(format!("OpenPGP public-key algorithm {a} does not match the key or is not supported")),
+            (a, _) => return Err(OpenPgpError::AlgorithmMismatch(a)),
         };
-        if ok { Ok(()) } else { Err("the OpenPGP signature does not verify under the key".into()) }
+        if ok { Ok(()) } else { Err(OpenPgpError::BadSignature) }
     }
 }
 
@@ -343,5 +428,59 @@ mod tests {
     fn sha1_matches_the_fips_vector() {
         assert_eq!(hex::encode(super::sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
         assert_eq!(hex::encode(super::sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    }
+
+    /// The messages are part of Custody's answers: each is the text it was before the errors
+    /// were typed.
+    #[test]
+    fn messages_are_unchanged() {
+        use super::OpenPgpError as E;
+        let key = crate::PublicKey::ed25519(&[0u8; 3]).unwrap_err();
+        let cases: Vec<(E, String)> = vec![
+            (E::NoArmour, "no -----BEGIN PGP armour".into()),
+            (E::UnterminatedArmour, "armour without an -----END PGP line".into()),
+            (E::Base64 { problem: "not base64: x".into() }, "not base64: x".into()),
+            (E::NotAPacket, "not an OpenPGP packet".into()),
+            (super::truncated("packet header"), "truncated packet header".into()),
+            (super::truncated("Ed25519 signature"), "truncated Ed25519 signature".into()),
+            (E::PartialLength, "partial-length packets are not supported".into()),
+            (E::IndeterminateLength, "indeterminate-length packets are not supported".into()),
+            (E::UnsupportedKeyVersion(5), "OpenPGP key version 5 is not supported (only v4)".into()),
+            (E::EdDsaPointPrefix, "EdDSA point without the 0x40 prefix".into()),
+            (E::UnsupportedCurve { oid: vec![1] }, "an elliptic curve Custody does not support".into()),
+            (E::RsaKey, "an RSA key (OpenPGP RSA signatures are not verified yet)".into()),
+            (E::DsaKey, "a DSA key (not supported)".into()),
+            (E::UnsupportedKeyAlgorithm(99), "OpenPGP public-key algorithm 99 (not supported)".into()),
+            (E::Key(key.clone()), key.to_string()),
+            (E::NoPublicKey, "an OpenPGP block without a public key".into()),
+            (E::NoSignaturePacket, "no signature packet".into()),
+            (E::UnsupportedSignatureVersion(3), "OpenPGP signature version 3 is not supported (only v4)".into()),
+            (E::WeakHash(2), "the signature uses MD5 or SHA-1, which Custody does not accept".into()),
+            (E::UnsupportedHash(11), "OpenPGP hash algorithm 11 is not supported".into()),
+            (E::NotBinaryDocument(0x1), format!("signature type 0x{:02x} is not a binary-document signature", 1)),
+            (E::NotBinaryDocument(0x13), "signature type 0x13 is not a binary-document signature".into()),
+            (E::DigestPrefixMismatch, "the signed data do not match the signature's digest prefix: the object was changed".into()),
+            (E::ExpectedTwoValues, "a malformed signature (expected two values r and s)".into()),
+            (E::MalformedEd25519Signature, "a malformed Ed25519 signature (expected 64 bytes)".into()),
+            (E::AlgorithmMismatch(1), "OpenPGP public-key algorithm 1 does not match the key or is not supported".into()),
+            (E::BadSignature, "the OpenPGP signature does not verify under the key".into()),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want, "{e:?}");
+        }
+        assert_eq!(key.to_string(), "malformed key: an Ed25519 key has 32 bytes, not 3");
+    }
+
+    #[test]
+    fn readers_name_what_went_wrong() {
+        use super::OpenPgpError as E;
+        assert!(matches!(super::read_signature("nothing"), Err(E::NoArmour)));
+        assert!(matches!(super::read_signature("-----BEGIN PGP SIGNATURE-----\n\niQ"), Err(E::UnterminatedArmour)));
+        assert!(matches!(super::read_signature("-----BEGIN PGP SIGNATURE-----\n\na$b\n-----END PGP SIGNATURE-----"), Err(E::Base64 { .. })));
+        // an old-format signature packet (tag 2) of length 3 with only 1 byte
+        assert!(matches!(super::packets(&[0x88, 3, 4]), Err(E::Truncated { what: "packet" })));
+        assert!(matches!(super::packets(&[0x01]), Err(E::NotAPacket)));
+        assert!(matches!(super::mpi(&[0]), Err(E::Truncated { what: "MPI" })));
+        assert!(matches!(super::parse_public_key(&[3]), Err(E::UnsupportedKeyVersion(3))));
     }
 }

@@ -113,16 +113,16 @@ fn read_one(rel: &RelPath, bytes: &[u8], named_sig: bool, named_key: bool, files
         if !named_sig && !trimmed.contains("\"payloadType\"") && !trimmed.contains("application/vnd.dev.sigstore.bundle") && !trimmed.contains("\"keytype\"") {
             return;
         }
-        let values: Vec<(usize, Result<serde_json::Value, String>)> = match serde_json::from_str::<serde_json::Value>(trimmed) {
+        let values: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = match serde_json::from_str::<serde_json::Value>(trimmed) {
             Ok(v) => vec![(0, Ok(v))],
             Err(whole) => {
-                let lines: Vec<(usize, Result<serde_json::Value, String>)> = trimmed
+                let lines: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = trimmed
                     .lines()
                     .enumerate()
                     .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| e.to_string())))
+                    .map(|(i, l)| (i + 1, serde_json::from_str(l)))
                     .collect();
-                if lines.len() > 1 { lines } else { vec![(0, Err(whole.to_string()))] }
+                if lines.len() > 1 { lines } else { vec![(0, Err(whole))] }
             }
         };
         for (line, value) in values {

@@ -275,17 +275,25 @@ pub struct DigestTable {
     pub errors: HashMap<RelPath, String>,
 }
 
+/// Why [`DigestTable::get`] has no digest for a file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DigestError {
+    /// The file could not be hashed: the reason recorded in [`DigestTable::errors`].
+    #[error("{reason}")]
+    Unreadable { reason: String },
+    /// No digest of the file under the algorithm was recorded.
+    #[error("file not found in the evidence")]
+    NotFound,
+}
+
 impl DigestTable {
-    /// The digest of `path` under `algorithm`: `Ok(hex)`, or `Err(reason)` when absent or
-    /// unreadable.
-    pub fn get(&self, path: &RelPath, algorithm: Algorithm) -> Result<&str, String> {
+    /// The digest of `path` under `algorithm`: `Ok(hex)`, or why there is none (absent or
+    /// unreadable).
+    pub fn get(&self, path: &RelPath, algorithm: Algorithm) -> Result<&str, DigestError> {
         if let Some(e) = self.errors.get(path) {
-            return Err(e.clone());
+            return Err(DigestError::Unreadable { reason: e.clone() });
         }
-        self.digests
-            .get(path)
-            .and_then(|d| algorithm.pick(d))
-            .ok_or_else(|| "file not found in the evidence".to_string())
+        self.digests.get(path).and_then(|d| algorithm.pick(d)).ok_or(DigestError::NotFound)
     }
 }
 

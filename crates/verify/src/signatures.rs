@@ -490,7 +490,7 @@ impl Cx<'_, '_> {
                 self.out.push(f);
             }
             (Err(problem), _) => {
-                let f = Finding::new(Status::SignatureInvalid, Check::SignedDigest, self.node(aid), problem).at(&record.file);
+                let f = Finding::new(Status::SignatureInvalid, Check::SignedDigest, self.node(aid), problem.to_string()).at(&record.file);
                 self.out.push(f);
             }
             _ => {}

@@ -134,10 +134,18 @@ pub fn requirement_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeM
     out
 }
 
+/// Why a conda environment file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CondaError {
+    /// The text is not a YAML document (the parser's error).
+    #[error("not a conda environment: {0}")]
+    NotAnEnvironment(#[source] serde_norway::Error),
+}
+
 /// The packages of a conda `environment.yaml` / MLflow `conda.yaml`: conda dependencies
 /// (`python=3.11`) and the nested `pip:` list, one map (conda `=` is written as `==`).
-pub fn conda_packages(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let doc: serde_json::Value = serde_norway::from_str(text).map_err(|e| format!("not a conda environment: {e}"))?;
+pub fn conda_packages(text: &str) -> Result<BTreeMap<String, String>, CondaError> {
+    let doc: serde_json::Value = serde_norway::from_str(text).map_err(CondaError::NotAnEnvironment)?;
     let mut out = BTreeMap::new();
     for dep in doc.get("dependencies").and_then(|d| d.as_array()).into_iter().flatten() {
         if let Some(s) = dep.as_str() {
