@@ -59,9 +59,9 @@ fn the_code_between_staging_and_production_is_the_planted_change() {
     assert_eq!(summaries.len(), 3, "{summaries:?}");
     assert!(summaries.contains(&"Prepare: merge internal review data"), "{summaries:?}");
     let prepare = code.files.iter().find(|f| f.path == "src/prepare.py").expect("prepare.py changed");
-    assert_eq!(prepare.status, "modified");
+    assert_eq!(prepare.status, custody::sources::git::FileChangeStatus::Modified);
     assert!(prepare.lines_added > 0 && !prepare.binary);
-    assert!(code.files.iter().any(|f| f.path == "data/raw/internal_reviews.csv.dvc" && f.status == "added"), "{:#?}", code.files);
+    assert!(code.files.iter().any(|f| f.path == "data/raw/internal_reviews.csv.dvc" && f.status == custody::sources::git::FileChangeStatus::Added), "{:#?}", code.files);
     let params = repo.file_diff(&from, &to, "params.yaml").unwrap();
     assert!(params.contains("-  max_depth: 3") && params.contains("+  max_depth: 5"), "{params}");
     // the same commit on both sides: no commits, no files

@@ -88,8 +88,8 @@ fn a_production_decision_traces_to_version_3_its_run_commit_datasets_and_raw_sou
     }
     // every link checks out on the clean case, and the signed log says so
     assert_eq!(t.failures, 0, "{:#?}", t.verification);
-    assert!(t.verification.iter().any(|c| c.link == "log" && c.status == Status::SignatureValid), "{:#?}", t.verification);
-    assert!(t.verification.iter().any(|c| c.link == "artifact" && c.status == Status::Verified));
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Log && c.status == Status::SignatureValid), "{:#?}", t.verification);
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Artifact && c.status == Status::Verified));
     // the same decision is in the CSV and Parquet copies of the log
     assert_eq!(t.also_logged.len(), 2, "{:?}", t.also_logged);
     for node in ["model-version:fraud-detector/3", &run.node, &format!("commit:{PRODUCTION_COMMIT}"), &training.node] {
@@ -198,16 +198,16 @@ fn a_model_digest_that_matches_no_known_artifact_is_a_failing_link_not_a_crash()
         }
     });
     let t = trace(&case, "pred-000005");
-    let artifact = t.verification.iter().find(|c| c.link == "artifact" && c.status == Status::Missing).unwrap_or_else(|| panic!("{:#?}", t.verification));
+    let artifact = t.verification.iter().find(|c| c.link == custody::trace::Link::Artifact && c.status == Status::Missing).unwrap_or_else(|| panic!("{:#?}", t.verification));
     assert!(artifact.detail.contains("matches no file"), "{}", artifact.detail);
     // the edited log no longer matches its signature either
-    assert!(t.verification.iter().any(|c| c.link == "log" && c.status == Status::SignatureInvalid), "{:#?}", t.verification);
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Log && c.status == Status::SignatureInvalid), "{:#?}", t.verification);
     assert!(t.failures >= 2);
     let out = custody(&["trace", case.to_str().unwrap(), "pred-000005"]);
     assert_eq!(out.status.code(), Some(1), "a failing link exits 1: {}", stderr(&out));
     // an untouched record still traces, with only the log's signature failing
     let clean = trace(&case, "pred-000006");
-    assert!(clean.verification.iter().all(|c| c.status != Status::Missing || c.link == "log"), "{:#?}", clean.verification);
+    assert!(clean.verification.iter().all(|c| c.status != Status::Missing || c.link == custody::trace::Link::Log), "{:#?}", clean.verification);
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn a_model_digest_with_a_non_ascii_character_is_a_finding_not_a_panic() {
     assert_eq!(out.status.code(), Some(1), "a failing link, not a panic: {}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     let t = trace(&case, "pred-000005");
-    assert!(t.verification.iter().any(|c| c.link == "artifact" && c.status.is_failure()), "{:#?}", t.verification);
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Artifact && c.status.is_failure()), "{:#?}", t.verification);
     // the case verdict names the digest too: a model no file in the evidence matches
     let v = custody(&["verify", case.to_str().unwrap(), "--json"]);
     let json: Value = serde_json::from_str(&stdout(&v)).unwrap();
@@ -244,7 +244,7 @@ fn a_logged_version_that_contradicts_the_logged_digest_is_a_conflict() {
         }
     });
     let t = trace(&case, records[target]["prediction_id"].as_str().unwrap());
-    let conflict = t.verification.iter().find(|c| c.link == "artifact" && c.status == Status::Conflict).unwrap_or_else(|| panic!("{:#?}", t.verification));
+    let conflict = t.verification.iter().find(|c| c.link == custody::trace::Link::Artifact && c.status == Status::Conflict).unwrap_or_else(|| panic!("{:#?}", t.verification));
     assert!(conflict.detail.contains("fraud-detector/2") && conflict.detail.contains("fraud-detector/3"), "{}", conflict.detail);
 }
 
@@ -259,7 +259,7 @@ fn a_prediction_id_logged_twice_is_a_conflict() {
         }
     });
     let t = trace(&case, records[0]["prediction_id"].as_str().unwrap());
-    assert!(t.verification.iter().any(|c| c.link == "log" && c.status == Status::Conflict && c.detail.contains("2 times")), "{:#?}", t.verification);
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Log && c.status == Status::Conflict && c.detail.contains("2 times")), "{:#?}", t.verification);
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn a_log_naming_the_model_by_run_or_logged_model_uri_reaches_the_same_version() 
     });
     let t = trace(&case, records[version3]["prediction_id"].as_str().unwrap());
     assert_eq!(t.model.node.as_deref(), Some("model-version:fraud-detector/3"), "{:#?}", t.verification);
-    assert!(t.verification.iter().any(|c| c.link == "artifact" && c.status == Status::Verified));
+    assert!(t.verification.iter().any(|c| c.link == custody::trace::Link::Artifact && c.status == Status::Verified));
     let s = trace(&case, records[staging]["prediction_id"].as_str().unwrap());
     assert_eq!(s.model.node.as_deref(), Some("model-version:fraud-detector/2"), "{:#?}", s.verification);
     assert_eq!(s.commit.as_ref().map(|c| c.sha.as_str()), Some(STAGING_COMMIT));

@@ -193,7 +193,7 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
 
     h.push_str("<h2>Verification of every link</h2>\n<table><tr><th>link</th><th>status</th><th>what was checked</th></tr>\n");
     for c in &t.verification {
-        h.push_str(&format!("<tr><td>{}</td><td><span class=\"pill {}\">{}</span></td><td>{}</td></tr>\n", esc(&c.link), c.status.name(), c.status.name(), esc(&c.detail)));
+        h.push_str(&format!("<tr><td>{}</td><td><span class=\"pill {}\">{}</span></td><td>{}</td></tr>\n", esc(c.link.name()), c.status.name(), c.status.name(), esc(&c.detail)));
     }
     h.push_str("</table>\n");
 

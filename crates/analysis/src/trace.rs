@@ -104,11 +104,48 @@ pub struct TracedDataset {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct LinkCheck {
-    /// Which link: `log`, `model`, `artifact`, `run`, `commit`, `environment`, `dataset`, `source`.
-    pub link: String,
+    pub link: Link,
     pub node: Option<String>,
     pub status: Status,
     pub detail: String,
+}
+
+/// A link of the chain behind a decision, from the log to the raw data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum Link {
+    /// The inference log and its record of the decision.
+    Log,
+    /// The model version that served it.
+    Model,
+    /// The model's files and their digest.
+    Artifact,
+    /// The training run.
+    Run,
+    /// The code commit of the run.
+    Commit,
+    /// The environment files (requirements, conda).
+    Environment,
+    /// The datasets the run used.
+    Dataset,
+    /// The raw sources of those datasets.
+    Source,
+}
+
+impl Link {
+    pub fn name(self) -> &'static str {
+        match self {
+            Link::Log => "log",
+            Link::Model => "model",
+            Link::Artifact => "artifact",
+            Link::Run => "run",
+            Link::Commit => "commit",
+            Link::Environment => "environment",
+            Link::Dataset => "dataset",
+            Link::Source => "source",
+        }
+    }
 }
 
 /// The whole chain behind one decision.
@@ -228,8 +265,8 @@ struct Tracer<'a> {
 }
 
 impl Tracer<'_> {
-    fn check(&mut self, link: &str, node: Option<&str>, status: Status, detail: String) {
-        self.checks.push(LinkCheck { link: link.to_string(), node: node.map(str::to_string), status, detail });
+    fn check(&mut self, link: Link, node: Option<&str>, status: Status, detail: String) {
+        self.checks.push(LinkCheck { link, node: node.map(str::to_string), status, detail });
     }
 
     fn visit(&mut self, id: &str) {
@@ -239,7 +276,7 @@ impl Tracer<'_> {
     }
 
     /// The case's verdict on a node: its status and the worst finding's detail.
-    fn node_check(&mut self, link: &str, id: &str, what: &str) {
+    fn node_check(&mut self, link: Link, id: &str, what: &str) {
         let Some(n) = self.lineage.node(id) else { return };
         let worst = self.findings.iter().filter(|f| f.node.id == id).max_by_key(|f| f.status.severity());
         let status = n.status.or(worst.map(|f| f.status)).unwrap_or(Status::Unverifiable);
@@ -254,13 +291,13 @@ impl Tracer<'_> {
         let id = NodeId::file(&p.log).to_string();
         if self.lineage.contains(&id) {
             self.visit(&id);
-            self.node_check("log", &id, &format!("the log {}", p.log));
+            self.node_check(Link::Log, &id, &format!("the log {}", p.log));
         } else {
-            self.check("log", None, Status::Missing, format!("{} is not in the case's evidence register", p.log));
+            self.check(Link::Log, None, Status::Missing, format!("{} is not in the case's evidence register", p.log));
         }
         let same_log: Vec<&LoggedPrediction> = all.iter().filter(|q| q.log == p.log).collect();
         if same_log.len() > 1 {
-            self.check("log", Some(&id), Status::Conflict, format!("{} records prediction {} {} times ({})", p.log, p.id, same_log.len(), same_log.iter().map(|q| q.record.as_str()).collect::<Vec<_>>().join(", ")));
+            self.check(Link::Log, Some(&id), Status::Conflict, format!("{} records prediction {} {} times ({})", p.log, p.id, same_log.len(), same_log.iter().map(|q| q.record.as_str()).collect::<Vec<_>>().join(", ")));
         }
         for q in all.iter().filter(|q| q.log != p.log) {
             let differs: Vec<&str> = [
@@ -279,7 +316,7 @@ impl Tracer<'_> {
                 if decision_differs {
                     what.push("decision");
                 }
-                self.check("log", Some(&NodeId::file(&q.log).to_string()), Status::Conflict, format!("{} {} records prediction {} with a different {} than {} {}", q.log, q.record, p.id, what.join(", "), p.log, p.record));
+                self.check(Link::Log, Some(&NodeId::file(&q.log).to_string()), Status::Conflict, format!("{} {} records prediction {} with a different {} than {} {}", q.log, q.record, p.id, what.join(", "), p.log, p.record));
             }
         }
     }
@@ -310,7 +347,7 @@ impl Tracer<'_> {
                 // `runs:/RUN_ID/ARTIFACT_PATH`: the version registered from that run's model
                 let run = NodeId::run(rest.split('/').next().unwrap_or(rest)).to_string();
                 if !self.lineage.contains(&run) {
-                    self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
+                    self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
                 }
                 claimed = self.versions_from(&run, Relation::WasGeneratedBy, uri);
             } else if let Some(rest) = uri.strip_prefix("models:/") {
@@ -322,13 +359,13 @@ impl Tracer<'_> {
                     if self.lineage.contains(&alias_id) {
                         self.visit(&alias_id);
                     } else {
-                        self.check("model", None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
+                        self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
                     }
                 } else if rest.starts_with("m-") && !rest.contains('/') {
                     // an MLflow 3 logged model: the version registered from it
                     let lm = NodeId::LoggedModel(rest.to_string()).to_string();
                     if !self.lineage.contains(&lm) {
-                        self.check("model", None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
+                        self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
                     }
                     claimed = self.versions_from(&lm, Relation::WasDerivedFrom, uri);
                     m.logged_model = Some(lm);
@@ -350,12 +387,12 @@ impl Tracer<'_> {
             let alias_id = NodeId::alias(name, alias).to_string();
             claimed = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().map(|e| e.to.clone());
             if claimed.is_some() {
-                self.check("model", None, Status::Unverifiable, format!("the log names only alias `{alias}`; the version it points to now is assumed (MLflow keeps no alias history)"));
+                self.check(Link::Model, None, Status::Unverifiable, format!("the log names only alias `{alias}`; the version it points to now is assumed (MLflow keeps no alias history)"));
             }
         }
         if let (Some(alias), Some(now), Some(version)) = (&m.alias, &m.alias_now, &m.version) {
             if now != version {
-                self.check("model", None, Status::Unverifiable, format!("the log says alias `{alias}` served version {version}; the registry gives `{alias}` to version {now} now (it was moved since)"));
+                self.check(Link::Model, None, Status::Unverifiable, format!("the log says alias `{alias}` served version {version}; the registry gives `{alias}` to version {now} now (it was moved since)"));
             }
         }
         // 2. the artifact digest: which files carry it, which versions hold those files
@@ -373,29 +410,29 @@ impl Tracer<'_> {
                 }
             }
             if files.is_empty() {
-                self.check("artifact", None, Status::Missing, format!("the logged model digest {d} matches no file in the evidence: the model that made this decision is not among the known artifacts"));
+                self.check(Link::Artifact, None, Status::Missing, format!("the logged model digest {d} matches no file in the evidence: the model that made this decision is not among the known artifacts"));
             }
         }
         // 3. reconcile the claim with the digest
         let unheld = unheld.or_else(|| claimed.as_ref().filter(|c| !self.lineage.contains(c)).map(|c| version_text(c)));
         let version_node = match (&claimed, digest_versions.as_slice()) {
             _ if unheld.is_some() => {
-                self.check("model", None, Status::Missing, format!("the log names {}, which the registry does not hold", unheld.as_deref().unwrap_or_default()));
+                self.check(Link::Model, None, Status::Missing, format!("the log names {}, which the registry does not hold", unheld.as_deref().unwrap_or_default()));
                 digest_versions.first().cloned()
             }
             (Some(c), dv) if digest.is_some() && !dv.is_empty() && !dv.contains(c) => {
                 let names: Vec<String> = dv.iter().map(|v| version_text(v)).collect();
-                self.check("artifact", Some(c), Status::Conflict, format!("the log says {} served, but the logged digest is that of {}", version_text(c), names.join(", ")));
+                self.check(Link::Artifact, Some(c), Status::Conflict, format!("the log says {} served, but the logged digest is that of {}", version_text(c), names.join(", ")));
                 Some(c.clone())
             }
             (Some(c), _) => Some(c.clone()),
             (None, [one]) => {
-                self.check("model", Some(one), Status::Verified, format!("the log names no version; the digest identifies {}", version_text(one)));
+                self.check(Link::Model, Some(one), Status::Verified, format!("the log names no version; the digest identifies {}", version_text(one)));
                 Some(one.clone())
             }
             (None, []) => None,
             (None, many) => {
-                self.check("model", None, Status::Unverifiable, format!("the log names no version and the digest is that of several: {}", many.join(", ")));
+                self.check(Link::Model, None, Status::Unverifiable, format!("the log names no version and the digest is that of several: {}", many.join(", ")));
                 None
             }
         };
@@ -405,7 +442,7 @@ impl Tracer<'_> {
             m.version = node.attrs.get("version").map(|x| x.to_string().trim_matches('"').to_string()).or(m.version);
             m.node = Some(v.clone());
             self.visit(v);
-            self.node_check("model", v, &format!("model version {}", version_text(v)));
+            self.node_check(Link::Model, v, &format!("model version {}", version_text(v)));
             let lm = out_edges(self.lineage, v, Relation::WasDerivedFrom).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::LoggedModel));
             if let Some(lm) = lm {
                 self.visit(&lm);
@@ -415,17 +452,17 @@ impl Tracer<'_> {
                     let file_digest = attr(&file, "sha256").map(str::to_string);
                     match (&digest, &file_digest) {
                         (Some(d), Some(f)) if d == f => {
-                            self.check("artifact", Some(&file.id), Status::Verified, format!("the logged digest {} is the SHA-256 of {} (re-hashed from the bytes)", short(d), file.label));
-                            self.node_check("artifact", &file.id, &file.label);
+                            self.check(Link::Artifact, Some(&file.id), Status::Verified, format!("the logged digest {} is the SHA-256 of {} (re-hashed from the bytes)", short(d), file.label));
+                            self.node_check(Link::Artifact, &file.id, &file.label);
                         }
                         (Some(d), Some(f)) => {
-                            if !self.checks.iter().any(|c| c.link == "artifact" && c.status == Status::Conflict) {
-                                self.check("artifact", Some(&file.id), Status::Mismatch, format!("the logged digest {} is not the SHA-256 of {} ({})", short(d), file.label, short(f)));
+                            if !self.checks.iter().any(|c| c.link == Link::Artifact && c.status == Status::Conflict) {
+                                self.check(Link::Artifact, Some(&file.id), Status::Mismatch, format!("the logged digest {} is not the SHA-256 of {} ({})", short(d), file.label, short(f)));
                             }
                         }
                         (None, f) => {
                             m.digest = f.clone();
-                            self.check("artifact", Some(&file.id), Status::Unverifiable, format!("the log records no artifact digest; {} is the version's model file", file.label));
+                            self.check(Link::Artifact, Some(&file.id), Status::Unverifiable, format!("the log records no artifact digest; {} is the version's model file", file.label));
                         }
                         _ => {}
                     }
@@ -442,7 +479,7 @@ impl Tracer<'_> {
             [one] => Some(one.clone()),
             [] => None,
             many => {
-                self.check("model", None, Status::Unverifiable, format!("{uri} was registered as several versions: {}", many.join(", ")));
+                self.check(Link::Model, None, Status::Unverifiable, format!("{uri} was registered as several versions: {}", many.join(", ")));
                 None
             }
         }
@@ -464,12 +501,12 @@ impl Tracer<'_> {
         let n = self.lineage.node(&run_id)?.clone();
         self.visit(&run_id);
         let id = attr(&n, "run_id").map(str::to_string).or_else(|| NodeId::parse(&run_id).and_then(|r| r.as_run().map(str::to_string))).unwrap_or_default();
-        self.node_check("run", &run_id, &format!("run {id}"));
+        self.node_check(Link::Run, &run_id, &format!("run {id}"));
         if let Some(logged) = &p.run_id {
             if *logged != id {
-                self.check("run", Some(&run_id), Status::Conflict, format!("the log records run {logged}, but {} was produced by run {id}", version_text(version)));
+                self.check(Link::Run, Some(&run_id), Status::Conflict, format!("the log records run {logged}, but {} was produced by run {id}", version_text(version)));
             } else {
-                self.check("run", Some(&run_id), Status::Verified, format!("the log's run id is the run that produced {}", version_text(version)));
+                self.check(Link::Run, Some(&run_id), Status::Verified, format!("the log's run id is the run that produced {}", version_text(version)));
             }
         }
         let metrics = n.attrs.get("metrics").and_then(|v| v.as_object()).map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
@@ -481,7 +518,7 @@ impl Tracer<'_> {
         let n = self.lineage.node(&id)?.clone();
         self.visit(&id);
         let sha = attr(&n, "sha").map(str::to_string).or_else(|| NodeId::parse(&id).and_then(|c| c.as_commit().map(str::to_string))).unwrap_or_default();
-        self.node_check("commit", &id, &format!("commit {}", short(&sha)));
+        self.node_check(Link::Commit, &id, &format!("commit {}", short(&sha)));
         let summary = n.label.split_once(' ').map(|(_, s)| s.to_string()).unwrap_or_default();
         let tags = n.attrs.get("tags").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
         Some(TracedCommit { sha, summary, repository: attr(&n, "repository").map(str::to_string), tags, node: id })
@@ -494,7 +531,7 @@ impl Tracer<'_> {
             let Some(n) = self.lineage.node(&e.to).cloned() else { continue };
             let name = n.label.rsplit('/').next().unwrap_or("");
             if matches!(name, "requirements.txt" | "conda.yaml" | "python_env.yaml") {
-                self.node_check("environment", &n.id, &n.label);
+                self.node_check(Link::Environment, &n.id, &n.label);
                 out.push(TracedFile { path: n.label.clone(), sha256: attr(&n, "sha256").map(str::to_string), md5: None, node: Some(n.id.clone()), status: n.status });
             }
         }
@@ -529,16 +566,16 @@ impl Tracer<'_> {
                         }
                     }
                 }
-                self.node_check("dataset", &v.id, &format!("{} (DVC data version {})", path, attr(&v, "md5").unwrap_or("")));
+                self.node_check(Link::Dataset, &v.id, &format!("{} (DVC data version {})", path, attr(&v, "md5").unwrap_or("")));
                 if let (Some(m), Some(s)) = (&md5, &sha256) {
-                    self.check("dataset", Some(&v.id), Status::Verified, format!("{path}: bytes found for md5 {m} (sha256 {})", short(s)));
+                    self.check(Link::Dataset, Some(&v.id), Status::Verified, format!("{path}: bytes found for md5 {m} (sha256 {})", short(s)));
                 } else if md5.is_some() {
-                    self.check("dataset", Some(&v.id), Status::Missing, format!("{path}: the bytes of this version are not in the evidence{}", notes.first().map(|n| format!(" ({n})")).unwrap_or_default()));
+                    self.check(Link::Dataset, Some(&v.id), Status::Missing, format!("{path}: the bytes of this version are not in the evidence{}", notes.first().map(|n| format!(" ({n})")).unwrap_or_default()));
                 }
             } else {
-                self.check("dataset", Some(&n.id), Status::Unverifiable, format!("{path}: MLflow's dataset record is tied to no data version in the evidence"));
+                self.check(Link::Dataset, Some(&n.id), Status::Unverifiable, format!("{path}: MLflow's dataset record is tied to no data version in the evidence"));
             }
-            self.node_check("dataset", &n.id, &format!("dataset {}", n.label));
+            self.node_check(Link::Dataset, &n.id, &format!("dataset {}", n.label));
             let rows = n.attrs.get("profile").and_then(|p| p.get("num_rows")).and_then(|v| v.as_u64());
             out.push(TracedDataset {
                 path,
@@ -576,7 +613,7 @@ impl Tracer<'_> {
                     continue;
                 }
                 self.visit(&id);
-                self.node_check("source", &id, &format!("raw source {path}"));
+                self.node_check(Link::Source, &id, &format!("raw source {path}"));
                 let sha256 = self.sha256_of_version(&n);
                 out.push(TracedFile { path, sha256, md5: attr(&n, "md5").map(str::to_string), node: Some(id.clone()), status: n.status });
                 continue;

@@ -251,7 +251,7 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
                 }
                 for f in &c.files {
                     let counts = if f.binary { "binary".to_string() } else { format!("+{} -{}", f.lines_added, f.lines_removed) };
-                    let _ = writeln!(out, "{:15}{:<9} {} ({counts})", "", f.status, f.path);
+                    let _ = writeln!(out, "{:15}{:<9} {} ({counts})", "", f.status.name(), f.path);
                 }
                 for w in &c.also_seen {
                     let _ = writeln!(out, "{:15}also seen by {} ({})", "", w.label, w.id);
@@ -287,7 +287,7 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
             Detail::Data(data) => print_data_detail(&mut out, data),
             Detail::Model(m) => {
                 for f in &m.files {
-                    let _ = writeln!(out, "{:15}{:<9} {}", "", f.change, f.name);
+                    let _ = writeln!(out, "{:15}{:<9} {}", "", f.change.name(), f.name);
                 }
             }
             Detail::Identity { .. } => {}
@@ -435,7 +435,7 @@ pub fn print_trace(t: &custody::trace::Trace) {
     }
     out.push_str("\nVerification:\n");
     for c in &t.verification {
-        out.push_str(&format!("  {:<16} {:<12} {}\n", status_word(c.status), c.link, c.detail));
+        out.push_str(&format!("  {:<16} {:<12} {}\n", status_word(c.status), c.link.name(), c.detail));
     }
     out.push_str(&format!("\nResult: {}\n", if t.failures == 0 { "every link of the chain checks out".to_string() } else { format!("{} failing check{}", t.failures, if t.failures == 1 { "" } else { "s" }) }));
     emit(&out);

@@ -63,11 +63,33 @@ pub struct Tag {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FileChange {
     pub path: String,
-    /// `added`, `removed`, `renamed` or `modified`.
-    pub status: String,
+    pub status: FileChangeStatus,
     pub lines_added: usize,
     pub lines_removed: usize,
     pub binary: bool,
+}
+
+/// How a file differs between two commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum FileChangeStatus {
+    Added,
+    Removed,
+    Renamed,
+    /// Its content or mode changed (anything else git reports: typechange, copy).
+    Modified,
+}
+
+impl FileChangeStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileChangeStatus::Added => "added",
+            FileChangeStatus::Removed => "removed",
+            FileChangeStatus::Renamed => "renamed",
+            FileChangeStatus::Modified => "modified",
+        }
+    }
 }
 
 /// Result of re-hashing objects reachable from a commit.
@@ -294,12 +316,12 @@ impl GitRepo {
                 }
             }
             let status = match delta.status() {
-                git2::Delta::Added => "added",
-                git2::Delta::Deleted => "removed",
-                git2::Delta::Renamed => "renamed",
-                _ => "modified",
+                git2::Delta::Added => FileChangeStatus::Added,
+                git2::Delta::Deleted => FileChangeStatus::Removed,
+                git2::Delta::Renamed => FileChangeStatus::Renamed,
+                _ => FileChangeStatus::Modified,
             };
-            out.push(FileChange { path, status: status.to_string(), lines_added: added, lines_removed: removed, binary });
+            out.push(FileChange { path, status, lines_added: added, lines_removed: removed, binary });
         }
         Some(out)
     }

@@ -179,10 +179,32 @@ pub struct DataDetail {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct MemberChange {
     pub name: String,
-    /// `added`, `removed`, `changed`, or `metadata` (an `MLmodel` that differs only in ids and times).
-    pub change: String,
+    pub change: MemberChangeKind,
     pub sha256_a: Option<String>,
     pub sha256_b: Option<String>,
+}
+
+/// How a file of two models differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum MemberChangeKind {
+    Added,
+    Removed,
+    Changed,
+    /// An `MLmodel` that differs only in the ids and times MLflow stamps on every model.
+    Metadata,
+}
+
+impl MemberChangeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MemberChangeKind::Added => "added",
+            MemberChangeKind::Removed => "removed",
+            MemberChangeKind::Changed => "changed",
+            MemberChangeKind::Metadata => "metadata",
+        }
+    }
 }
 
 /// Two logged models.
@@ -487,11 +509,11 @@ impl Comparer<'_> {
             }
             NodeKind::LoggedModel => {
                 let files = self.model_members(a, b);
-                let real: Vec<&MemberChange> = files.iter().filter(|f| f.change != "metadata").collect();
+                let real: Vec<&MemberChange> = files.iter().filter(|f| f.change != MemberChangeKind::Metadata).collect();
                 if real.is_empty() {
                     return None;
                 }
-                let names: Vec<String> = real.iter().map(|f| format!("{} {}", f.name, f.change)).collect();
+                let names: Vec<String> = real.iter().map(|f| format!("{} {}", f.name, f.change.name())).collect();
                 Some((format!("{} → {}: {}", a.label, b.label, names.join(", ")), Detail::Model(ModelDetail { files })))
             }
             NodeKind::Agent => Some((format!("{} → {}", a.label, b.label), Detail::Identity { a: Some(a.id.clone()), b: Some(b.id.clone()) })),
@@ -615,13 +637,13 @@ impl Comparer<'_> {
             let (x, y) = (ma.get(name), mb.get(name));
             let (sa, sb) = (x.and_then(|v| v.1.clone()), y.and_then(|v| v.1.clone()));
             let change = match (x, y) {
-                (None, Some(_)) => "added",
-                (Some(_), None) => "removed",
+                (None, Some(_)) => MemberChangeKind::Added,
+                (Some(_), None) => MemberChangeKind::Removed,
                 _ if sa.is_some() && sa == sb => continue,
-                (Some((pa, _)), Some((pb, _))) if name == "MLmodel" && self.same_mlmodel(pa, pb) => "metadata",
-                _ => "changed",
+                (Some((pa, _)), Some((pb, _))) if name == "MLmodel" && self.same_mlmodel(pa, pb) => MemberChangeKind::Metadata,
+                _ => MemberChangeKind::Changed,
             };
-            out.push(MemberChange { name: name.clone(), change: change.to_string(), sha256_a: sa, sha256_b: sb });
+            out.push(MemberChange { name: name.clone(), change, sha256_a: sa, sha256_b: sb });
         }
         out
     }
