@@ -70,6 +70,11 @@ fn a_production_decision_traces_to_version_3_its_run_commit_datasets_and_raw_sou
     assert_eq!(t.prediction.decision.as_ref(), Some(&record["decision"]));
     assert_eq!(t.prediction.inputs["customer_age_band"], record["inputs"]["customer_age_band"]);
     assert_eq!((t.model.name.as_deref(), t.model.version.as_deref(), t.model.alias.as_deref()), (Some("fraud-detector"), Some("3"), Some("production")));
+    // the log's and the alias's nodes, named for the app (which never takes an id apart)
+    let node = |id: &Option<String>| id.as_deref().and_then(|i| custody::lineage::NodeId::parse(i));
+    assert_eq!(node(&t.log_node), Some(custody::lineage::NodeId::file(&t.prediction.log)));
+    assert_eq!(node(&t.model.alias_node), Some(custody::lineage::NodeId::alias("fraud-detector", "production")));
+    assert!(t.chain.contains(t.log_node.as_ref().unwrap()) && t.chain.contains(t.model.alias_node.as_ref().unwrap()), "{:?}", t.chain);
     // the logged digest is the deployed bytes'
     assert_eq!(t.model.digest.as_deref(), Some(sha256_of(&demo_case().join("serving/fraud-detector/model.pkl")).as_str()));
     assert!(t.model.artifacts.contains(&"serving/fraud-detector/model.pkl".to_string()), "{:?}", t.model.artifacts);

@@ -38,6 +38,8 @@ pub struct TracedModel {
     /// gives that alias now (MLflow keeps no alias history).
     pub alias: Option<String>,
     pub alias_now: Option<String>,
+    /// The alias's node, when the registry has that alias.
+    pub alias_node: Option<String>,
     pub logged_model: Option<String>,
     /// Every evidence file whose bytes have the logged digest.
     pub artifacts: Vec<String>,
@@ -153,6 +155,8 @@ impl Link {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Trace {
     pub prediction: LoggedPrediction,
+    /// The log's node, when the log is in the case's evidence.
+    pub log_node: Option<String>,
     /// Other records of the same id (copies of the log in other formats, duplicates).
     pub also_logged: Vec<String>,
     pub model: TracedModel,
@@ -226,7 +230,7 @@ pub fn trace(tables: &TableLocator, findings: &[Finding], logs: &[InferenceLog],
     // the JSON-lines record first (the richest), then CSV, then Parquet; in log order
     found.sort_by_key(|p| p.format as u8);
     let prediction = found[0].clone();
-    let mut t = Tracer { lineage: tables.lineage, evidence: tables.evidence, tables, findings, checks: Vec::new(), chain: Vec::new() };
+    let mut t = Tracer { lineage: tables.lineage, evidence: tables.evidence, tables, findings, checks: Vec::new(), chain: Vec::new(), log_node: None };
     t.check_log(&prediction, &found);
     let also_logged = found[1..].iter().map(|p| format!("{} {}", p.log, p.record)).collect();
     let model = t.model(&prediction);
@@ -252,7 +256,7 @@ pub fn trace(tables: &TableLocator, findings: &[Finding], logs: &[InferenceLog],
         sources = t.sources(&datasets);
     }
     let failures = t.checks.iter().filter(|c| c.status.is_failure()).count();
-    Ok(Trace { prediction, also_logged, model, run, commit, params, environment, datasets, sources, failures, verification: t.checks, chain: t.chain })
+    Ok(Trace { prediction, log_node: t.log_node, also_logged, model, run, commit, params, environment, datasets, sources, failures, verification: t.checks, chain: t.chain })
 }
 
 struct Tracer<'a> {
@@ -262,6 +266,7 @@ struct Tracer<'a> {
     findings: &'a [Finding],
     checks: Vec<LinkCheck>,
     chain: Vec<String>,
+    log_node: Option<String>,
 }
 
 impl Tracer<'_> {
@@ -292,6 +297,7 @@ impl Tracer<'_> {
         if self.lineage.contains(&id) {
             self.visit(&id);
             self.node_check(Link::Log, &id, &format!("the log {}", p.log));
+            self.log_node = Some(id.clone());
         } else {
             self.check(Link::Log, None, Status::Missing, format!("{} is not in the case's evidence register", p.log));
         }
@@ -337,7 +343,7 @@ impl Tracer<'_> {
 
     fn model(&mut self, p: &LoggedPrediction) -> TracedModel {
         let digest = p.model_digest.as_deref().map(|d| d.trim().trim_start_matches("sha256:").to_ascii_lowercase());
-        let mut m = TracedModel { name: p.model_name.clone(), version: p.model_version.clone(), digest: digest.clone(), node: None, alias: None, alias_now: None, logged_model: None, artifacts: Vec::new() };
+        let mut m = TracedModel { name: p.model_name.clone(), version: p.model_version.clone(), digest: digest.clone(), node: None, alias: None, alias_now: None, alias_node: None, logged_model: None, artifacts: Vec::new() };
         // 1. what the log names: a models:/ URI, else a name and version
         let mut claimed: Option<String> = None;
         // a name and a version that is not a number: nothing the registry can hold
@@ -358,6 +364,7 @@ impl Tracer<'_> {
                     m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.attrs.get("version")).map(|v| v.to_string().trim_matches('"').to_string());
                     if self.lineage.contains(&alias_id) {
                         self.visit(&alias_id);
+                        m.alias_node = Some(alias_id.clone());
                     } else {
                         self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
                     }

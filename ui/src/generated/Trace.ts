@@ -12,6 +12,10 @@ import type { TracedRun } from "./TracedRun";
  */
 export type Trace = { prediction: LoggedPrediction, 
 /**
+ * The log's node, when the log is in the case's evidence.
+ */
+log_node: string | null, 
+/**
  * Other records of the same id (copies of the log in other formats, duplicates).
  */
 also_logged: Array<string>, model: TracedModel, run: TracedRun | null, commit: TracedCommit | null, params: { [key in string]: string }, environment: Array<TracedFile>, datasets: Array<TracedDataset>, sources: Array<TracedFile>, verification: Array<LinkCheck>, 

@@ -13,7 +13,11 @@ digest: string | null, node: string | null,
  * The alias the log says served it (`models:/NAME@ALIAS`), with the version the registry
  * gives that alias now (MLflow keeps no alias history).
  */
-alias: string | null, alias_now: string | null, logged_model: string | null, 
+alias: string | null, alias_now: string | null, 
+/**
+ * The alias's node, when the registry has that alias.
+ */
+alias_node: string | null, logged_model: string | null, 
 /**
  * Every evidence file whose bytes have the logged digest.
  */

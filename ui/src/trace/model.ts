@@ -122,7 +122,7 @@ export function chainHighlight(view: View, trace: Trace): ChainHighlight {
   const extra: Element[] = [
     { group: "nodes", data: { id: decision, label: `${p.id}\n${valueText(p.decision)}`, kind: "decision" }, classes: ["kind-decision", "chain", "synthetic"] },
   ];
-  const log = trace.chain.find((id) => id.startsWith("file:") && id.slice(5) === p.log) ?? null;
+  const log = trace.log_node;
   const added = new Set<string>();
   if (log) {
     if (!inView.has(log)) {
@@ -131,7 +131,7 @@ export function chainHighlight(view: View, trace: Trace): ChainHighlight {
     }
     extra.push({ group: "edges", data: { id: `${decision}|logged in|${log}`, label: "logged in", source: decision, target: log }, classes: ["chain", "synthetic"] });
   }
-  const served = [...trace.chain.filter((id) => id.startsWith("alias:")), trace.model.node].find((id): id is string => typeof id === "string" && inView.has(id));
+  const served = [trace.model.alias_node, trace.model.node].find((id): id is string => typeof id === "string" && inView.has(id));
   if (served) extra.push({ group: "edges", data: { id: `${decision}|served by|${served}`, label: "served by", source: decision, target: served }, classes: ["chain", "synthetic"] });
 
   const missing = trace.chain.filter((id) => !inView.has(id) && !inClusters.has(id) && !added.has(id));
