@@ -39,6 +39,9 @@ pub struct NodeDetails {
     pub outgoing: Vec<Edge>,
     /// What depends on the node.
     pub incoming: Vec<Edge>,
+    /// The node at the other end of each of those edges, briefly, in id order: the app reads a
+    /// neighbour's kind here and never takes its id apart.
+    pub neighbours: Vec<NodeSummary>,
 }
 
 /// What a case holds, for a header or a start screen.
@@ -223,12 +226,10 @@ impl Session {
     pub fn node_details(&self, id: &str) -> Result<NodeDetails, Error> {
         let id = query::resolve(&self.lineage, id)?;
         let node = self.lineage.node(&id).expect("resolved node exists").clone();
-        Ok(NodeDetails {
-            findings: self.findings.iter().filter(|f| f.node.id == id).cloned().collect(),
-            outgoing: self.lineage.outgoing(&id),
-            incoming: self.lineage.incoming(&id),
-            node,
-        })
+        let (outgoing, incoming) = (self.lineage.outgoing(&id), self.lineage.incoming(&id));
+        let ends: std::collections::BTreeSet<&str> = outgoing.iter().map(|e| e.to.as_str()).chain(incoming.iter().map(|e| e.from.as_str())).collect();
+        let neighbours = ends.into_iter().filter_map(|n| self.lineage.node(n)).map(NodeSummary::from).collect();
+        Ok(NodeDetails { findings: self.findings.iter().filter(|f| f.node.id == id).cloned().collect(), outgoing, incoming, neighbours, node })
     }
 
     /// Where the lineages upstream of two references diverge (see [`custody_analysis::diff`]).

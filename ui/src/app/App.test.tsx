@@ -48,6 +48,7 @@ const details = (id: string, status: NodeDetails["node"]["status"], findings: Fi
   findings,
   outgoing: [],
   incoming: [],
+  neighbours: [],
 });
 
 function setup(extra: Partial<MockData> = {}, patch: Partial<CaseSummary> = {}) {
@@ -229,6 +230,7 @@ function signedData(b: ReturnType<typeof setup>) {
         { from: SIG, relation: "wasAttributedTo", to: KEY },
       ],
       incoming: [],
+      neighbours: [],
     },
     [ATT]: {
       node: { id: ATT, kind: "attestation", label: "model-signing manifest", claims: [], attrs: {} },
@@ -238,12 +240,14 @@ function signedData(b: ReturnType<typeof setup>) {
         { from: ATT, relation: "wasDerivedFrom", to: "file:serving/fraud-detector/MLmodel", role: "subject" },
       ],
       incoming: [{ from: SIG, relation: "wasDerivedFrom", to: ATT, role: "signs" }],
+      neighbours: [],
     },
     [PKL]: {
       node: { id: PKL, kind: "file", label: "serving/fraud-detector/model.pkl", status: "signature-valid", claims: [], attrs: {} },
       findings: [pklFinding],
       outgoing: [],
       incoming: [{ from: ATT, relation: "wasDerivedFrom", to: PKL, role: "subject" }],
+      neighbours: [],
     },
   };
   b.nodeDetails = vi.fn(async (id: string) => {

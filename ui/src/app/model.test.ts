@@ -100,11 +100,12 @@ describe("signers", () => {
   });
 });
 
-const node = (id: string, kind: NodeDetails["node"]["kind"], attrs: NodeDetails["node"]["attrs"], outgoing: NodeDetails["outgoing"] = [], incoming: NodeDetails["incoming"] = []): NodeDetails => ({
+const node = (id: string, kind: NodeDetails["node"]["kind"], attrs: NodeDetails["node"]["attrs"], outgoing: NodeDetails["outgoing"] = [], incoming: NodeDetails["incoming"] = [], neighbours: NodeDetails["neighbours"] = []): NodeDetails => ({
   node: { id, kind, label: id, attrs, claims: [] },
   findings: [],
   outgoing,
   incoming,
+  neighbours,
 });
 
 describe("signatureInfo", () => {
@@ -140,8 +141,13 @@ describe("signatureInfo", () => {
     expect(signatureInfo(detached)).toMatchObject({ verdict: "unverifiable", signer: null, trusted: null, key: null, covers: ["file:p.jsonl"] });
     const commit = node("signature:git@abc", "signature", { verdict: "untrusted-key", key_trusted: false }, [
       { from: "signature:git@abc", relation: "wasDerivedFrom", to: "commit:abc", role: "signs" },
-    ]);
+    ], [], [{ id: "commit:abc", kind: "commit", label: "abc Add the model" }]);
     expect(signatureInfo(commit)).toMatchObject({ trusted: false, signs: ["commit:abc"], covers: ["commit:abc"] });
+    // what a signature signs is covered when it is a commit by kind, whatever its id reads
+    const statement = node("signature:s.json", "signature", { verdict: "signature-valid" }, [
+      { from: "signature:s.json", relation: "wasDerivedFrom", to: "attestation:s.json", role: "signs" },
+    ], [], [{ id: "attestation:s.json", kind: "attestation", label: "statement" }]);
+    expect(signatureInfo(statement)).toMatchObject({ signs: ["attestation:s.json"], covers: [] });
   });
 });
 

@@ -174,7 +174,8 @@ export function signatureInfo(sig: NodeDetails, signed: NodeDetails[] = []): Sig
   const a = sig.node.attrs;
   const signs = sig.outgoing.filter((e) => e.role === "signs").map((e) => e.to);
   const subjects = [...sig.outgoing, ...signed.flatMap((d) => d.outgoing)].filter((e) => e.role === "subject").map((e) => e.to);
-  const covers = [...new Set([...signs.filter((id) => id.startsWith("commit:")), ...subjects])];
+  const kindOf = new Map(sig.neighbours.map((n) => [n.id, n.kind]));
+  const covers = [...new Set([...signs.filter((id) => kindOf.get(id) === "commit"), ...subjects])];
   return {
     format: str(a.format) ?? "signature",
     verdict: str(a.verdict) ?? sig.node.status ?? "unchecked",

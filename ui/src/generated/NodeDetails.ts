@@ -2,6 +2,7 @@
 import type { Edge } from "./Edge";
 import type { Finding } from "./Finding";
 import type { Node } from "./Node";
+import type { NodeSummary } from "./NodeSummary";
 
 /**
  * Everything known about one node.
@@ -14,4 +15,9 @@ outgoing: Array<Edge>,
 /**
  * What depends on the node.
  */
-incoming: Array<Edge>, };
+incoming: Array<Edge>, 
+/**
+ * The node at the other end of each of those edges, briefly, in id order: the app reads a
+ * neighbour's kind here and never takes its id apart.
+ */
+neighbours: Array<NodeSummary>, };
