@@ -377,6 +377,18 @@ async function groupsOf(s) {
   return Promise.all(groups.map(async (g) => ({ el: g, class: await s.attr(g, "data-class"), count: Number(await s.attr(g, "data-count")), open: (await s.attr(g, "data-open")) === "true", title: await s.text(g) })));
 }
 
+/** The search result whose text matches `pattern`, once the results for the whole query are in. */
+async function searchHit(s, pattern, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const el of await s.findAll('[data-testid="search-result"]').catch(() => [])) {
+      if (pattern.test(await s.text(el).catch(() => ""))) return el;
+    }
+    if (Date.now() > deadline) throw new Error(`no search result matched ${pattern}`);
+    await sleep(250);
+  }
+}
+
 /** Waits until the graph is drawn around `id`. */
 async function waitFocus(s, id) {
   const graph = await s.find('[data-testid="graph"]', 120000);
@@ -470,7 +482,8 @@ await withApp({ ...base, CUSTODY_DEMO_DIR: join(large, "evidence") }, async (s) 
     const asked = Date.now();
     await s.click(await s.find('[data-testid="search-open"]'));
     await s.type(await s.find('[data-testid="search"] input'), "Pipeline change 4242");
-    const hit = await s.find('[data-testid="search-result"]', 30000);
+    // the result for the whole query, not one for a prefix typed on the way
+    const hit = await searchHit(s, /\bPipeline change 4242$/, 30000);
     const id = await s.attr(hit, "data-id");
     await s.click(hit);
     await s.waitText('[data-testid="inspector-label"]', /Pipeline change 4242/, 30000);

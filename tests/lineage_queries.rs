@@ -15,14 +15,12 @@ use crate::support::{custody, demo_case, stdout};
 
 /// One investigation of the demo case shared by these tests (the case file is only read).
 fn case_path() -> &'static std::path::Path {
-    static CASE: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
-    let (_, path) = CASE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.custody");
+    static CASE: OnceLock<std::path::PathBuf> = OnceLock::new();
+    CASE.get_or_init(|| {
+        let path = crate::support::shared_scratch("lineage-queries").join("demo.custody");
         workflow::investigate_with_keys(&demo_case(), Some(&path), &crate::support::demo_keys(), &Silent).unwrap();
-        (dir, path)
-    });
-    path
+        path
+    })
 }
 
 fn lineage() -> Lineage {

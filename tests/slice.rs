@@ -14,12 +14,11 @@ use serde_json::Value;
 use crate::support::{custody, demo_case, demo_keys, fixtures, stderr};
 
 fn case_copy() -> (tempfile::TempDir, PathBuf) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_keep, template) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let case = dir.path().join("demo.custody");
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let case = crate::support::shared_scratch("slice").join("demo.custody");
         workflow::investigate_with_keys(&demo_case(), Some(&case), &demo_keys(), &Silent).unwrap();
-        (dir, case)
+        case
     });
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("demo.custody");

@@ -14,12 +14,11 @@ use crate::support::{GitLayout, custody, demo_case, demo_keys, materialise, stde
 
 /// The demo case investigated once; each test works on its own copy of the case file.
 fn case_copy() -> (tempfile::TempDir, PathBuf) {
-    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_keep, template) = TEMPLATE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let case = dir.path().join("demo.custody");
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| {
+        let case = crate::support::shared_scratch("trace").join("demo.custody");
         workflow::investigate_with_keys(&demo_case(), Some(&case), &demo_keys(), &Silent).unwrap();
-        (dir, case)
+        case
     });
     let dir = tempfile::tempdir().unwrap();
     let case = dir.path().join("demo.custody");

@@ -30,6 +30,17 @@ pub fn sample_facts() -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(samples().join("facts.json")).unwrap()).unwrap()
 }
 
+/// A folder for what the tests of one module share for the whole run (an investigated case
+/// read by many tests). A `static` is never dropped, so a `TempDir` held in one would be left
+/// in /tmp after every run; this folder lives under the build's scratch directory and is
+/// emptied when the next run starts.
+pub fn shared_scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("shared-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// The clean demo case as committed.
 pub fn demo_case() -> PathBuf {
     fixtures().join("cases/fraud-detection")

@@ -178,8 +178,20 @@ export function App() {
       setResults([]);
       return;
     }
-    const t = setTimeout(() => backend().search(query).then(setResults).catch(fail), 120);
-    return () => clearTimeout(t);
+    // an answer to an older query that arrives late never replaces the newer one's
+    let current = true;
+    const t = setTimeout(
+      () =>
+        backend()
+          .search(query)
+          .then((r) => current && setResults(r))
+          .catch(fail),
+      120,
+    );
+    return () => {
+      current = false;
+      clearTimeout(t);
+    };
   }, [query, searchOpen]);
 
   const failures = findings.filter((f) => isFailure(f.status));
