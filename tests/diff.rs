@@ -19,13 +19,13 @@ fn run_of(lineage: &custody::lineage::Lineage, release: &str) -> custody::lineag
     };
     let run = lineage.outgoing(version).into_iter().find(|e| e.relation == custody::lineage::Relation::WasGeneratedBy).expect("version's run").to;
     let node = lineage.node(&run).unwrap().clone();
-    assert_eq!(node.kind, NodeKind::Run);
-    assert_eq!(node.attrs["tags"]["release"], release);
+    assert_eq!(node.kind(), NodeKind::Run);
+    assert_eq!(node.payload.run().unwrap().tags["release"], release);
     node
 }
 
 fn commit_of(run: &custody::lineage::Node) -> String {
-    run.attrs["tags"]["mlflow.source.git.commit"].as_str().unwrap().to_string()
+    run.payload.run().unwrap().tags["mlflow.source.git.commit"].clone()
 }
 
 fn demo_lineage() -> (tempfile::TempDir, custody::lineage::Lineage) {

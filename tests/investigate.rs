@@ -76,7 +76,7 @@ fn the_lineage_ties_the_production_alias_to_commit_data_and_params() {
         edges
             .iter()
             .filter(|e| e.from == id)
-            .filter(|e| nodes.iter().any(|n| n.id == e.to && n.kind == kind))
+            .filter(|e| nodes.iter().any(|n| n.id == e.to && n.kind() == kind))
             .map(|e| e.to.clone())
             .collect()
     };

@@ -31,18 +31,18 @@ pub struct TableLocator<'a> {
     digests: std::cell::RefCell<BTreeMap<PathBuf, Option<String>>>,
 }
 
-fn attr<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
-    n.attrs.get(key).and_then(|v| v.as_str())
+/// The evidence path a node stands for: a data version's path, else its label (a file's).
+fn path_of(n: &Node) -> &str {
+    n.payload.data_version().map(|d| d.path.as_str()).unwrap_or(&n.label)
 }
 
 /// The DVC digest a data-version node records.
 pub fn digest_of(n: &Node) -> Option<DvcDigest> {
-    let kind = if attr(n, "hash") == Some("md5-dos2unix") { HashKind::Md5Dos2unix } else { HashKind::Md5 };
-    DvcDigest::parse(attr(n, "md5")?, kind)
+    n.payload.data_version()?.digest()
 }
 
 fn claimed_in_work_tree(n: &Node) -> bool {
-    n.attrs.get("claimed_at").and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some("work tree")))
+    n.payload.data_version().is_some_and(|d| d.claimed_at(custody_lineage::build::WORK_TREE))
 }
 
 impl<'a> TableLocator<'a> {
@@ -63,12 +63,12 @@ impl<'a> TableLocator<'a> {
     /// The tables of a data version: (member name, local file). Directories list their
     /// table members from the cached manifest.
     pub fn tables_of(&self, n: &Node, notes: &mut Vec<String>) -> Option<BTreeMap<String, (String, PathBuf)>> {
-        let path = attr(n, "path").unwrap_or(&n.label).to_string();
+        let path = path_of(n).to_string();
         let mut out = BTreeMap::new();
-        if n.kind == NodeKind::File {
+        if let Some(file) = n.payload.file() {
             if Format::of(&path).is_some() {
                 if let Some(local) = self.evidence.local(&path) {
-                    out.insert(String::new(), (attr(n, "sha256").unwrap_or("").to_string(), local));
+                    out.insert(String::new(), (file.sha256.clone().unwrap_or_default(), local));
                 }
             }
             return Some(out);
@@ -109,7 +109,7 @@ impl<'a> TableLocator<'a> {
         let mut out: Vec<Node> = Vec::new();
         for s in stages {
             for e in self.lineage.outgoing(&s).into_iter().filter(|e| e.relation == Relation::Used) {
-                if let Some(dep) = self.lineage.node(&e.to).filter(|d| d.kind == NodeKind::DataVersion && Format::of(attr(d, "path").unwrap_or("")).is_some()) {
+                if let Some(dep) = self.lineage.node(&e.to).filter(|d| d.payload.data_version().is_some_and(|v| Format::of(v.path.as_str()).is_some())) {
                     if !out.iter().any(|o| o.id == dep.id) {
                         out.push(dep.clone());
                     }
@@ -125,7 +125,7 @@ impl<'a> TableLocator<'a> {
         if digest.kind != HashKind::Md5 {
             return None;
         }
-        let commits: Vec<&str> = n.attrs.get("claimed_at").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+        let commits: Vec<&str> = n.payload.data_version().map(|d| d.claimed_at.iter().map(String::as_str).collect()).unwrap_or_default();
         let rel = RelPath::new(path).ok()?;
         for ev in &self.evidence.roots {
             let inner: Vec<String> = ev.dvc.iter().filter_map(|p| rel.strip_prefix(&p.rel)).map(|r| r.as_str().to_string()).chain([path.to_string()]).collect();
@@ -177,6 +177,21 @@ pub struct LocatedTable {
     pub data_version: Option<String>,
 }
 
+/// Where a reference's table was found: what its identity records besides what the frame says.
+struct Found<'p> {
+    /// The node the reference resolved to, when it is in the lineage.
+    node: Option<String>,
+    /// The table's path in the evidence (a DVC directory's member: `DIR/MEMBER`).
+    path: String,
+    /// Where its bytes were read: the evidence file, the DVC cache object, a git blob.
+    read_from: String,
+    md5: Option<String>,
+    /// The local file that was read (hashed for the identity).
+    local: &'p Path,
+    /// The data-version node the table belongs to.
+    data_version: Option<String>,
+}
+
 /// Why a reference does not name a readable table.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
@@ -211,21 +226,21 @@ impl TableLocator<'_> {
         let mut hops = 0;
         loop {
             let n = self.lineage.node(&id).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: "no such node".into() })?;
-            let next = match n.kind {
+            let next = match n.kind() {
                 NodeKind::Alias => self.follow(&id, Relation::AlternateOf, |_| true),
-                NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind == NodeKind::Run),
+                NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind() == NodeKind::Run),
                 NodeKind::Run => {
-                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && e.role.as_deref() == Some("training") && self.lineage.node(&e.to).is_some_and(|t| t.kind == NodeKind::Dataset));
+                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && e.role.as_deref() == Some("training") && self.lineage.node(&e.to).is_some_and(|t| t.kind() == NodeKind::Dataset));
                     match training {
                         Some(e) => Some(e.to),
                         None => return Err(TableError::NotATable { reference: r.into(), problem: "the run records no training dataset".into() }),
                     }
                 }
                 NodeKind::Dataset => {
-                    let local = attr(n, "local_path").map(str::to_string);
-                    match self.follow(&id, Relation::WasDerivedFrom, |t| t.kind == NodeKind::DataVersion) {
+                    let local = n.payload.dataset().and_then(|d| d.local_path.clone());
+                    match self.follow(&id, Relation::WasDerivedFrom, |t| t.kind() == NodeKind::DataVersion) {
                         Some(v) => {
-                            let dir = self.lineage.node(&v).and_then(|d| attr(d, "path")).unwrap_or("").to_string();
+                            let dir = self.lineage.node(&v).and_then(|d| d.payload.data_version()).map(|d| d.path.as_str().to_string()).unwrap_or_default();
                             if member.is_none() {
                                 member = local.as_deref().and_then(|l| l.strip_prefix(&format!("{dir}/"))).map(str::to_string);
                             }
@@ -239,8 +254,7 @@ impl TableLocator<'_> {
                 }
                 NodeKind::DataVersion => return self.read_version(r, n, member.as_deref()),
                 NodeKind::File => {
-                    let path = attr(n, "path").unwrap_or(&n.label).to_string();
-                    return self.read_file(r, &path, Some(id.clone()));
+                    return self.read_file(r, &n.label, Some(id.clone()));
                 }
                 other => return Err(TableError::NotATable { reference: r.into(), problem: format!("a {} is not a table", other.name()) }),
             };
@@ -262,7 +276,7 @@ impl TableLocator<'_> {
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if let Ok(id) = custody_lineage::query::resolve(self.lineage, &format!("{parent}@{rev}")) {
-                if self.lineage.node(&id).is_some_and(|n| n.kind == NodeKind::DataVersion) {
+                if self.lineage.node(&id).is_some_and(|n| n.kind() == NodeKind::DataVersion) {
                     return Some((id, path[parent.len() + 1..].to_string()));
                 }
             }
@@ -280,7 +294,7 @@ impl TableLocator<'_> {
             None if readable.len() == 1 => readable[0],
             None if readable.is_empty() => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} holds no CSV or Parquet table", n.label) }),
             None => {
-                let dir = attr(n, "path").unwrap_or("");
+                let dir = n.payload.data_version().map(|d| d.path.as_str()).unwrap_or("");
                 let rev = r.rsplit_once('@').map(|(_, v)| format!("@{v}")).unwrap_or_default();
                 return Err(TableError::SeveralTables { reference: r.into(), members: readable.iter().map(|m| format!("{dir}/{m}{rev}")).collect() });
             }
@@ -290,10 +304,11 @@ impl TableLocator<'_> {
             return Err(TableError::Unreadable { reference: r.into(), problem: notes.first().cloned().unwrap_or_else(|| "the bytes of this version are not in the evidence".into()) });
         }
         let frame = read_local_table(local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
-        let dir = attr(n, "path").unwrap_or(&n.label);
+        let dir = path_of(n);
         let path = if chosen.is_empty() { dir.to_string() } else { format!("{dir}/{chosen}") };
         let read_from = self.evidence_rel(local).unwrap_or_else(|| "a copy of the git blob".into());
-        Ok(self.located(r, Some(n.id.clone()), path, read_from, Some(md5.clone()).filter(|m| !m.is_empty()), local, frame, Some(n.id.clone())))
+        let found = Found { node: Some(n.id.clone()), path, read_from, md5: Some(md5.clone()).filter(|m| !m.is_empty()), local, data_version: Some(n.id.clone()) };
+        Ok(self.located(r, found, frame))
     }
 
     fn evidence_rel(&self, local: &Path) -> Option<String> {
@@ -315,17 +330,19 @@ impl TableLocator<'_> {
             .lineage
             .nodes()
             .into_iter()
-            .filter(|n| n.kind == NodeKind::DataVersion && claimed_in_work_tree(n))
-            .filter(|n| attr(n, "path").is_some_and(|p| p == rel || rel.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))))
+            .filter(|n| claimed_in_work_tree(n))
+            .filter(|n| n.payload.data_version().is_some_and(|d| d.path.as_str() == rel || rel.strip_prefix(d.path.as_str()).is_some_and(|rest| rest.starts_with('/'))))
             .map(|n| n.id.clone())
             .next();
         let file = custody_lineage::NodeId::file(rel).to_string();
         let node = node.or_else(|| self.lineage.contains(&file).then_some(file));
-        Ok(self.located(r, node, rel.to_string(), rel.to_string(), None, &local, frame, version))
+        let found = Found { node, path: rel.to_string(), read_from: rel.to_string(), md5: None, local: &local, data_version: version };
+        Ok(self.located(r, found, frame))
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn located(&self, r: &str, node: Option<String>, path: String, read_from: String, md5: Option<String>, local: &Path, frame: DataFrame, data_version: Option<String>) -> LocatedTable {
+    /// The table `r` names, read: its identity (hashing the file read) with its frame.
+    fn located(&self, r: &str, found: Found<'_>, frame: DataFrame) -> LocatedTable {
+        let Found { node, path, read_from, md5, local, data_version } = found;
         let sha256 = self.sha256(local);
         let columns = frame.get_column_names().iter().map(|c| c.to_string()).collect();
         LocatedTable { identity: TableIdentity { reference: r.to_string(), node, path, read_from, md5, sha256, rows: frame.height(), columns }, frame, data_version }
@@ -337,7 +354,7 @@ impl TableLocator<'_> {
         let Some(n) = self.lineage.node(data_version) else { return Vec::new() };
         let mut out = Vec::new();
         for s in self.raw_sources_of(n) {
-            let path = attr(&s, "path").unwrap_or(&s.label).to_string();
+            let path = path_of(&s).to_string();
             let mut ignored = Vec::new();
             let Some((_, (_, local))) = self.tables_of(&s, &mut ignored).and_then(|t| t.into_iter().next()) else {
                 notes.push(format!("{path}: the raw source's bytes are not in the evidence"));

@@ -182,8 +182,9 @@ pub enum TraceError {
     Log(#[from] custody_sources::inference::InferenceError),
 }
 
-fn attr<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
-    n.attrs.get(key).and_then(|v| v.as_str())
+/// The SHA-256 of a file node's bytes, when they were hashed.
+fn file_sha256(n: &Node) -> Option<&str> {
+    n.payload.file()?.sha256.as_deref()
 }
 
 fn out_edges(lineage: &Lineage, id: &str, relation: Relation) -> Vec<custody_lineage::Edge> {
@@ -247,8 +248,8 @@ pub fn trace(tables: &TableLocator, findings: &[Finding], logs: &[InferenceLog],
     let mut sources = Vec::new();
     if let Some(r) = &run {
         let node = tables.lineage.node(&r.node).expect("the run is a node");
-        if let Some(p) = node.attrs.get("params").and_then(|v| v.as_object()) {
-            params = p.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect();
+        if let Some(run) = node.payload.run() {
+            params = run.params.clone();
         }
         commit = t.commit(&r.node);
         environment = t.environment(&model);
@@ -329,7 +330,7 @@ impl Tracer<'_> {
 
     /// Sha256 of every file node whose bytes have `digest`, and which logged models hold one.
     fn files_with_digest(&self, digest: &str) -> Vec<&Node> {
-        self.lineage.nodes().into_iter().filter(|n| n.kind == NodeKind::File && attr(n, "sha256") == Some(digest)).collect()
+        self.lineage.nodes().into_iter().filter(|n| file_sha256(n) == Some(digest)).collect()
     }
 
     fn model_file_of(&self, logged_model: &str) -> Option<&Node> {
@@ -338,7 +339,7 @@ impl Tracer<'_> {
         members
             .into_iter()
             .filter(|n| custody_lineage::served::is_weights(&n.label))
-            .max_by_key(|n| n.attrs.get("size").and_then(|v| v.as_u64()).unwrap_or(0))
+            .max_by_key(|n| n.payload.file().and_then(|f| f.size).unwrap_or(0))
     }
 
     fn model(&mut self, p: &LoggedPrediction) -> TracedModel {
@@ -361,7 +362,7 @@ impl Tracer<'_> {
                     m.name.get_or_insert(name.to_string());
                     m.alias = Some(alias.to_string());
                     let alias_id = NodeId::alias(name, alias).to_string();
-                    m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.attrs.get("version")).map(|v| v.to_string().trim_matches('"').to_string());
+                    m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.payload.model_version()).map(|v| v.version.to_string());
                     if self.lineage.contains(&alias_id) {
                         self.visit(&alias_id);
                         m.alias_node = Some(alias_id.clone());
@@ -410,7 +411,7 @@ impl Tracer<'_> {
             for f in &files {
                 for e in self.lineage.incoming(f).into_iter().filter(|e| e.relation == Relation::HadMember) {
                     for v in self.lineage.incoming(&e.from).into_iter().filter(|v| v.relation == Relation::WasDerivedFrom) {
-                        if self.lineage.node(&v.from).is_some_and(|n| n.kind == NodeKind::ModelVersion) && !digest_versions.contains(&v.from) {
+                        if self.lineage.node(&v.from).is_some_and(|n| n.kind() == NodeKind::ModelVersion) && !digest_versions.contains(&v.from) {
                             digest_versions.push(v.from.clone());
                         }
                     }
@@ -445,8 +446,10 @@ impl Tracer<'_> {
         };
         if let Some(v) = &version_node {
             let node = self.lineage.node(v).expect("exists").clone();
-            m.name = attr(&node, "name").map(str::to_string).or(m.name);
-            m.version = node.attrs.get("version").map(|x| x.to_string().trim_matches('"').to_string()).or(m.version);
+            if let Some(facts) = node.payload.model_version() {
+                m.name = Some(facts.name.clone());
+                m.version = Some(facts.version.to_string());
+            }
             m.node = Some(v.clone());
             self.visit(v);
             self.node_check(Link::Model, v, &format!("model version {}", version_text(v)));
@@ -456,7 +459,7 @@ impl Tracer<'_> {
                 m.logged_model = Some(lm.clone());
                 if let Some(file) = self.model_file_of(&lm).cloned() {
                     self.visit(&file.id);
-                    let file_digest = attr(&file, "sha256").map(str::to_string);
+                    let file_digest = file_sha256(&file).map(str::to_string);
                     match (&digest, &file_digest) {
                         (Some(d), Some(f)) if d == f => {
                             self.check(Link::Artifact, Some(&file.id), Status::Verified, format!("the logged digest {} is the SHA-256 of {} (re-hashed from the bytes)", short(d), file.label));
@@ -507,7 +510,8 @@ impl Tracer<'_> {
         let run_id = out_edges(self.lineage, version, Relation::WasGeneratedBy).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::Run))?;
         let n = self.lineage.node(&run_id)?.clone();
         self.visit(&run_id);
-        let id = attr(&n, "run_id").map(str::to_string).or_else(|| NodeId::parse(&run_id).and_then(|r| r.as_run().map(str::to_string))).unwrap_or_default();
+        let facts = n.payload.run();
+        let id = facts.map(|r| r.run_id.clone()).or_else(|| NodeId::parse(&run_id).and_then(|r| r.as_run().map(str::to_string))).unwrap_or_default();
         self.node_check(Link::Run, &run_id, &format!("run {id}"));
         if let Some(logged) = &p.run_id {
             if *logged != id {
@@ -516,19 +520,22 @@ impl Tracer<'_> {
                 self.check(Link::Run, Some(&run_id), Status::Verified, format!("the log's run id is the run that produced {}", version_text(version)));
             }
         }
-        let metrics = n.attrs.get("metrics").and_then(|v| v.as_object()).map(|o| o.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()).unwrap_or_default();
-        Some(TracedRun { id, name: n.label.rsplit_once(" (").map(|(name, _)| name.to_string()).unwrap_or_else(|| n.label.clone()), node: run_id, user: attr(&n, "user").map(str::to_string), start_time: n.attrs.get("start_time").and_then(|v| v.as_i64()), metrics })
+        let metrics = facts.map(|r| r.finite_metrics()).unwrap_or_default();
+        let (user, start_time) = (facts.and_then(|r| r.user.clone()), facts.and_then(|r| r.start_time));
+        Some(TracedRun { id, name: n.label.rsplit_once(" (").map(|(name, _)| name.to_string()).unwrap_or_else(|| n.label.clone()), node: run_id, user, start_time, metrics })
     }
 
     fn commit(&mut self, run: &str) -> Option<TracedCommit> {
         let id = out_edges(self.lineage, run, Relation::Used).into_iter().find(|e| is_kind(&e.to, NodeKind::Commit))?.to;
         let n = self.lineage.node(&id)?.clone();
         self.visit(&id);
-        let sha = attr(&n, "sha").map(str::to_string).or_else(|| NodeId::parse(&id).and_then(|c| c.as_commit().map(str::to_string))).unwrap_or_default();
+        let facts = n.payload.commit();
+        let sha = facts.map(|c| c.sha.clone()).or_else(|| NodeId::parse(&id).and_then(|c| c.as_commit().map(str::to_string))).unwrap_or_default();
         self.node_check(Link::Commit, &id, &format!("commit {}", short(&sha)));
         let summary = n.label.split_once(' ').map(|(_, s)| s.to_string()).unwrap_or_default();
-        let tags = n.attrs.get("tags").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
-        Some(TracedCommit { sha, summary, repository: attr(&n, "repository").map(str::to_string), tags, node: id })
+        let tags = facts.map(|c| c.tags.clone()).unwrap_or_default();
+        let repository = facts.and_then(|c| c.repository.as_ref()).map(|r| r.as_str().to_string());
+        Some(TracedCommit { sha, summary, repository, tags, node: id })
     }
 
     fn environment(&mut self, m: &TracedModel) -> Vec<TracedFile> {
@@ -539,7 +546,7 @@ impl Tracer<'_> {
             let name = n.label.rsplit('/').next().unwrap_or("");
             if matches!(name, "requirements.txt" | "conda.yaml" | "python_env.yaml") {
                 self.node_check(Link::Environment, &n.id, &n.label);
-                out.push(TracedFile { path: n.label.clone(), sha256: attr(&n, "sha256").map(str::to_string), md5: None, node: Some(n.id.clone()), status: n.status });
+                out.push(TracedFile { path: n.label.clone(), sha256: file_sha256(&n).map(str::to_string), md5: None, node: Some(n.id.clone()), status: n.status });
             }
         }
         out
@@ -549,21 +556,20 @@ impl Tracer<'_> {
         let mut out = Vec::new();
         for e in out_edges(self.lineage, run, Relation::Used) {
             let Some(n) = self.lineage.node(&e.to).cloned() else { continue };
-            if n.kind != NodeKind::Dataset {
-                continue;
-            }
+            let Some(facts) = n.payload.dataset() else { continue };
             self.visit(&n.id);
-            let path = attr(&n, "local_path").map(str::to_string).unwrap_or_else(|| n.label.clone());
+            let path = facts.local_path.clone().unwrap_or_else(|| n.label.clone());
             // a dataset record shared by several runs is tied to a data version per commit:
             // the one locked at this run's commit
             let versions: Vec<String> = out_edges(self.lineage, &n.id, Relation::WasDerivedFrom).into_iter().map(|e| e.to).filter(|t| is_kind(t, NodeKind::DataVersion)).collect();
-            let at_commit = |v: &String| self.lineage.node(v).and_then(|d| d.attrs.get("claimed_at")).and_then(|c| c.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == commit));
+            let at_commit = |v: &String| self.lineage.node(v).and_then(|d| d.payload.data_version()).is_some_and(|d| commit.is_some_and(|c| d.claimed_at(c)));
             let version = versions.iter().find(|v| at_commit(v)).or(versions.first()).cloned();
             let (mut sha256, mut md5) = (None, None);
             if let Some(v) = version.as_deref().and_then(|v| self.lineage.node(v)).cloned() {
                 self.visit(&v.id);
                 let mut notes = Vec::new();
-                let dir = attr(&v, "path").unwrap_or("").to_string();
+                let facts = v.payload.data_version();
+                let dir = facts.map(|d| d.path.as_str().to_string()).unwrap_or_default();
                 let member = path.strip_prefix(&format!("{dir}/")).unwrap_or("").to_string();
                 if let Some(tables) = self.tables.tables_of(&v, &mut notes) {
                     if let Some((digest, local)) = tables.get(&member).or_else(|| tables.get("")) {
@@ -573,7 +579,7 @@ impl Tracer<'_> {
                         }
                     }
                 }
-                self.node_check(Link::Dataset, &v.id, &format!("{} (DVC data version {})", path, attr(&v, "md5").unwrap_or("")));
+                self.node_check(Link::Dataset, &v.id, &format!("{} (DVC data version {})", path, facts.map(|d| d.md5.as_str()).unwrap_or("")));
                 if let (Some(m), Some(s)) = (&md5, &sha256) {
                     self.check(Link::Dataset, Some(&v.id), Status::Verified, format!("{path}: bytes found for md5 {m} (sha256 {})", short(s)));
                 } else if md5.is_some() {
@@ -583,14 +589,14 @@ impl Tracer<'_> {
                 self.check(Link::Dataset, Some(&n.id), Status::Unverifiable, format!("{path}: MLflow's dataset record is tied to no data version in the evidence"));
             }
             self.node_check(Link::Dataset, &n.id, &format!("dataset {}", n.label));
-            let rows = n.attrs.get("profile").and_then(|p| p.get("num_rows")).and_then(|v| v.as_u64());
+            let rows = facts.profiled_rows();
             out.push(TracedDataset {
                 path,
                 sha256,
                 md5,
                 role: e.role.clone().unwrap_or_else(|| "input".into()),
-                name: attr(&n, "name").map(str::to_string),
-                digest: attr(&n, "digest").map(str::to_string),
+                name: Some(facts.name.clone()),
+                digest: Some(facts.digest.clone()),
                 rows,
                 node: n.id.clone(),
                 data_version: version,
@@ -615,14 +621,15 @@ impl Tracer<'_> {
             let stages: Vec<String> = out_edges(self.lineage, &id, Relation::WasGeneratedBy).into_iter().map(|e| e.to).collect();
             if stages.is_empty() && !datasets.iter().any(|d| d.data_version.as_deref() == Some(&id)) {
                 let Some(n) = self.lineage.node(&id).cloned() else { continue };
-                let path = attr(&n, "path").unwrap_or(&n.label).to_string();
-                if is_code(&path) && n.attrs.get("added_by").is_none() {
+                let facts = n.payload.data_version();
+                let path = facts.map(|d| d.path.as_str()).unwrap_or(&n.label).to_string();
+                if is_code(&path) && facts.is_none_or(|d| d.added_by.is_none()) {
                     continue;
                 }
                 self.visit(&id);
                 self.node_check(Link::Source, &id, &format!("raw source {path}"));
                 let sha256 = self.sha256_of_version(&n);
-                out.push(TracedFile { path, sha256, md5: attr(&n, "md5").map(str::to_string), node: Some(id.clone()), status: n.status });
+                out.push(TracedFile { path, sha256, md5: facts.map(|d| d.md5.clone()), node: Some(id.clone()), status: n.status });
                 continue;
             }
             for s in stages {

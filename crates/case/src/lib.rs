@@ -315,7 +315,7 @@ impl Case {
             let mut ins = tx.prepare("INSERT INTO nodes (id, kind, label, status, body) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(sql)?;
             for n in lineage.nodes() {
                 let body = serde_json::to_string(n).expect("nodes serialize");
-                ins.execute(params![n.id, n.kind.name(), n.label, n.status.map(|s| s.name()), body]).map_err(sql)?;
+                ins.execute(params![n.id, n.kind().name(), n.label, n.status.map(|s| s.name()), body]).map_err(sql)?;
             }
             let mut ins = tx.prepare("INSERT INTO edges (src, relation, dst, role) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
             for e in lineage.edges() {

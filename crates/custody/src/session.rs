@@ -286,7 +286,7 @@ impl Session {
     pub fn comparables(&self) -> Vec<NodeSummary> {
         let mut out: Vec<NodeSummary> = Vec::new();
         for kind in [NodeKind::Alias, NodeKind::ModelVersion, NodeKind::Run] {
-            out.extend(self.lineage.nodes().into_iter().filter(|n| n.kind == kind).map(NodeSummary::from));
+            out.extend(self.lineage.nodes().into_iter().filter(|n| n.kind() == kind).map(NodeSummary::from));
         }
         out
     }
@@ -310,7 +310,7 @@ impl Session {
         nodes
             .iter()
             .find(|n| matches!(NodeId::parse(&n.id), Some(NodeId::Alias { alias, .. }) if alias == "production"))
-            .or_else(|| nodes.iter().find(|n| n.kind == NodeKind::ModelVersion))
+            .or_else(|| nodes.iter().find(|n| n.kind() == NodeKind::ModelVersion))
             .or_else(|| nodes.first())
             .map(|n| n.id.clone())
     }

@@ -298,10 +298,10 @@ fn verify_root(
     let table = hash_all(root, &ev.entries, known, &plan.wanted, progress)?;
     for (rel, d) in &table.digests {
         known.insert(rel.clone(), d.clone());
-        if let Some(node) = lineage.node_mut(&lineage::build::id::file(rel)) {
-            node.attrs.insert("size".into(), d.size.into());
-            if let Some(sha) = &d.sha256 {
-                node.attrs.insert("sha256".into(), sha.as_str().into());
+        if let Some(file) = lineage.node_mut(&lineage::build::id::file(rel)).and_then(|n| n.payload.file_mut()) {
+            file.size = Some(d.size);
+            if d.sha256.is_some() {
+                file.sha256 = d.sha256.clone();
             }
         }
     }

@@ -7,10 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
-
+use super::payload::{AgentFacts, AliasFacts, CommitFacts, DataVersionFacts, DatasetFacts, FileFacts, LoggedModelFacts, ModelVersionFacts, RunFacts, StageFacts};
 use super::resolve::{Links, git_display};
-use super::{Lineage, Node, NodeKind, Relation, Witness};
+use super::{Lineage, Node, Relation, Witness};
 use custody_evidence::{EntryKind, RelPath};
 use custody_sources::Evidence;
 use custody_sources::dvc::{DvcDigest, DvcProject, Entry, Location, Stage};
@@ -90,10 +89,10 @@ pub fn build(ev: &Evidence, links: &Links) -> Lineage {
         add_mlflow(&mut g, ev, links, s, store);
     }
     for rel in &ev.datasets {
-        g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("dataset", true));
+        g.add(Node::new(id::file(rel), rel.as_str(), FileFacts { dataset: true, ..Default::default() }));
     }
     for rel in &ev.inference_logs {
-        g.add(Node::new(id::file(rel), NodeKind::File, rel.as_str()).attr("inference_log", true));
+        g.add(Node::new(id::file(rel), rel.as_str(), FileFacts { inference_log: true, ..Default::default() }));
     }
     g
 }
@@ -105,24 +104,22 @@ fn add_git(g: &mut Lineage, ev: &Evidence) {
             tags.entry(t.commit.as_str()).or_default().push(t.name.as_str());
         }
         for c in &repo.commits {
-            let mut node = Node::new(id::commit(&c.sha), NodeKind::Commit, format!("{} {}", short(&c.sha), c.summary))
-                .attr("sha", c.sha.as_str())
-                .attr("repository", repo.rel.as_str())
-                .attr("author", format!("{} <{}>", c.author.name, c.author.email))
-                .attr("authored", c.author.time)
-                .attr("committer", format!("{} <{}>", c.committer.name, c.committer.email))
-                .attr("committed", c.committer.time)
-                .attr("tree", c.tree.as_str())
-                .attr("signed", c.signed);
-            if let Some(t) = tags.get(c.sha.as_str()) {
-                node = node.attr("tags", json!(t));
-            }
-            if repo.head.as_deref() == Some(c.sha.as_str()) {
-                node = node.attr("head", true);
-            }
-            g.add(node);
+            let facts = CommitFacts {
+                sha: c.sha.clone(),
+                repository: Some(repo.rel.clone()),
+                author: Some(format!("{} <{}>", c.author.name, c.author.email)),
+                authored: Some(c.author.time),
+                committer: Some(format!("{} <{}>", c.committer.name, c.committer.email)),
+                committed: Some(c.committer.time),
+                tree: Some(c.tree.clone()),
+                signed: Some(c.signed),
+                tags: tags.get(c.sha.as_str()).map(|t| t.iter().map(|s| s.to_string()).collect()).unwrap_or_default(),
+                head: repo.head.as_deref() == Some(c.sha.as_str()),
+                ..Default::default()
+            };
+            g.add(Node::new(id::commit(&c.sha), format!("{} {}", short(&c.sha), c.summary), facts));
             let who = id::agent(&c.author.email);
-            g.add(Node::new(&who, NodeKind::Agent, format!("{} <{}>", c.author.name, c.author.email)));
+            g.add(Node::new(&who, format!("{} <{}>", c.author.name, c.author.email), AgentFacts::default()));
             g.link(&id::commit(&c.sha), Relation::WasAttributedTo, &who, Some("author"));
         }
         for c in &repo.commits {
@@ -133,12 +130,44 @@ fn add_git(g: &mut Lineage, ev: &Evidence) {
     }
 }
 
-/// The stable id of a stage execution: its lock entry's content, so identical locks at
-/// several commits (and in the work tree) are one activity.
+/// Where a claim made by the work tree's lock or `.dvc` file is said to be made (in a data
+/// version's `claimed_at`, a stage's `locked_at`).
+pub const WORK_TREE: &str = "work tree";
+
+/// The stable id of a stage execution: a digest of what its lock entry records (name,
+/// command, dependencies, parameters, outputs), so identical locks at several commits (and in
+/// the work tree) are one activity. The fields are named here, in a fixed order, so a field
+/// added to the stage type later does not change every id.
 fn stage_id(project: &DvcProject, file: &RelPath, stage: &Stage) -> String {
-    let body = serde_json::to_vec(stage).unwrap_or_default();
+    let body = serde_json::to_vec(&stage_identity(stage)).unwrap_or_default();
     let key = custody_evidence::hashing::sha256_hex(&body);
     crate::id::NodeId::Stage { file: project.rel.join_rel(file).to_string(), name: stage.name.clone(), key: key[..12].to_string() }.to_string()
+}
+
+/// What identifies a stage execution, field by field, in the order ids have always been
+/// computed in (so ids are stable across versions of Custody): the stage's name and command,
+/// each dependency and output (where, its digest, other hash, size, file count, exec bit,
+/// whether cached, and the record that states it), and the locked parameters.
+fn stage_identity(stage: &Stage) -> serde_json::Value {
+    let entry = |e: &Entry| {
+        serde_json::json!({
+            "location": e.location,
+            "digest": e.digest,
+            "other_hash": e.other_hash,
+            "size": e.size,
+            "nfiles": e.nfiles,
+            "isexec": e.isexec,
+            "cached": e.cached,
+            "record": e.record,
+        })
+    };
+    serde_json::json!({
+        "name": stage.name,
+        "cmd": stage.cmd,
+        "deps": stage.deps.iter().map(entry).collect::<Vec<_>>(),
+        "outs": stage.outs.iter().map(entry).collect::<Vec<_>>(),
+        "params": stage.params,
+    })
 }
 
 /// The data version an entry names; `place` is the commit whose lock claims it, or the work
@@ -146,24 +175,16 @@ fn stage_id(project: &DvcProject, file: &RelPath, stage: &Stage) -> String {
 fn data_node(g: &mut Lineage, project: &DvcProject, entry: &Entry, digest: &DvcDigest, witness: Witness, place: Option<&str>) -> Option<String> {
     let Location::Local(path) = &entry.location else { return None };
     let nid = id::data_version(&project.rel, path, digest);
-    let mut node = Node::new(&nid, NodeKind::DataVersion, format!("{} @ {}", path, short(&digest.hex)))
-        .attr("path", project.to_root(path).as_str())
-        .attr("md5", digest.value())
-        .attr("hash", digest.kind.name())
-        .claim("md5", digest.value(), witness);
-    if let Some(size) = entry.size {
-        node = node.attr("size", size);
-    }
-    if let Some(n) = entry.nfiles {
-        node = node.attr("nfiles", n);
-    }
-    let n = g.add(node);
-    let place = json!(place.unwrap_or("work tree"));
-    if let Some(list) = n.attrs.entry("claimed_at".into()).or_insert_with(|| json!([])).as_array_mut() {
-        if !list.contains(&place) {
-            list.push(place);
-        }
-    }
+    let facts = DataVersionFacts {
+        path: project.to_root(path),
+        md5: digest.value(),
+        hash: digest.kind.name().to_string(),
+        size: entry.size,
+        nfiles: entry.nfiles,
+        claimed_at: vec![place.unwrap_or(WORK_TREE).to_string()],
+        added_by: None,
+    };
+    g.add(Node::new(&nid, format!("{} @ {}", path, short(&digest.hex)), facts).claim("md5", digest.value(), witness));
     Some(nid)
 }
 
@@ -171,21 +192,14 @@ fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &st
     let is_dvc_file = file.file_name().ends_with(".dvc");
     let sid = (!is_dvc_file).then(|| stage_id(project, file, stage));
     if let Some(sid) = &sid {
-        let mut node = Node::new(sid, NodeKind::Stage, format!("{} ({})", stage.name, project.to_root(file)))
-            .attr("stage", stage.name.as_str())
-            .attr("lockfile", project.to_root(file).as_str())
-            .attr("params", json!(stage.params));
-        if let Some(cmd) = &stage.cmd {
-            node = node.attr("cmd", cmd.as_str());
-        }
-        let n = g.add(node);
-        let place = commit.map(|c| json!(c)).unwrap_or_else(|| json!("work tree"));
-        let locked = n.attrs.entry("locked_at".into()).or_insert_with(|| json!([]));
-        if let Some(arr) = locked.as_array_mut() {
-            if !arr.contains(&place) {
-                arr.push(place);
-            }
-        }
+        let facts = StageFacts {
+            stage: stage.name.clone(),
+            lockfile: project.to_root(file).as_str().to_string(),
+            params: stage.params.clone(),
+            cmd: stage.cmd.clone(),
+            locked_at: vec![commit.unwrap_or(WORK_TREE).to_string()],
+        };
+        g.add(Node::new(sid, format!("{} ({})", stage.name, project.to_root(file)), facts));
         if let Some(c) = commit {
             g.link(sid, Relation::Used, &id::commit(c), Some("code"));
         }
@@ -204,8 +218,8 @@ fn add_stage(g: &mut Lineage, project: &DvcProject, file: &RelPath, display: &st
             match &sid {
                 Some(sid) => g.link(&dv, Relation::WasGeneratedBy, sid, None),
                 None => {
-                    if let Some(n) = g.node_mut(&dv) {
-                        n.attrs.insert("added_by".into(), json!(project.to_root(file).as_str()));
+                    if let Some(d) = g.node_mut(&dv).and_then(|n| n.payload.data_version_mut()) {
+                        d.added_by = Some(project.to_root(file).as_str().to_string());
                     }
                 }
             }
@@ -275,16 +289,16 @@ pub fn files_under<'a>(ev: &'a Evidence, dir: &'a RelPath) -> impl Iterator<Item
 
 fn add_model_files(g: &mut Lineage, ev: &Evidence, model: &str, location: Option<&str>) {
     let Some(loc) = location.and_then(|l| ev.rerooter.locate(l, &RelPath::root())) else { return };
-    if let Some(n) = g.node_mut(model) {
-        n.attrs.insert("local_path".into(), json!(loc.rel.as_str()));
-        if let Some(from) = &loc.rerooted_from {
-            n.attrs.insert("rerooted_from".into(), json!(from));
+    if let Some(m) = g.node_mut(model).and_then(|n| n.payload.logged_model_mut()) {
+        m.local_path = Some(loc.rel.as_str().to_string());
+        if loc.rerooted_from.is_some() {
+            m.rerooted_from = loc.rerooted_from.clone();
         }
     }
     let files: Vec<RelPath> = files_under(ev, &loc.rel).cloned().collect();
     for f in files {
         let fid = id::file(&f);
-        g.add(Node::new(&fid, NodeKind::File, f.as_str()));
+        g.add(Node::new(&fid, f.as_str(), FileFacts::default()));
         g.link(model, Relation::HadMember, &fid, None);
     }
 }
@@ -298,24 +312,20 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
             Some(name) => format!("{name} ({})", short(run.id.as_str())),
             None => run.id.as_str().to_string(),
         };
-        let mut node = Node::new(&rid, NodeKind::Run, label.clone())
-            .attr("run_id", run.id.as_str())
-            .attr("experiment", exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()))
-            .attr("params", json!(run.params))
-            .attr("metrics", json!(run.metrics.iter().map(|(k, m)| (k.clone(), m.value)).collect::<BTreeMap<_, _>>()))
-            .attr("tags", json!(run.tags.iter().filter(|(k, _)| k.starts_with("mlflow.source") || !k.starts_with("mlflow.")).collect::<BTreeMap<_, _>>()))
-            .attr("store", db);
-        for (k, v) in [("status", &run.status), ("user", &run.user), ("artifact_uri", &run.artifact_uri)] {
-            if let Some(v) = v {
-                node = node.attr(k, v.as_str());
-            }
-        }
-        if let Some(t) = run.start_time {
-            node = node.attr("start_time", t);
-        }
-        if let Some(t) = run.end_time {
-            node = node.attr("end_time", t);
-        }
+        let facts = RunFacts {
+            run_id: run.id.as_str().to_string(),
+            experiment: exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()).to_string(),
+            params: run.params.clone(),
+            metrics: run.metrics.iter().map(|(k, m)| (k.clone(), m.value.is_finite().then_some(m.value))).collect(),
+            tags: run.tags.iter().filter(|(k, _)| k.starts_with("mlflow.source") || !k.starts_with("mlflow.")).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            store: db.to_string(),
+            status: run.status.clone(),
+            user: run.user.clone(),
+            artifact_uri: run.artifact_uri.clone(),
+            start_time: run.start_time,
+            end_time: run.end_time,
+        };
+        let mut node = Node::new(&rid, label.clone(), facts);
         if let Some(c) = run.git_commit() {
             node = node.claim(
                 "git.commit",
@@ -330,36 +340,26 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
             // gap shows in the graph where the code should be
             if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
                 match ev.git.iter().find_map(|repo| repo.find_commit_anywhere(c)) {
-                    Some(found) => g.add(Node::new(&cid, NodeKind::Commit, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary)).attr("sha", found.sha.as_str())),
-                    None => g.add(Node::new(&cid, NodeKind::Commit, format!("{} (not in the evidence)", short(c))).attr("sha", c.to_ascii_lowercase()).attr("absent", true)),
+                    Some(found) => g.add(Node::new(&cid, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary), CommitFacts { sha: found.sha.clone(), ..Default::default() })),
+                    None => g.add(Node::new(&cid, format!("{} (not in the evidence)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), absent: true, ..Default::default() })),
                 };
             }
             g.link(&rid, Relation::Used, &cid, Some("code"));
         }
         if let Some(user) = &run.user {
             let who = id::agent(user);
-            g.add(Node::new(&who, NodeKind::Agent, user.as_str()));
+            g.add(Node::new(&who, user.as_str(), AgentFacts::default()));
             g.link(&rid, Relation::WasAssociatedWith, &who, None);
         }
         for input in &run.dataset_inputs {
             let Some(ds) = store.dataset(&input.dataset_uuid) else { continue };
             let did = id::dataset(&ds.uuid);
-            let mut dnode = Node::new(&did, NodeKind::Dataset, format!("{}@{}", ds.name, ds.digest))
-                .attr("name", ds.name.as_str())
-                .attr("digest", ds.digest.as_str())
-                .attr("source", ds.source.clone())
-                .claim("digest", ds.digest.as_str(), Witness::new(db, format!("datasets[dataset_uuid={}]", ds.uuid)));
-            if let Some(t) = &ds.source_type {
-                dnode = dnode.attr("source_type", t.as_str());
-            }
-            if let Some(p) = &ds.profile {
-                dnode = dnode.attr("profile", p.clone());
-            }
-            g.add(dnode);
+            let facts = DatasetFacts { name: ds.name.clone(), digest: ds.digest.clone(), source: ds.source.clone(), source_type: ds.source_type.clone(), profile: ds.profile.clone(), local_path: None };
+            g.add(Node::new(&did, format!("{}@{}", ds.name, ds.digest), facts).claim("digest", ds.digest.as_str(), Witness::new(db, format!("datasets[dataset_uuid={}]", ds.uuid))));
             g.link(&rid, Relation::Used, &did, input.context.as_deref().or(Some("input")));
             if let Some(local) = ds.source_uri().and_then(|u| locate_dataset_source(ev, u)) {
-                if let Some(n) = g.node_mut(&did) {
-                    n.attrs.insert("local_path".into(), json!(local.as_str()));
+                if let Some(d) = g.node_mut(&did).and_then(|n| n.payload.dataset_mut()) {
+                    d.local_path = Some(local.as_str().to_string());
                 }
                 if let Some(dv) = data_version_at(links, ev, s, r, &local) {
                     g.link(&did, Relation::WasDerivedFrom, &dv, None);
@@ -375,11 +375,8 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
                         continue;
                     }
                     let mid = id::run_model(run.id.as_str(), path);
-                    let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("{path} of run {label}")).attr("artifact_path", path);
-                    if let Some(u) = e.get("model_uuid").and_then(|v| v.as_str()) {
-                        n = n.attr("model_uuid", u);
-                    }
-                    g.add(n);
+                    let facts = LoggedModelFacts { artifact_path: Some(path.to_string()), model_uuid: e.get("model_uuid").and_then(|v| v.as_str()).map(str::to_string), ..Default::default() };
+                    g.add(Node::new(&mid, format!("{path} of run {label}"), facts));
                     g.link(&mid, Relation::WasGeneratedBy, &rid, None);
                     let loc = run.artifact_uri.as_ref().map(|a| format!("{}/{}", a.trim_end_matches('/'), path));
                     add_model_files(g, ev, &mid, loc.as_deref());
@@ -389,12 +386,8 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
     }
     for lm in &store.logged_models {
         let mid = id::logged_model(&lm.id);
-        let mut n = Node::new(&mid, NodeKind::LoggedModel, format!("{} ({})", lm.name.as_deref().unwrap_or("model"), lm.id))
-            .attr("model_id", lm.id.as_str())
-            .attr("store", db);
-        if let Some(loc) = &lm.artifact_location {
-            n = n.attr("artifact_location", loc.as_str());
-        }
+        let facts = LoggedModelFacts { model_id: Some(lm.id.clone()), store: Some(db.to_string()), artifact_location: lm.artifact_location.clone(), ..Default::default() };
+        let mut n = Node::new(&mid, format!("{} ({})", lm.name.as_deref().unwrap_or("model"), lm.id), facts);
         if let Some(run) = &lm.source_run_id {
             n = n.claim("source_run_id", run.as_str(), Witness::new(db, format!("logged_models[model_id={}]", lm.id)));
         }
@@ -407,15 +400,16 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
     for v in &store.model_versions {
         let vid = id::model_version(&v.name, v.version);
         let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
-        let mut n = Node::new(&vid, NodeKind::ModelVersion, format!("models:/{}/{}", v.name, v.version))
-            .attr("name", v.name.as_str())
-            .attr("version", v.version)
-            .attr("tags", json!(v.tags));
-        for (k, val) in [("status", &v.status), ("stage", &v.current_stage), ("storage_location", &v.storage_location)] {
-            if let Some(val) = val {
-                n = n.attr(k, val.as_str());
-            }
-        }
+        let facts = ModelVersionFacts {
+            name: v.name.clone(),
+            version: v.version,
+            tags: v.tags.clone(),
+            status: v.status.clone(),
+            stage: v.current_stage.clone(),
+            storage_location: v.storage_location.clone(),
+            deleted: v.is_deleted(),
+        };
+        let mut n = Node::new(&vid, format!("models:/{}/{}", v.name, v.version), facts);
         if let Some(src) = &v.source {
             n = n.claim("source", src.as_str(), witness.clone());
         }
@@ -424,7 +418,7 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
         }
         if v.is_deleted() {
             // the row of a deleted version: its source and run are redacted, nothing to link
-            g.add(n.attr("deleted", true));
+            g.add(n);
             continue;
         }
         g.add(n);
@@ -450,7 +444,7 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
     }
     for a in &store.aliases {
         let aid = id::alias(&a.model, &a.alias);
-        g.add(Node::new(&aid, NodeKind::Alias, format!("models:/{}@{}", a.model, a.alias)).claim(
+        g.add(Node::new(&aid, format!("models:/{}@{}", a.model, a.alias), AliasFacts {}).claim(
             "version",
             a.version.to_string(),
             Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias)),

@@ -53,9 +53,9 @@ pub fn to_dot(nodes: &[&Node], edges: &[Edge]) -> String {
             "  \"{}\" [label=\"{}\\n{} · {}\", shape={}, color=\"{}\"];\n",
             dot_escape(&n.id),
             dot_escape(&n.label),
-            n.kind.name(),
+            n.kind().name(),
             status,
-            shape(n.kind),
+            shape(n.kind()),
             colour(n)
         ));
     }
@@ -83,16 +83,16 @@ pub fn to_prov_json(nodes: &[&Node], edges: &[Edge]) -> Value {
     for n in sorted {
         let mut attrs = Map::new();
         attrs.insert("prov:label".into(), json!(n.label));
-        attrs.insert("prov:type".into(), json!(format!("custody:{}", n.kind.name())));
+        attrs.insert("prov:type".into(), json!(format!("custody:{}", n.kind().name())));
         if let Some(s) = n.status {
             attrs.insert("custody:status".into(), json!(s.name()));
         }
-        for (k, v) in &n.attrs {
-            let v = if v.is_object() || v.is_array() { json!(v.to_string()) } else { v.clone() };
+        for (k, v) in n.payload.attributes() {
+            let v = if v.is_object() || v.is_array() { json!(v.to_string()) } else { v };
             attrs.insert(format!("custody:{k}"), v);
         }
         for (class, _, map) in classes.iter_mut() {
-            if *class == n.kind.prov_class() {
+            if *class == n.kind().prov_class() {
                 map.insert(qname(&n.id), Value::Object(attrs.clone()));
             }
         }

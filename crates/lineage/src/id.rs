@@ -99,7 +99,8 @@ impl NodeId {
             NodeId::DataVersion { .. } => NodeKind::DataVersion,
             NodeId::Stage { .. } => NodeKind::Stage,
             NodeId::File(_) => NodeKind::File,
-            NodeId::Agent(_) | NodeId::Key(_) | NodeId::Source { .. } => NodeKind::Agent,
+            NodeId::Key(_) => NodeKind::Key,
+            NodeId::Agent(_) | NodeId::Source { .. } => NodeKind::Agent,
             NodeId::Signature(_) => NodeKind::Signature,
             NodeId::Attestation(_) => NodeKind::Attestation,
             NodeId::Build(_) => NodeKind::Build,
@@ -284,7 +285,7 @@ mod tests {
     #[test]
     fn kinds_follow_the_prefix() {
         assert_eq!(NodeId::parse("logged-model:run/model").map(|i| i.kind()), Some(NodeKind::LoggedModel));
-        assert!(is_kind("key:abc", NodeKind::Agent) == false && is_kind("agent:abc", NodeKind::Agent));
+        assert!(!is_kind("key:abc", NodeKind::Agent) && is_kind("key:abc", NodeKind::Key) && is_kind("agent:abc", NodeKind::Agent));
         assert_eq!(file_path("file:a/b.csv").as_deref(), Some("a/b.csv"));
         assert_eq!(file_path("data:a/b.csv@x"), None);
     }

@@ -14,12 +14,13 @@
 pub mod build;
 pub mod export;
 pub mod id;
+pub mod payload;
 pub mod query;
 pub mod resolve;
 pub mod served;
 pub mod status;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -27,6 +28,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use custody_evidence::RelPath;
 pub use id::NodeId;
+pub use payload::Payload;
 pub use status::{Status, VerdictClass};
 
 /// What a node stands for.
@@ -52,8 +54,10 @@ pub enum NodeKind {
     ModelVersion,
     /// A registry alias such as `production` (entity, an alternate name of a version).
     Alias,
-    /// A person or service identity (agent); also a signing key.
+    /// A person or service identity (agent).
     Agent,
+    /// A signing key (agent): who signed, as far as the bytes can tell.
+    Key,
     /// A signature over bytes (DSSE envelope, Sigstore bundle, SSH/OpenPGP, detached).
     Signature,
     /// An attestation: an in-toto statement about subjects named by digest.
@@ -75,7 +79,7 @@ impl NodeKind {
     pub fn prov_class(self) -> ProvClass {
         match self {
             NodeKind::Run | NodeKind::Stage | NodeKind::Build => ProvClass::Activity,
-            NodeKind::Agent => ProvClass::Agent,
+            NodeKind::Agent | NodeKind::Key => ProvClass::Agent,
             _ => ProvClass::Entity,
         }
     }
@@ -92,6 +96,7 @@ impl NodeKind {
             NodeKind::ModelVersion => "model-version",
             NodeKind::Alias => "alias",
             NodeKind::Agent => "agent",
+            NodeKind::Key => "key",
             NodeKind::Signature => "signature",
             NodeKind::Attestation => "attestation",
             NodeKind::Build => "build",
@@ -173,10 +178,11 @@ pub struct Claim {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Node {
     pub id: String,
-    pub kind: NodeKind,
+    /// What the sources established about it; on the wire its `kind` and `attrs` (the
+    /// attributes are these typed facts, shown as they are).
+    #[serde(flatten)]
+    pub payload: Payload,
     pub label: String,
-    /// Facts about the node (from the sources, not checked claims).
-    pub attrs: BTreeMap<String, serde_json::Value>,
     pub claims: Vec<Claim>,
     /// The worst verification status of the findings about this node.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,13 +191,13 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn new(id: impl Into<String>, kind: NodeKind, label: impl Into<String>) -> Node {
-        Node { id: id.into(), kind, label: label.into(), attrs: BTreeMap::new(), claims: Vec::new(), status: None }
+    /// A node of the kind its facts describe.
+    pub fn new(id: impl Into<String>, label: impl Into<String>, payload: impl Into<Payload>) -> Node {
+        Node { id: id.into(), payload: payload.into(), label: label.into(), claims: Vec::new(), status: None }
     }
 
-    pub fn attr(mut self, key: &str, value: impl Into<serde_json::Value>) -> Node {
-        self.attrs.insert(key.to_string(), value.into());
-        self
+    pub fn kind(&self) -> NodeKind {
+        self.payload.kind()
     }
 
     pub fn claim(mut self, key: &str, value: impl Into<String>, source: Witness) -> Node {
@@ -226,14 +232,13 @@ impl Lineage {
         Lineage::default()
     }
 
-    /// Adds a node, or merges its attributes and claims into the node with the same id.
+    /// Adds a node, or merges its facts (see [`Payload::absorb`]) and claims into the node with
+    /// the same id.
     pub fn add(&mut self, node: Node) -> &mut Node {
         let idx = match self.index.get(&node.id) {
             Some(&idx) => {
                 let existing = &mut self.graph[idx];
-                for (k, v) in node.attrs {
-                    existing.attrs.entry(k).or_insert(v);
-                }
+                existing.payload.absorb(node.payload);
                 for c in node.claims {
                     if !existing.claims.contains(&c) {
                         existing.claims.push(c);

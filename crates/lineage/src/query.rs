@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
 use petgraph::Direction;
 
-use super::{Lineage, Node, NodeId, NodeKind, Relation};
+use super::{Lineage, Node, NodeId, NodeKind, Payload, Relation};
 
 /// A node, briefly: what lists and search results show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -28,7 +28,7 @@ pub struct NodeSummary {
 
 impl From<&Node> for NodeSummary {
     fn from(n: &Node) -> Self {
-        NodeSummary { id: n.id.clone(), kind: n.kind, label: n.label.clone(), status: n.status }
+        NodeSummary { id: n.id.clone(), kind: n.kind(), label: n.label.clone(), status: n.status }
     }
 }
 
@@ -63,8 +63,26 @@ fn one(reference: &str, lineage: &Lineage, ids: Vec<String>) -> Result<String, R
     }
 }
 
-fn attr_str<'a>(n: &'a Node, key: &str) -> Option<&'a str> {
-    n.attrs.get(key).and_then(|v| v.as_str())
+/// The SHA-256 a file is known by.
+fn file_sha256(n: &Node) -> Option<&str> {
+    n.payload.file()?.sha256.as_deref()
+}
+
+/// The MD5 a data version is recorded at (`hex` or `hex.dir`).
+fn data_md5(n: &Node) -> Option<&str> {
+    Some(n.payload.data_version()?.md5.as_str())
+}
+
+/// The identifiers a node is known by and found by a prefix: a commit's SHA, a run's id, a
+/// 3.x logged model's id, an MLflow dataset's digest (pandas' hash of the logged frame).
+fn hex_identifier(n: &Node) -> Option<&str> {
+    match &n.payload {
+        Payload::Commit(c) => Some(c.sha.as_str()),
+        Payload::Run(r) => Some(r.run_id.as_str()),
+        Payload::Dataset(d) => Some(d.digest.as_str()),
+        Payload::LoggedModel(m) => m.model_id.as_deref(),
+        _ => None,
+    }
 }
 
 /// Resolves a reference to one node id.
@@ -85,12 +103,12 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
             return one(r, lineage, id.into_iter().collect());
         }
     }
-    for (prefix, keys) in [("sha256:", &["sha256"][..]), ("md5:", &["md5"][..])] {
+    for (prefix, digest) in [("sha256:", file_sha256 as fn(&Node) -> Option<&str>), ("md5:", data_md5)] {
         if let Some(hex) = r.strip_prefix(prefix) {
             let hex = hex.to_ascii_lowercase();
             let ids = nodes
                 .iter()
-                .filter(|n| keys.iter().any(|k| attr_str(n, k).is_some_and(|v| v.starts_with(&hex))))
+                .filter(|n| digest(n).is_some_and(|v| v.starts_with(&hex)))
                 .map(|n| n.id.clone())
                 .collect();
             return one(r, lineage, ids);
@@ -101,13 +119,7 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
         let hex = r.to_ascii_lowercase();
         let ids = nodes
             .iter()
-            .filter(|n| match n.kind {
-                NodeKind::Run => attr_str(n, "run_id").is_some_and(|v| v.starts_with(&hex)),
-                NodeKind::Commit => attr_str(n, "sha").is_some_and(|v| v.starts_with(&hex)),
-                // an MLflow dataset's digest (pandas' hash of the logged frame)
-                NodeKind::Dataset => attr_str(n, "digest").is_some_and(|v| v.starts_with(&hex)),
-                _ => false,
-            })
+            .filter(|n| matches!(n.kind(), NodeKind::Run | NodeKind::Commit | NodeKind::Dataset) && hex_identifier(n).is_some_and(|v| v.starts_with(&hex)))
             .map(|n| n.id.clone())
             .collect::<Vec<_>>();
         if !ids.is_empty() {
@@ -117,7 +129,7 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
     // A tag.
     let tagged: Vec<String> = nodes
         .iter()
-        .filter(|n| n.kind == NodeKind::Commit && n.attrs.get("tags").and_then(|t| t.as_array()).is_some_and(|t| t.iter().any(|x| x.as_str() == Some(r))))
+        .filter(|n| n.payload.commit().is_some_and(|c| c.tags.iter().any(|t| t == r)))
         .map(|n| n.id.clone())
         .collect();
     if !tagged.is_empty() {
@@ -129,14 +141,14 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
         _ => (r, None),
     };
     let path = path.trim_start_matches("./").trim_end_matches('/');
-    let versions: Vec<&Node> = nodes.iter().copied().filter(|n| n.kind == NodeKind::DataVersion && attr_str(n, "path") == Some(path)).collect();
+    let versions: Vec<&Node> = nodes.iter().copied().filter(|n| n.payload.data_version().is_some_and(|d| d.path.as_str() == path)).collect();
     match rev {
         Some(rev) => {
             let commit = resolve(lineage, rev).ok().filter(|id| crate::id::is_kind(id, NodeKind::Commit));
-            let Some(commit) = commit.and_then(|c| lineage.node(&c)).and_then(|c| attr_str(c, "sha").map(str::to_string)) else {
+            let Some(commit) = commit.and_then(|c| lineage.node(&c)).and_then(|c| c.payload.commit()).map(|c| c.sha.clone()) else {
                 return Err(RefError::Unknown { reference: r.to_string(), suggestions: versions.iter().map(|n| NodeSummary::from(*n)).collect() });
             };
-            let ids = versions.iter().filter(|n| claimed_at(n).contains(&commit)).map(|n| n.id.clone()).collect();
+            let ids = versions.iter().filter(|n| n.payload.data_version().is_some_and(|d| d.claimed_at(&commit))).map(|n| n.id.clone()).collect();
             one(r, lineage, ids)
         }
         None => {
@@ -144,18 +156,13 @@ pub fn resolve(lineage: &Lineage, reference: &str) -> Result<String, RefError> {
             if lineage.contains(&file) {
                 return Ok(file);
             }
-            let in_tree: Vec<String> = versions.iter().filter(|n| claimed_at(n).iter().any(|c| c == "work tree")).map(|n| n.id.clone()).collect();
+            let in_tree: Vec<String> = versions.iter().filter(|n| n.payload.data_version().is_some_and(|d| d.claimed_at(crate::build::WORK_TREE))).map(|n| n.id.clone()).collect();
             if !in_tree.is_empty() {
                 return one(r, lineage, in_tree);
             }
             one(r, lineage, versions.iter().map(|n| n.id.clone()).collect())
         }
     }
-}
-
-/// Where a data version was claimed: commit SHAs and/or "work tree".
-fn claimed_at(n: &Node) -> Vec<String> {
-    n.attrs.get("claimed_at").and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 /// Nodes matching a free-text query: an id or label containing it (case-insensitive), or a
@@ -170,7 +177,7 @@ pub fn search(lineage: &Lineage, query: &str, limit: usize) -> Vec<NodeSummary> 
     for n in lineage.nodes() {
         let label = n.label.to_ascii_lowercase();
         let id = n.id.to_ascii_lowercase();
-        let digest_hit = ["md5", "sha", "sha256", "run_id", "model_id"].iter().any(|k| attr_str(n, k).is_some_and(|v| v.starts_with(&q_hex)));
+        let digest_hit = [data_md5(n), file_sha256(n), hex_identifier(n).filter(|_| n.kind() != NodeKind::Dataset)].into_iter().flatten().any(|v| v.starts_with(&q_hex));
         let score = if id == q || label == q {
             0
         } else if digest_hit {
@@ -245,7 +252,7 @@ pub fn neighbourhood(lineage: &Lineage, focus: &str, depth: usize, cluster_at: u
             for e in edges {
                 let other = if upstream { e.to } else { e.from };
                 let Some(n) = lineage.node(&other) else { continue };
-                groups.entry((e.relation, n.kind)).or_default().push(other);
+                groups.entry((e.relation, n.kind())).or_default().push(other);
             }
             for ((relation, kind), members) in groups {
                 let cluster_id = format!("cluster:{id}:{}:{}:{}", if upstream { "up" } else { "down" }, relation.name(), kind.name());

@@ -79,7 +79,7 @@ fn from_versions(lineage: &Lineage, from: &str, relation: Relation, uri: &str) -
     let mut versions: Vec<String> = lineage
         .incoming(from)
         .into_iter()
-        .filter(|e| e.relation == relation && lineage.node(&e.from).is_some_and(|n| n.kind == NodeKind::ModelVersion))
+        .filter(|e| e.relation == relation && lineage.node(&e.from).is_some_and(|n| n.kind() == NodeKind::ModelVersion))
         .map(|e| e.from)
         .collect();
     versions.sort();
@@ -99,7 +99,7 @@ pub fn model_files(lineage: &Lineage, version: &str) -> Vec<String> {
     let mut out: Vec<String> = lineage
         .outgoing(version)
         .into_iter()
-        .filter(|e| e.relation == Relation::WasDerivedFrom && lineage.node(&e.to).is_some_and(|n| n.kind == NodeKind::LoggedModel))
+        .filter(|e| e.relation == Relation::WasDerivedFrom && lineage.node(&e.to).is_some_and(|n| n.kind() == NodeKind::LoggedModel))
         .flat_map(|e| lineage.outgoing(&e.to))
         .filter(|e| e.relation == Relation::HadMember)
         .map(|e| e.to)

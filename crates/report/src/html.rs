@@ -100,22 +100,23 @@ pub fn render(data: &Value) -> String {
     }
 
     // signatures and keys
-    let nodes = data["graph"]["nodes"].as_array().cloned().unwrap_or_default();
-    let sigs: Vec<&Value> = nodes.iter().filter(|n| n["kind"] == "signature").collect();
+    // the report's graph read back as typed nodes (a node that does not read is not listed)
+    let nodes: Vec<custody_lineage::Node> = data["graph"]["nodes"].as_array().into_iter().flatten().filter_map(|n| serde_json::from_value(n.clone()).ok()).collect();
+    let sigs: Vec<(&custody_lineage::Node, &custody_lineage::payload::SignatureFacts)> = nodes.iter().filter_map(|n| Some((n, n.payload.signature()?))).collect();
     h.push_str(&format!("<h2>Signatures ({})</h2>\n", sigs.len()));
     if !sigs.is_empty() {
         h.push_str("<table><tr><th>Signature</th><th>Format</th><th>Status</th><th>Signer</th><th>Key</th></tr>\n");
-        for n in sigs {
-            let a = &n["attrs"];
-            let status = esc(&text(&n["status"]));
+        let or_empty = |v: &Option<String>| v.clone().unwrap_or_default();
+        for (n, s) in sigs {
+            let status = esc(n.status.map(|s| s.name()).unwrap_or(""));
             h.push_str(&format!(
                 "<tr><td>{}<br><code>{}</code></td><td>{}</td><td><span class=\"pill {status}\">{status}</span></td><td>{}</td><td class=\"mono\">{}<br><span class=\"meta\">{}</span></td></tr>\n",
-                esc(&text(&n["label"])),
-                esc(&text(&a["path"])),
-                esc(&text(&a["format"])),
-                esc(&text(&a["signer"])),
-                esc(&text(&a["key_fingerprint"])),
-                esc(&text(&a["key_origin"])),
+                esc(&n.label),
+                esc(&or_empty(&s.path)),
+                esc(&s.format),
+                esc(&or_empty(&s.signer)),
+                esc(&or_empty(&s.key_fingerprint)),
+                esc(&or_empty(&s.key_origin)),
             ));
         }
         h.push_str("</table>\n");
@@ -164,16 +165,16 @@ pub fn render(data: &Value) -> String {
     // the lineage, as a table
     h.push_str(&format!("<h2>Lineage ({} nodes, {} edges)</h2>\n", nodes.len(), data["graph"]["edges"].as_array().map(Vec::len).unwrap_or(0)));
     h.push_str("<p class=\"meta\">The full graph is in lineage.prov.json (W3C PROV-JSON) and report.json.</p>\n<table><tr><th>Kind</th><th>Node</th><th>Status</th></tr>\n");
-    let mut shown: Vec<&Value> = nodes.iter().filter(|n| n["kind"] != "file" || n["status"].is_string()).collect();
-    shown.sort_by_key(|n| (text(&n["kind"]), text(&n["label"])));
+    let mut shown: Vec<&custody_lineage::Node> = nodes.iter().filter(|n| n.kind() != custody_lineage::NodeKind::File || n.status.is_some()).collect();
+    shown.sort_by_key(|n| (n.kind().name(), n.label.clone()));
     for n in shown.iter().take(MAX_ROWS) {
-        let status = text(&n["status"]);
+        let status = n.status.map(|s| s.name()).unwrap_or("");
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}<br><code>{}</code></td><td>{}</td></tr>\n",
-            esc(&text(&n["kind"])),
-            esc(&text(&n["label"])),
-            esc(&text(&n["id"])),
-            if status.is_empty() { String::new() } else { format!("<span class=\"pill {0}\">{0}</span>", esc(&status)) }
+            esc(n.kind().name()),
+            esc(&n.label),
+            esc(&n.id),
+            if status.is_empty() { String::new() } else { format!("<span class=\"pill {0}\">{0}</span>", esc(status)) }
         ));
     }
     h.push_str("</table>\n");

@@ -40,9 +40,19 @@ impl Format {
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     #[error("{path}: cannot open: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}: not a readable {format} table: {message}")]
-    Parse { path: String, format: &'static str, message: String },
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// polars could not read the file as a `format` table (or, for `diff_files`, compare two).
+    #[error("{path}: not a readable {format} table: {source}")]
+    Parse {
+        path: String,
+        format: &'static str,
+        #[source]
+        source: PolarsError,
+    },
     #[error("{path}: {size} bytes, larger than the {TABLE_LIMIT}-byte limit for reading a table")]
     TooLarge { path: String, size: u64 },
 }
@@ -77,13 +87,13 @@ pub fn read_table(path: &Path, format: Format) -> Result<DataFrame, DatasetError
         Format::Parquet => ParquetReader::new(file).finish(),
         Format::Csv => CsvReadOptions::default().with_has_header(true).into_reader_with_file_handle(file).finish(),
     };
-    parsed.map_err(|e| DatasetError::Parse {
+    parsed.map_err(|source| DatasetError::Parse {
         path: display,
         format: match format {
             Format::Parquet => "Parquet",
             Format::Csv => "CSV",
         },
-        message: e.to_string(),
+        source,
     })
 }
 
@@ -180,5 +190,5 @@ pub fn diff_tables(original: &DataFrame, current: &DataFrame) -> Result<TableDif
 pub fn diff_files(original: &Path, current: &Path, format: Format) -> Result<TableDiff, DatasetError> {
     let a = read_table(original, format)?;
     let b = read_table(current, format)?;
-    diff_tables(&a, &b).map_err(|e| DatasetError::Parse { path: current.display().to_string(), format: "table", message: e.to_string() })
+    diff_tables(&a, &b).map_err(|source| DatasetError::Parse { path: current.display().to_string(), format: "table", source })
 }

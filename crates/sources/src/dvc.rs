@@ -24,14 +24,71 @@ use custody_evidence::{PathError, RelPath};
 /// Why a DVC file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DvcError {
+    /// The file is in the evidence but cannot be read.
     #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}: not valid YAML: {message}")]
-    Yaml { path: String, message: String },
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not YAML.
+    #[error("{path}: not valid YAML: {source}")]
+    Yaml {
+        path: String,
+        #[source]
+        source: serde_norway::Error,
+    },
+    /// The file is YAML but its stages do not have the shape DVC writes (a list where a map
+    /// belongs, a path that is not a string …).
+    #[error("{path}: not valid YAML: {source}")]
+    Shape {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("{path}: unsupported lock file schema `{schema}` (DVC 2 and 3 write '2.0')")]
     LockSchema { path: String, schema: String },
-    #[error("{path}: {record}: {problem}")]
-    Invalid { path: String, record: String, problem: String },
+    /// A recorded path (at `record`) climbs out of the DVC project with `..`; it is never
+    /// followed.
+    #[error("{path}: {record}: path `{}` climbs out of the DVC project; Custody will not follow it", escaped(.source))]
+    Escapes {
+        path: String,
+        record: String,
+        #[source]
+        source: PathError,
+    },
+    /// A recorded path (at `record`) that cannot be a path inside the project (absolute where a
+    /// relative one is required).
+    #[error("{path}: {record}: {source}")]
+    BadPath {
+        path: String,
+        record: String,
+        #[source]
+        source: PathError,
+    },
+    /// An entry's `md5` that is not 32 hexadecimal digits (with `.dir` for a directory).
+    #[error("{path}: {record}: md5 `{value}` is not 32 hex digits")]
+    Md5 { path: String, record: String, value: String },
+    /// An entry's `hash` names a hash other than `md5`.
+    #[error("{path}: {record}: unknown hash name `{name}`")]
+    HashName { path: String, record: String, name: String },
+    /// A `.dir` cache object that is not a JSON list of `{md5, relpath}`.
+    #[error("{path}: manifest: not a DVC directory manifest: {source}")]
+    Manifest {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A manifest entry's `md5` (entry `index`) that is not 32 hexadecimal digits.
+    #[error("{path}: [{index}].md5: `{value}` is not 32 hex digits")]
+    ManifestMd5 { path: String, index: usize, value: String },
+}
+
+/// The path that climbed out, as [`DvcError::Escapes`] words it.
+fn escaped(e: &PathError) -> &str {
+    match e {
+        PathError::Escapes(p) | PathError::Absolute(p) => p,
+    }
 }
 
 /// How DVC hashed the bytes.
@@ -217,8 +274,8 @@ mod raw {
     }
 }
 
-fn yaml_err(path: &str, e: impl std::fmt::Display) -> DvcError {
-    DvcError::Yaml { path: path.to_string(), message: e.to_string() }
+fn yaml_err(path: &str) -> impl FnOnce(serde_norway::Error) -> DvcError + '_ {
+    move |source| DvcError::Yaml { path: path.to_string(), source }
 }
 
 fn cmd_text(cmd: Option<serde_json::Value>) -> Option<String> {
@@ -231,26 +288,41 @@ fn cmd_text(cmd: Option<serde_json::Value>) -> Option<String> {
     }
 }
 
-/// Converts one raw entry. `base` is the folder the paths are relative to (project-relative).
-fn check_entry(raw: raw::Entry, base: &RelPath, record: String, file: &str) -> Result<Entry, DvcError> {
-    let invalid = |problem: String| DvcError::Invalid { path: file.to_string(), record: record.clone(), problem };
-    let location = if raw.path.contains("://") || raw.path.starts_with('/') || Path::new(&raw.path).has_root() {
-        Location::External(raw.path.clone())
-    } else {
-        match base.join(&raw.path) {
-            Ok(p) => Location::Local(p),
-            Err(PathError::Escapes(p)) => {
-                return Err(invalid(format!("path `{p}` climbs out of the DVC project; Custody will not follow it")));
-            }
-            Err(e) => return Err(invalid(e.to_string())),
+/// Where an entry's `path` is: outside the evidence (a URL or an absolute path), or inside the
+/// project relative to `base`. A relative path that climbs out of the project is an error.
+fn entry_location(path: &str, base: &RelPath, file: &str, record: &str) -> Result<Location, DvcError> {
+    if path.contains("://") || path.starts_with('/') || Path::new(path).has_root() {
+        return Ok(Location::External(path.to_string()));
+    }
+    base.join(path).map(Location::Local).map_err(|source| {
+        let (path, record) = (file.to_string(), record.to_string());
+        match source {
+            PathError::Escapes(_) => DvcError::Escapes { path, record, source },
+            PathError::Absolute(_) => DvcError::BadPath { path, record, source },
+        }
+    })
+}
+
+/// An entry's digest: `md5` with `hash: md5` is DVC 3's, `md5` alone is legacy 2.x's.
+fn entry_digest(md5: Option<&str>, hash: Option<&str>, file: &str, record: &str) -> Result<Option<DvcDigest>, DvcError> {
+    let kind = match (md5, hash) {
+        (None, _) => return Ok(None),
+        (Some(_), Some("md5")) => HashKind::Md5,
+        (Some(_), None) => HashKind::Md5Dos2unix,
+        (Some(_), Some(other)) => {
+            return Err(DvcError::HashName { path: file.to_string(), record: record.to_string(), name: other.to_string() });
         }
     };
-    let digest = match (&raw.md5, raw.hash.as_deref()) {
-        (None, _) => None,
-        (Some(v), Some("md5")) => Some(DvcDigest::parse(v, HashKind::Md5).ok_or_else(|| invalid(format!("md5 `{v}` is not 32 hex digits")))?),
-        (Some(v), None) => Some(DvcDigest::parse(v, HashKind::Md5Dos2unix).ok_or_else(|| invalid(format!("md5 `{v}` is not 32 hex digits")))?),
-        (Some(_), Some(other)) => return Err(invalid(format!("unknown hash name `{other}`"))),
-    };
+    let value = md5.unwrap_or_default();
+    DvcDigest::parse(value, kind)
+        .map(Some)
+        .ok_or_else(|| DvcError::Md5 { path: file.to_string(), record: record.to_string(), value: value.to_string() })
+}
+
+/// Converts one raw entry. `base` is the folder the paths are relative to (project-relative).
+fn check_entry(raw: raw::Entry, base: &RelPath, record: String, file: &str) -> Result<Entry, DvcError> {
+    let location = entry_location(&raw.path, base, file, &record)?;
+    let digest = entry_digest(raw.md5.as_deref(), raw.hash.as_deref(), file, &record)?;
     let other_hash = raw
         .etag
         .map(|v| ("etag".to_string(), v))
@@ -294,7 +366,7 @@ pub struct StageSpecs {
 
 /// Reads the `wdir` and the uncached outputs of every stage of a `dvc.yaml`.
 pub fn stage_specs(pipeline_yaml: &[u8], file: &str) -> Result<StageSpecs, DvcError> {
-    let raw: raw::Pipeline = serde_norway::from_slice(pipeline_yaml).map_err(|e| yaml_err(file, e))?;
+    let raw: raw::Pipeline = serde_norway::from_slice(pipeline_yaml).map_err(yaml_err(file))?;
     let mut out = StageSpecs::default();
     for (name, v) in raw.stages {
         // `foreach: … do: {…}`: one stage per item, named `NAME@KEY` in the lock, with
@@ -373,7 +445,7 @@ fn substitute(template: &str, key: &str, item: &serde_json::Value) -> Option<Str
 /// `specs` comes from the `dvc.yaml` beside it.
 pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, specs: &StageSpecs) -> Result<LockFile, DvcError> {
     let wdirs = &specs.wdirs;
-    let doc: serde_json::Value = serde_norway::from_slice(bytes).map_err(|e| yaml_err(display, e))?;
+    let doc: serde_json::Value = serde_norway::from_slice(bytes).map_err(yaml_err(display))?;
     let dir = file.parent();
     let stages_value = match doc.get("schema") {
         Some(serde_json::Value::String(s)) if s == "2.0" => doc.get("stages").cloned().unwrap_or(serde_json::Value::Null),
@@ -386,16 +458,12 @@ pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, specs: &StageSpec
     };
     let stages_map: BTreeMap<String, raw::Stage> = match stages_value {
         serde_json::Value::Null => BTreeMap::new(),
-        v => serde_json::from_value(v).map_err(|e| yaml_err(display, e))?,
+        v => serde_json::from_value(v).map_err(|source| DvcError::Shape { path: display.to_string(), source })?,
     };
     let mut stages = Vec::new();
     for (name, raw) in stages_map {
         let base = match wdirs.get(&name).or_else(|| wdirs.get(name.split('@').next().unwrap_or(&name))) {
-            Some(w) => dir.join(w).map_err(|e| DvcError::Invalid {
-                path: display.into(),
-                record: format!("stages.{name}.wdir"),
-                problem: e.to_string(),
-            })?,
+            Some(w) => dir.join(w).map_err(|source| DvcError::BadPath { path: display.into(), record: format!("stages.{name}.wdir"), source })?,
             None => dir.clone(),
         };
         let mut deps = Vec::new();
@@ -425,10 +493,10 @@ pub fn parse_lock(bytes: &[u8], file: &RelPath, display: &str, specs: &StageSpec
 
 /// Parses a `.dvc` file. Its paths are relative to its own folder (and its `wdir`).
 pub fn parse_dvc_file(bytes: &[u8], file: &RelPath, display: &str) -> Result<LockFile, DvcError> {
-    let raw: raw::DvcFile = serde_norway::from_slice(bytes).map_err(|e| yaml_err(display, e))?;
+    let raw: raw::DvcFile = serde_norway::from_slice(bytes).map_err(yaml_err(display))?;
     let mut base = file.parent();
     if let Some(w) = &raw.wdir {
-        base = base.join(w).map_err(|e| DvcError::Invalid { path: display.into(), record: "wdir".into(), problem: e.to_string() })?;
+        base = base.join(w).map_err(|source| DvcError::BadPath { path: display.into(), record: "wdir".into(), source })?;
     }
     let mut outs = Vec::new();
     for (i, o) in raw.outs.into_iter().enumerate() {
@@ -446,19 +514,11 @@ pub fn parse_dvc_file(bytes: &[u8], file: &RelPath, display: &str) -> Result<Loc
 
 /// Parses a `.dir` manifest (a JSON list of `{md5, relpath}`), checking every entry.
 pub fn parse_manifest(bytes: &[u8], display: &str) -> Result<Vec<ManifestEntry>, DvcError> {
-    let entries: Vec<ManifestEntry> = serde_json::from_slice(bytes).map_err(|e| DvcError::Invalid {
-        path: display.into(),
-        record: "manifest".into(),
-        problem: format!("not a DVC directory manifest: {e}"),
-    })?;
+    let entries: Vec<ManifestEntry> = serde_json::from_slice(bytes).map_err(|source| DvcError::Manifest { path: display.into(), source })?;
     for (i, e) in entries.iter().enumerate() {
-        RelPath::new(&e.relpath).map_err(|err| DvcError::Invalid {
-            path: display.into(),
-            record: format!("[{i}].relpath"),
-            problem: err.to_string(),
-        })?;
+        RelPath::new(&e.relpath).map_err(|source| DvcError::BadPath { path: display.into(), record: format!("[{i}].relpath"), source })?;
         if DvcDigest::parse(&e.md5, HashKind::Md5).is_none() {
-            return Err(DvcError::Invalid { path: display.into(), record: format!("[{i}].md5"), problem: format!("`{}` is not 32 hex digits", e.md5) });
+            return Err(DvcError::ManifestMd5 { path: display.into(), index: i, value: e.md5.clone() });
         }
     }
     Ok(entries)
@@ -660,5 +720,36 @@ mod tests {
         let lock = b"schema: '2.0'\nstages:\n  s:\n    cmd: x\n    deps:\n    - path: ../../etc/passwd\n      hash: md5\n      md5: b202f333fba4fd38d4b8e5e693077aab\n";
         let err = parse_lock(lock, &RelPath::new("dvc.lock").unwrap(), "dvc.lock", &StageSpecs::default()).unwrap_err();
         assert!(err.to_string().contains("climbs out"), "{err}");
+    }
+
+    #[test]
+    fn invalid_records_are_named_errors_with_the_messages_they_had() {
+        let rel = RelPath::new("dvc.lock").unwrap();
+        let lock = |entry: &str| parse_lock(format!("schema: '2.0'\nstages:\n  s:\n    cmd: x\n    outs:\n    - {entry}\n").as_bytes(), &rel, "dvc.lock", &StageSpecs::default());
+        let err = lock("path: a\n      hash: md5\n      md5: zz").unwrap_err();
+        assert!(matches!(err, DvcError::Md5 { .. }));
+        assert_eq!(err.to_string(), "dvc.lock: stages.s.outs[0]: md5 `zz` is not 32 hex digits");
+        let err = lock("path: a\n      hash: sha256\n      md5: b202f333fba4fd38d4b8e5e693077aab").unwrap_err();
+        assert_eq!(err.to_string(), "dvc.lock: stages.s.outs[0]: unknown hash name `sha256`");
+        let err = lock("path: ../../x").unwrap_err();
+        assert!(matches!(err, DvcError::Escapes { .. }));
+        assert!(err.to_string().starts_with("dvc.lock: stages.s.outs[0]: path `") && err.to_string().ends_with("` climbs out of the DVC project; Custody will not follow it"), "{err}");
+        assert!(std::error::Error::source(&err).is_some());
+
+        let err = parse_lock(b"schema: '2.0'\nstages:\n  s: [1, 2]\n", &rel, "dvc.lock", &StageSpecs::default()).unwrap_err();
+        assert!(matches!(err, DvcError::Shape { .. }) && err.to_string().starts_with("dvc.lock: not valid YAML: "), "{err}");
+        let err = parse_lock(b"schema: [\n", &rel, "dvc.lock", &StageSpecs::default()).unwrap_err();
+        assert!(matches!(err, DvcError::Yaml { .. }) && err.to_string().starts_with("dvc.lock: not valid YAML: "), "{err}");
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn invalid_manifests_are_named_errors_with_the_messages_they_had() {
+        let err = parse_manifest(b"{}", "m.dir").unwrap_err();
+        assert!(matches!(err, DvcError::Manifest { .. }) && err.to_string().starts_with("m.dir: manifest: not a DVC directory manifest: "), "{err}");
+        let err = parse_manifest(br#"[{"md5": "x", "relpath": "a"}]"#, "m.dir").unwrap_err();
+        assert_eq!(err.to_string(), "m.dir: [0].md5: `x` is not 32 hex digits");
+        let err = parse_manifest(br#"[{"md5": "b202f333fba4fd38d4b8e5e693077aab", "relpath": "../a"}]"#, "m.dir").unwrap_err();
+        assert!(matches!(err, DvcError::BadPath { .. }) && err.to_string().starts_with("m.dir: [0].relpath: path `"), "{err}");
     }
 }

@@ -276,19 +276,49 @@ pub fn recognise(columns: &[String], sample: Option<&Map<String, Value>>, overri
 #[derive(Debug, thiserror::Error)]
 pub enum InferenceError {
     #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{file}: not an inference log Custody reads (JSON lines, CSV or Parquet)")]
     UnknownFormat { file: String },
-    #[error("{file}: line {line}: not a JSON object: {problem}")]
-    BadJson { file: String, line: usize, problem: String },
-    #[error("{file}: {problem}")]
-    BadTable { file: String, problem: String },
+    /// A line of a JSON-lines log that is not a JSON object (`line` counts from 1).
+    #[error("{file}: line {line}: not a JSON object: {source}")]
+    BadJson {
+        file: String,
+        line: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A CSV or Parquet log (or a JSON-lines log made into a table) that cannot be read as a
+    /// table; [`TableProblem`] says why.
+    #[error("{file}: {source}")]
+    BadTable {
+        file: String,
+        #[source]
+        source: TableProblem,
+    },
     #[error("{file}: no column recognised as the prediction id; name it with --field id=COLUMN (columns: {})", columns.join(", "))]
     NoPredictionId { file: String, columns: Vec<String> },
     #[error("{file}: --field {role}={column}: no such column (columns: {})", available.join(", "))]
     UnknownField { file: String, role: &'static str, column: String, available: Vec<String> },
     #[error("--field {spec}: expected ROLE=COLUMN with ROLE one of id, time, model_uri, model_name, model_version, model_digest, run_id, score, decision, ground_truth")]
     BadField { spec: String },
+}
+
+/// Why a log cannot be read as a table ([`InferenceError::BadTable`]).
+#[derive(Debug, thiserror::Error)]
+pub enum TableProblem {
+    /// A CSV log whose first line has fewer than two columns.
+    #[error("no CSV header")]
+    NoCsvHeader,
+    /// polars could not read the Parquet file, filter it or build the table.
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+    /// The log, read whole as a table, is unreadable or too large.
+    #[error(transparent)]
+    Table(#[from] crate::dataset::DatasetError),
 }
 
 /// One inference log in the evidence.
@@ -548,7 +578,7 @@ impl InferenceLog {
                 let mut sample = None;
                 let mut seen = 0usize;
                 scan_lines(local, rel, b"", |i, line| {
-                    let record: Map<String, Value> = serde_json::from_slice(line).map_err(|e| InferenceError::BadJson { file: rel.to_string(), line: i + 1, problem: e.to_string() })?;
+                    let record: Map<String, Value> = serde_json::from_slice(line).map_err(|source| InferenceError::BadJson { file: rel.to_string(), line: i + 1, source })?;
                     let flat = flatten(&record);
                     for k in flat.keys() {
                         if !columns.contains(k) {
@@ -565,13 +595,13 @@ impl InferenceLog {
                 let header = first_line(local, rel)?;
                 let columns = split_csv_line(&header, csv_separator(local));
                 if columns.len() < 2 {
-                    return Err(InferenceError::BadTable { file: rel.to_string(), problem: "no CSV header".into() });
+                    return Err(InferenceError::BadTable { file: rel.to_string(), source: TableProblem::NoCsvHeader });
                 }
                 (columns, None)
             }
             LogFormat::Parquet => {
                 let file = custody_evidence::open_regular(local).map_err(io(rel))?;
-                let schema = ParquetReader::new(file).schema().map_err(|e| InferenceError::BadTable { file: rel.to_string(), problem: e.to_string() })?;
+                let schema = ParquetReader::new(file).schema().map_err(|e| InferenceError::BadTable { file: rel.to_string(), source: e.into() })?;
                 (schema.iter_names().map(|n| n.to_string()).collect(), None)
             }
         };
@@ -711,20 +741,20 @@ impl InferenceLog {
     }
 
     fn bad(&self, e: PolarsError) -> InferenceError {
-        InferenceError::BadTable { file: self.rel.clone(), problem: e.to_string() }
+        InferenceError::BadTable { file: self.rel.clone(), source: e.into() }
     }
 
     /// The whole log as a table with flattened column names (for slicing decisions).
     pub fn read_frame(&self) -> Result<DataFrame, InferenceError> {
         match self.format {
-            LogFormat::Parquet | LogFormat::Csv => crate::dataset::read_local_table(&self.local).map_err(|e| InferenceError::BadTable { file: self.rel.clone(), problem: e.to_string() }),
+            LogFormat::Parquet | LogFormat::Csv => crate::dataset::read_local_table(&self.local).map_err(|e| InferenceError::BadTable { file: self.rel.clone(), source: e.into() }),
             LogFormat::JsonLines => {
                 let mut columns: BTreeMap<String, usize> = BTreeMap::new();
                 let mut order: Vec<String> = Vec::new();
                 let mut cells: Vec<Vec<Value>> = Vec::new();
                 let mut rows = 0usize;
                 scan_lines(&self.local, &self.rel, b"", |i, line| {
-                    let record: Map<String, Value> = serde_json::from_slice(line).map_err(|e| InferenceError::BadJson { file: self.rel.clone(), line: i + 1, problem: e.to_string() })?;
+                    let record: Map<String, Value> = serde_json::from_slice(line).map_err(|source| InferenceError::BadJson { file: self.rel.clone(), line: i + 1, source })?;
                     for (k, v) in flatten(&record) {
                         let at = *columns.entry(k.clone()).or_insert_with(|| {
                             order.push(k.clone());
@@ -860,5 +890,20 @@ mod tests {
         assert_eq!(hits.iter().map(|h| (h.record.as_str(), h.model_version.as_deref())).collect::<Vec<_>>(), vec![("line 18", Some("3")), ("line 5001", Some("4"))]);
         assert!(log.find("p-1").unwrap().len() == 1, "p-1 must not match p-17 or p-1xxx");
         assert_eq!(log.read_frame().unwrap().height(), 5001);
+    }
+
+    #[test]
+    fn unreadable_logs_keep_their_messages_and_causes() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("log.csv");
+        std::fs::write(&csv, "only\n1\n").unwrap();
+        let err = InferenceLog::open(&csv, "log.csv", &FieldOverrides::default()).unwrap_err();
+        assert!(matches!(err, InferenceError::BadTable { source: TableProblem::NoCsvHeader, .. }));
+        assert_eq!(err.to_string(), "log.csv: no CSV header");
+        let jsonl = dir.path().join("log.jsonl");
+        std::fs::write(&jsonl, "{\"prediction_id\": 1}\n{oops\n").unwrap();
+        let err = InferenceLog::open(&jsonl, "log.jsonl", &FieldOverrides::default()).unwrap_err();
+        assert!(err.to_string().starts_with("log.jsonl: line 2: not a JSON object: "), "{err}");
+        assert!(std::error::Error::source(&err).is_some());
     }
 }

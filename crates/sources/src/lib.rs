@@ -263,6 +263,16 @@ pub struct EvidenceSet {
     pub roots: Vec<Evidence>,
 }
 
+/// The readers' errors can cross threads, as the use cases' errors do (the desktop app's
+/// commands are async): checked at compile time.
+const _: () = {
+    const fn sendable<T: std::error::Error + Send + Sync + 'static>() {}
+    sendable::<SourceError>();
+    sendable::<inference::InferenceError>();
+    sendable::<dataset::DatasetError>();
+    sendable::<sqlite::EvidenceDbError>();
+};
+
 /// The loaded evidence can be shared between threads (checked at compile time).
 const _: () = {
     const fn shareable<T: Send + Sync>() {}

@@ -105,53 +105,66 @@ pub fn read(root: &Path, entries: &[WalkedEntry]) -> SignatureEvidence {
     out
 }
 
+/// Reads one candidate file: JSON (bundles, envelopes, keys) or text (armour, keys, a detached
+/// signature).
 fn read_one(rel: &RelPath, bytes: &[u8], named_sig: bool, named_key: bool, files: &HashSet<&RelPath>, out: &mut SignatureEvidence) {
     let text = std::str::from_utf8(bytes).ok();
     let trimmed = text.map(str::trim_start).unwrap_or("");
-    // JSON: a bundle, an envelope, a key, or JSON lines of those
     if trimmed.starts_with('{') {
-        if !named_sig && !trimmed.contains("\"payloadType\"") && !trimmed.contains("application/vnd.dev.sigstore.bundle") && !trimmed.contains("\"keytype\"") {
-            return;
-        }
-        let values: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = match serde_json::from_str::<serde_json::Value>(trimmed) {
-            Ok(v) => vec![(0, Ok(v))],
-            Err(whole) => {
-                let lines: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = trimmed
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, l)| !l.trim().is_empty())
-                    .map(|(i, l)| (i + 1, serde_json::from_str(l)))
-                    .collect();
-                if lines.len() > 1 { lines } else { vec![(0, Err(whole))] }
-            }
-        };
-        for (line, value) in values {
-            match value {
-                Ok(v) if bundle::looks_like_bundle(&v) => match Bundle::from_json(&v) {
-                    Ok(b) => out.records.push(SignatureRecord { file: rel.clone(), line, signed: Signed::Bundle(b) }),
-                    Err(e) => out.unreadable.push((rel.clone(), at_line(line, &e.to_string()))),
-                },
-                Ok(v) if dsse::looks_like_envelope(&v) => match Envelope::from_json(&v) {
-                    Ok(env) => out.records.push(SignatureRecord { file: rel.clone(), line, signed: Signed::Envelope(env) }),
-                    Err(e) => out.unreadable.push((rel.clone(), at_line(line, &e.to_string()))),
-                },
-                Ok(v) if v.get("keytype").is_some() && v.get("keyval").is_some() => {
-                    match keys::read_key_file(&v.to_string(), &KeyOrigin::Evidence { file: rel.as_str().to_string() }) {
-                        Ok(ks) => out.keys.extend(ks),
-                        Err(e) => out.unreadable.push((rel.clone(), format!("a key file Custody cannot use: {e}"))),
-                    }
-                }
-                Ok(_) => {
-                    if named_sig {
-                        out.unreadable.push((rel.clone(), at_line(line, "JSON that is neither a DSSE envelope nor a Sigstore bundle")));
-                    }
-                }
-                Err(e) if named_sig => out.unreadable.push((rel.clone(), at_line(line, &format!("malformed JSON: {e}")))),
-                Err(_) => {}
-            }
-        }
+        read_json(rel, trimmed, named_sig, out);
+    } else {
+        read_text(rel, bytes, text, named_sig, named_key, files, out);
+    }
+}
+
+/// JSON: a bundle, an envelope, a key, or JSON lines of those.
+fn read_json(rel: &RelPath, trimmed: &str, named_sig: bool, out: &mut SignatureEvidence) {
+    if !named_sig && !trimmed.contains("\"payloadType\"") && !trimmed.contains("application/vnd.dev.sigstore.bundle") && !trimmed.contains("\"keytype\"") {
         return;
     }
+    let values: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = match serde_json::from_str::<serde_json::Value>(trimmed) {
+        Ok(v) => vec![(0, Ok(v))],
+        Err(whole) => {
+            let lines: Vec<(usize, Result<serde_json::Value, serde_json::Error>)> = trimmed
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| (i + 1, serde_json::from_str(l)))
+                .collect();
+            if lines.len() > 1 { lines } else { vec![(0, Err(whole))] }
+        }
+    };
+    for (line, value) in values {
+        match value {
+            Ok(v) if bundle::looks_like_bundle(&v) => match Bundle::from_json(&v) {
+                Ok(b) => out.records.push(SignatureRecord { file: rel.clone(), line, signed: Signed::Bundle(b) }),
+                Err(e) => out.unreadable.push((rel.clone(), at_line(line, &e.to_string()))),
+            },
+            Ok(v) if dsse::looks_like_envelope(&v) => match Envelope::from_json(&v) {
+                Ok(env) => out.records.push(SignatureRecord { file: rel.clone(), line, signed: Signed::Envelope(env) }),
+                Err(e) => out.unreadable.push((rel.clone(), at_line(line, &e.to_string()))),
+            },
+            Ok(v) if v.get("keytype").is_some() && v.get("keyval").is_some() => {
+                match keys::read_key_file(&v.to_string(), &KeyOrigin::Evidence { file: rel.as_str().to_string() }) {
+                    Ok(ks) => out.keys.extend(ks),
+                    Err(e) => out.unreadable.push((rel.clone(), format!("a key file Custody cannot use: {e}"))),
+                }
+            }
+            Ok(_) => {
+                if named_sig {
+                    out.unreadable.push((rel.clone(), at_line(line, "JSON that is neither a DSSE envelope nor a Sigstore bundle")));
+                }
+            }
+            Err(e) if named_sig => out.unreadable.push((rel.clone(), at_line(line, &format!("malformed JSON: {e}")))),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Text: an OpenPGP key or signature armour, a public (or private) key, or a detached
+/// signature beside the file it signs.
+fn read_text(rel: &RelPath, bytes: &[u8], text: Option<&str>, named_sig: bool, named_key: bool, files: &HashSet<&RelPath>, out: &mut SignatureEvidence) {
+    let trimmed = text.map(str::trim_start).unwrap_or("");
     let sibling = || {
         let name = rel.file_name();
         let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);

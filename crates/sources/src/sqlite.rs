@@ -28,14 +28,36 @@ pub fn looks_like_sqlite(path: &Path) -> bool {
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == SQLITE_MAGIC
 }
 
+/// Why an evidence database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceDbError {
+    /// SQLite refused the file (not a database, damaged, unreadable).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// No private temporary folder could be made for the copy of a database with a log.
+    #[error("cannot make a temporary folder to read {path} with its write-ahead log: {source}")]
+    TempDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database or its write-ahead log could not be copied aside (`path` is the file).
+    #[error("{path}: cannot copy it aside to read it with its write-ahead log: {source}")]
+    Copy {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// Opens `path` read-only as described in the module docs.
-pub fn open_evidence_db(path: &Path) -> Result<EvidenceDb, rusqlite::Error> {
+pub fn open_evidence_db(path: &Path) -> Result<EvidenceDb, EvidenceDbError> {
     let wal = sidecar(path, "-wal");
     if wal.exists() {
-        let dir = tempfile::tempdir().map_err(|e| io_to_sqlite(e, path))?;
+        let dir = tempfile::tempdir().map_err(|source| EvidenceDbError::TempDir { path: path.into(), source })?;
         let copy = dir.path().join("evidence.db");
-        std::fs::copy(path, &copy).map_err(|e| io_to_sqlite(e, path))?;
-        std::fs::copy(&wal, sidecar(&copy, "-wal")).map_err(|e| io_to_sqlite(e, &wal))?;
+        std::fs::copy(path, &copy).map_err(|source| EvidenceDbError::Copy { path: path.into(), source })?;
+        std::fs::copy(&wal, sidecar(&copy, "-wal")).map_err(|source| EvidenceDbError::Copy { path: wal.clone(), source })?;
         let conn = Connection::open_with_flags(
             &copy,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -82,8 +104,4 @@ fn uri_escape(path: &Path) -> String {
         }
     }
     out
-}
-
-fn io_to_sqlite(e: std::io::Error, path: &Path) -> rusqlite::Error {
-    rusqlite::Error::InvalidPath(PathBuf::from(format!("{}: {e}", path.display())))
 }

@@ -300,7 +300,7 @@ impl DigestTable {
 /// A reference to a lineage node for a finding.
 pub fn node_ref(lineage: &Lineage, id: &str, kind: NodeKind, fallback_label: &str) -> NodeRef {
     match lineage.node(id) {
-        Some(n) => NodeRef { kind: n.kind, id: n.id.clone(), label: n.label.clone() },
+        Some(n) => NodeRef { kind: n.kind(), id: n.id.clone(), label: n.label.clone() },
         None => NodeRef { kind, id: id.to_string(), label: fallback_label.to_string() },
     }
 }

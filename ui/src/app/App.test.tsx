@@ -44,7 +44,7 @@ const mismatch: Finding = {
 };
 
 const details = (id: string, status: NodeDetails["node"]["status"], findings: Finding[]): NodeDetails => ({
-  node: { id, kind: "data-version", label: id, attrs: {}, claims: [], status },
+  node: { id, kind: "data-version", label: id, attrs: { path: "p/raw.csv", md5: "aa", hash: "md5", claimed_at: ["work tree"] }, claims: [], status },
   findings,
   outgoing: [],
   incoming: [],
@@ -233,7 +233,7 @@ function signedData(b: ReturnType<typeof setup>) {
       neighbours: [],
     },
     [ATT]: {
-      node: { id: ATT, kind: "attestation", label: "model-signing manifest", claims: [], attrs: {} },
+      node: { id: ATT, kind: "attestation", label: "model-signing manifest", claims: [], attrs: { path: "serving/fraud-detector/model.sig", predicate_type: "https://model_signing/signature/v1.0", statement_type: "https://in-toto.io/Statement/v1", subjects: 2 } },
       findings: [],
       outgoing: [
         { from: ATT, relation: "wasDerivedFrom", to: PKL, role: "subject" },

@@ -51,7 +51,7 @@ function Inspector({ details, onNavigate, onCompare, onSlice }: InspectorPanePro
       </p>
       <p class="mono muted">{n.id}</p>
       {n.kind === "signature" && <SignatureSection details={details} onNavigate={onNavigate} />}
-      {n.kind === "agent" && <KeySection details={details} onNavigate={onNavigate} />}
+      {n.kind === "key" && <KeySection details={details} onNavigate={onNavigate} />}
       {n.kind !== "signature" && <SignedBySection details={details} />}
       {details.findings.length > 0 && <NodeFindings findings={details.findings} />}
       {n.claims.length > 0 && <Claims claims={n.claims} />}

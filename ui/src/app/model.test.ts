@@ -45,6 +45,8 @@ describe("filterMembers", () => {
 });
 
 import type { NodeDetails } from "../generated/NodeDetails";
+import type { Payload } from "../generated/Payload";
+import type { SignatureFacts } from "../generated/SignatureFacts";
 import type { ReportCheck } from "../generated/ReportCheck";
 import { isFailure, keyInfo, reportVerdict, SEVERITY, signatureInfo, signedBy, signerOf, statusCounts, trustOf } from "./model";
 
@@ -100,8 +102,9 @@ describe("signers", () => {
   });
 });
 
-const node = (id: string, kind: NodeDetails["node"]["kind"], attrs: NodeDetails["node"]["attrs"], outgoing: NodeDetails["outgoing"] = [], incoming: NodeDetails["incoming"] = [], neighbours: NodeDetails["neighbours"] = []): NodeDetails => ({
-  node: { id, kind, label: id, attrs, claims: [] },
+/** A node's details from its typed facts (`payload`: its kind and attributes) and edges. */
+const node = (id: string, payload: Payload, outgoing: NodeDetails["outgoing"] = [], incoming: NodeDetails["incoming"] = [], neighbours: NodeDetails["neighbours"] = []): NodeDetails => ({
+  node: { id, label: id, claims: [], ...payload },
   findings: [],
   outgoing,
   incoming,
@@ -109,7 +112,7 @@ const node = (id: string, kind: NodeDetails["node"]["kind"], attrs: NodeDetails[
 });
 
 describe("signatureInfo", () => {
-  const attrs = {
+  const attrs: SignatureFacts = {
     format: "Sigstore bundle (DSSE, self-managed key)",
     verdict: "signature-valid",
     signer: "ECDSA P-256 key 5c384f9c9a0b",
@@ -118,12 +121,12 @@ describe("signatureInfo", () => {
     key_origin: "trusted: supplied by the investigator (/keys/release-p256.pub)",
   };
   it("covers the subjects of the statement it signs", () => {
-    const sig = node("signature:s/model.sig", "signature", attrs, [
+    const sig = node("signature:s/model.sig", { kind: "signature", attrs }, [
       { from: "signature:s/model.sig", relation: "wasDerivedFrom", to: "attestation:s/model.sig", role: "signs" },
       { from: "signature:s/model.sig", relation: "wasDerivedFrom", to: "file:s/model.sig", role: "stored-in" },
       { from: "signature:s/model.sig", relation: "wasAttributedTo", to: "key:5c38" },
     ]);
-    const att = node("attestation:s/model.sig", "attestation", {}, [
+    const att = node("attestation:s/model.sig", { kind: "attestation", attrs: { path: "s/model.sig", predicate_type: "https://model_signing/signature/v1.0", statement_type: "https://in-toto.io/Statement/v1", subjects: 2 } }, [
       { from: "attestation:s/model.sig", relation: "wasDerivedFrom", to: "file:s/model.pkl", role: "subject" },
       { from: "attestation:s/model.sig", relation: "wasDerivedFrom", to: "file:s/MLmodel", role: "subject" },
     ]);
@@ -135,16 +138,16 @@ describe("signatureInfo", () => {
   });
 
   it("covers its own subjects (a detached signature) or the commit it signs", () => {
-    const detached = node("signature:p.sig", "signature", { format: "detached Ed25519 signature", verdict: "unverifiable" }, [
+    const detached = node("signature:p.sig", { kind: "signature", attrs: { format: "detached Ed25519 signature", verdict: "unverifiable" } }, [
       { from: "signature:p.sig", relation: "wasDerivedFrom", to: "file:p.jsonl", role: "subject" },
     ]);
     expect(signatureInfo(detached)).toMatchObject({ verdict: "unverifiable", signer: null, trusted: null, key: null, covers: ["file:p.jsonl"] });
-    const commit = node("signature:git@abc", "signature", { verdict: "untrusted-key", key_trusted: false }, [
+    const commit = node("signature:git@abc", { kind: "signature", attrs: { format: "git ssh signature", verdict: "untrusted-key", key_trusted: false } }, [
       { from: "signature:git@abc", relation: "wasDerivedFrom", to: "commit:abc", role: "signs" },
     ], [], [{ id: "commit:abc", kind: "commit", label: "abc Add the model" }]);
     expect(signatureInfo(commit)).toMatchObject({ trusted: false, signs: ["commit:abc"], covers: ["commit:abc"] });
     // what a signature signs is covered when it is a commit by kind, whatever its id reads
-    const statement = node("signature:s.json", "signature", { verdict: "signature-valid" }, [
+    const statement = node("signature:s.json", { kind: "signature", attrs: { format: "DSSE envelope", verdict: "signature-valid" } }, [
       { from: "signature:s.json", relation: "wasDerivedFrom", to: "attestation:s.json", role: "signs" },
     ], [], [{ id: "attestation:s.json", kind: "attestation", label: "statement" }]);
     expect(signatureInfo(statement)).toMatchObject({ signs: ["attestation:s.json"], covers: [] });
@@ -152,16 +155,15 @@ describe("signatureInfo", () => {
 });
 
 describe("keyInfo", () => {
-  it("reads a signing key's agent node, and nothing from other agents", () => {
+  it("reads a signing key's node, and nothing from agents", () => {
     const key = node(
       "key:14837f",
-      "agent",
-      { signing_key: true, algorithm: "Ed25519", fingerprint: "14837f", trusted: false, origins: ["not trusted: found in the evidence (k.pub)"], principals: ["m@example"] },
+      { kind: "key", attrs: { algorithm: "Ed25519", fingerprint: "14837f", securesystemslib_keyid: "ab12", trusted: false, origins: ["not trusted: found in the evidence (k.pub)"], principals: ["m@example"] } },
       [],
       [{ from: "signature:git@abc", relation: "wasAttributedTo", to: "key:14837f" }],
     );
     expect(keyInfo(key)).toEqual({ algorithm: "Ed25519", fingerprint: "14837f", trusted: false, origins: ["not trusted: found in the evidence (k.pub)"], principals: ["m@example"], signed: ["signature:git@abc"] });
-    expect(keyInfo(node("agent:alice", "agent", { user: "alice" }))).toBeNull();
+    expect(keyInfo(node("agent:alice", { kind: "agent", attrs: { keyless_identity: true, trusted: true } }))).toBeNull();
   });
 });
 

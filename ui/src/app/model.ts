@@ -9,6 +9,7 @@ import type { CaseSummary } from "../generated/CaseSummary";
 import type { Coverage } from "../generated/Coverage";
 import type { FindingGroup as EngineGroup } from "../generated/FindingGroup";
 import type { VerdictClass } from "../generated/VerdictClass";
+import type { SignatureFacts } from "../generated/SignatureFacts";
 
 /** Every status, worst first (the engine's order, reversed). */
 export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
@@ -167,39 +168,36 @@ export interface SignatureInfo {
   covers: string[];
 }
 
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
-
-/** The signature's facts from its attributes and edges; `signed` is the statement it signs, when fetched. */
+/** The signature's facts from its typed attributes and its edges; `signed` is the statement it signs, when fetched. */
 export function signatureInfo(sig: NodeDetails, signed: NodeDetails[] = []): SignatureInfo {
-  const a = sig.node.attrs;
+  const a: Partial<SignatureFacts> = sig.node.kind === "signature" ? sig.node.attrs : {};
   const signs = sig.outgoing.filter((e) => e.role === "signs").map((e) => e.to);
   const subjects = [...sig.outgoing, ...signed.flatMap((d) => d.outgoing)].filter((e) => e.role === "subject").map((e) => e.to);
   const kindOf = new Map(sig.neighbours.map((n) => [n.id, n.kind]));
   const covers = [...new Set([...signs.filter((id) => kindOf.get(id) === "commit"), ...subjects])];
   return {
-    format: str(a.format) ?? "signature",
-    verdict: str(a.verdict) ?? sig.node.status ?? "unchecked",
-    signer: str(a.signer),
-    fingerprint: str(a.key_fingerprint),
-    trusted: typeof a.key_trusted === "boolean" ? a.key_trusted : null,
-    origin: str(a.key_origin),
+    format: a.format ?? "signature",
+    verdict: a.verdict ?? sig.node.status ?? "unchecked",
+    signer: a.signer ?? null,
+    fingerprint: a.key_fingerprint ?? null,
+    trusted: a.key_trusted ?? null,
+    origin: a.key_origin ?? null,
     key: sig.outgoing.find((e) => e.relation === "wasAttributedTo")?.to ?? null,
     signs,
     covers,
   };
 }
 
-/** A signing key's facts (agent nodes with `signing_key`), or null for other nodes. */
+/** A signing key's facts, or null for other nodes. */
 export function keyInfo(d: NodeDetails): { algorithm: string; fingerprint: string; trusted: boolean; origins: string[]; principals: string[]; signed: string[] } | null {
+  if (d.node.kind !== "key") return null;
   const a = d.node.attrs;
-  if (d.node.kind !== "agent" || a.signing_key !== true) return null;
-  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
   return {
-    algorithm: str(a.algorithm) ?? "",
-    fingerprint: str(a.fingerprint) ?? "",
-    trusted: a.trusted === true,
-    origins: list(a.origins),
-    principals: list(a.principals),
+    algorithm: a.algorithm,
+    fingerprint: a.fingerprint,
+    trusted: a.trusted,
+    origins: a.origins,
+    principals: a.principals ?? [],
     signed: d.incoming.filter((e) => e.relation === "wasAttributedTo").map((e) => e.from),
   };
 }

@@ -10,7 +10,7 @@ import type { MetricPair } from "../generated/MetricPair";
 import type { NodeSummary } from "../generated/NodeSummary";
 import type { PackageChange } from "../generated/PackageChange";
 import type { ParamChange } from "../generated/ParamChange";
-import { KIND_SHAPES, shapeOf, shortLabel, type Shape } from "../graph/elements";
+import { KIND_SHAPES, shortLabel, type Shape } from "../graph/elements";
 
 /** How a pair is drawn: its state, or its presence when it is on one side only. */
 export type Look = "root-cause" | "downstream" | "equal" | "added" | "removed" | "unrecorded";
@@ -78,7 +78,7 @@ export function pairLabel(p: AlignedNode, max = 28): string {
 /** A pair's node kind (B's, else A's). */
 export function kindOf(p: AlignedNode): Shape {
   const n = p.b ?? p.a;
-  return n ? shapeOf(n.kind, n.id) : "file";
+  return n ? n.kind : "file";
 }
 
 export interface DiffElement {

@@ -3,4 +3,4 @@
 /**
  * What a node stands for.
  */
-export type NodeKind = "commit" | "run" | "stage" | "dataset" | "data-version" | "file" | "logged-model" | "model-version" | "alias" | "agent" | "signature" | "attestation" | "build";
+export type NodeKind = "commit" | "run" | "stage" | "dataset" | "data-version" | "file" | "logged-model" | "model-version" | "alias" | "agent" | "key" | "signature" | "attestation" | "build";

@@ -5,7 +5,8 @@ import type { NodeKind } from "../generated/NodeKind";
 import type { Status } from "../generated/Status";
 
 /** What a node is drawn as: its kind, or `key` for an agent that is a signing key. */
-export type Shape = NodeKind | "key";
+/** A node is drawn by its kind (signing keys are a kind of their own). */
+export type Shape = NodeKind;
 
 export interface ElementData {
   id: string;
@@ -52,7 +53,7 @@ export function toElements(view: View, selected: string | null): Element[] {
   const out: Element[] = [];
   for (const n of view.nodes) {
     const status = n.status ?? "unchecked";
-    const shape = shapeOf(n.kind, n.id);
+    const shape: Shape = n.kind;
     const classes = [`kind-${shape}`, `status-${status}`];
     if (n.id === view.focus) classes.push("focus");
     if (n.id === selected) classes.push("selected");
@@ -76,11 +77,6 @@ export function toElements(view: View, selected: string | null): Element[] {
     out.push({ group: "edges", data: { id: `${e.from}|${e.relation}|${e.to}`, label: e.relation, source: e.from, target: e.to, relation: e.relation }, classes });
   }
   return out;
-}
-
-/** Signing keys are agents whose ids start with `key:` (the engine's key nodes). */
-export function shapeOf(kind: NodeKind, id: string): Shape {
-  return kind === "agent" && id.startsWith("key:") ? "key" : kind;
 }
 
 /** Best to worst, as the engine orders statuses; nodes with no finding are `unchecked`. */

@@ -24,7 +24,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use custody_lineage::{Lineage, Node, NodeKind, Relation};
+use custody_lineage::{Lineage, Node, NodeKind, Payload, Relation};
 
 /// Where a pair sits relative to the other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -89,29 +89,25 @@ impl Alignment {
     }
 }
 
-fn attr<'a>(n: &'a Node, key: &str) -> &'a str {
-    n.attrs.get(key).and_then(|v| v.as_str()).unwrap_or("")
-}
-
 /// The part a node plays beneath its parent, beyond relation, role and kind.
 fn place(n: &Node) -> String {
-    match n.kind {
-        NodeKind::DataVersion => attr(n, "path").to_string(),
-        NodeKind::File => n.label.clone(),
-        NodeKind::Dataset => attr(n, "name").to_string(),
-        NodeKind::Stage => format!("{}:{}", attr(n, "lockfile"), attr(n, "stage")),
-        NodeKind::ModelVersion => attr(n, "name").to_string(),
+    match &n.payload {
+        Payload::DataVersion(d) => d.path.as_str().to_string(),
+        Payload::File(_) => n.label.clone(),
+        Payload::Dataset(d) => d.name.clone(),
+        Payload::Stage(s) => format!("{}:{}", s.lockfile, s.stage),
+        Payload::ModelVersion(v) => v.name.clone(),
         _ => String::new(),
     }
 }
 
 /// Whether `edge` from `from` means "depends on" for alignment (see the module docs).
 fn is_input(lineage: &Lineage, from: &Node, relation: Relation, to: &str) -> bool {
-    let to_kind = lineage.node(to).map(|n| n.kind);
+    let to_kind = lineage.node(to).map(|n| n.kind());
     match relation {
         Relation::HadMember | Relation::WasAttributedTo => false,
-        _ if from.kind == NodeKind::Commit => false,
-        Relation::Used if from.kind == NodeKind::Stage && to_kind == Some(NodeKind::Commit) => false,
+        _ if from.kind() == NodeKind::Commit => false,
+        Relation::Used if from.kind() == NodeKind::Stage && to_kind == Some(NodeKind::Commit) => false,
         _ => !matches!(to_kind, Some(NodeKind::Signature | NodeKind::Attestation) | None),
     }
 }
@@ -125,7 +121,7 @@ fn inputs(lineage: &Lineage, id: &str) -> Vec<(String, String, String)> {
         .filter(|e| is_input(lineage, node, e.relation, &e.to))
         .filter_map(|e| {
             let child = lineage.node(&e.to)?;
-            let kind = format!("{}:{}:{}", e.relation.name(), e.role.as_deref().unwrap_or(""), child.kind.name());
+            let kind = format!("{}:{}:{}", e.relation.name(), e.role.as_deref().unwrap_or(""), child.kind().name());
             let slot = format!("{kind}:{}", place(child));
             Some((kind, slot, e.to))
         })
@@ -235,7 +231,14 @@ pub fn align(lineage: &Lineage, a: &str, b: &str) -> Alignment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use custody_evidence::RelPath;
     use custody_lineage::Node;
+    use custody_lineage::payload::{CommitFacts, DataVersionFacts, FileFacts, RunFacts, StageFacts};
+
+    fn data_version(id: &str, path: &str) -> Node {
+        let facts = DataVersionFacts { path: RelPath::new(path).unwrap(), md5: "0".repeat(32), hash: "md5".into(), size: None, nfiles: None, claimed_at: Vec::new(), added_by: None };
+        Node::new(id, id, facts)
+    }
 
     /// Two runs on one commit: the raw file both used is shared, the training sets pair by
     /// path, an extra input of a kind both record is added, an attested dependency only one
@@ -243,11 +246,15 @@ mod tests {
     #[test]
     fn pairs_by_slot_marks_added_and_unrecorded_and_never_walks_history() {
         let mut g = Lineage::new();
-        for (id, kind) in [("run:a", NodeKind::Run), ("run:b", NodeKind::Run), ("commit:c", NodeKind::Commit), ("commit:p", NodeKind::Commit), ("file:att", NodeKind::File)] {
-            g.add(Node::new(id, kind, id));
+        for id in ["run:a", "run:b"] {
+            g.add(Node::new(id, id, RunFacts::default()));
         }
+        for id in ["commit:c", "commit:p"] {
+            g.add(Node::new(id, id, CommitFacts::default()));
+        }
+        g.add(Node::new("file:att", "file:att", FileFacts::default()));
         for (id, path) in [("data:raw@1", "raw.csv"), ("data:train@1", "train.parquet"), ("data:train@2", "train.parquet"), ("data:extra@1", "extra.csv")] {
-            g.add(Node::new(id, NodeKind::DataVersion, id).attr("path", path));
+            g.add(data_version(id, path));
         }
         for run in ["run:a", "run:b"] {
             g.link(run, Relation::Used, "commit:c", Some("code"));
@@ -275,10 +282,10 @@ mod tests {
     fn a_further_record_of_a_paired_slot_is_unrecorded_and_the_closest_record_pairs() {
         let mut g = Lineage::new();
         for (id, path) in [("data:out@a", "out.csv"), ("data:out@b", "out.csv"), ("data:in@1", "in.csv"), ("data:in@2", "in.csv")] {
-            g.add(Node::new(id, NodeKind::DataVersion, id).attr("path", path));
+            g.add(data_version(id, path));
         }
         for id in ["stage:v1", "stage:v2", "stage:v3"] {
-            g.add(Node::new(id, NodeKind::Stage, id).attr("stage", "process").attr("lockfile", "dvc.lock"));
+            g.add(Node::new(id, id, StageFacts { stage: "process".into(), lockfile: "dvc.lock".into(), ..Default::default() }));
         }
         g.link("data:out@a", Relation::WasGeneratedBy, "stage:v1", None);
         g.link("data:out@a", Relation::WasGeneratedBy, "stage:v2", None);

@@ -58,13 +58,9 @@ pub fn params(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec
         .collect()
 }
 
-/// The parameters of a run node as MLflow recorded them (its `params` attribute).
+/// The parameters of a run node as MLflow recorded them.
 pub fn run_params(node: &custody_lineage::Node) -> BTreeMap<String, String> {
-    node.attrs
-        .get("params")
-        .and_then(|p| p.as_object())
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
-        .unwrap_or_default()
+    node.payload.run().map(|r| r.params.clone()).unwrap_or_default()
 }
 
 /// How the code differs between two commits of one repository.

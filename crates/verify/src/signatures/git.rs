@@ -13,13 +13,13 @@
 //! * a signature in a format Custody does not verify (X.509, unknown armour) is
 //!   `unverifiable`, never valid.
 
-use serde_json::json;
 
 use super::Cx;
 use super::verdict::Verdict;
 use crate::{Check, Finding};
 use custody_lineage::build::id;
-use custody_lineage::{Node, NodeKind, Relation, Witness};
+use custody_lineage::payload::SignatureFacts;
+use custody_lineage::{Node, Relation, Witness};
 use custody_signing::gitsig::{self, GitSignatureKind, PgpOutcome, SshOutcome};
 use custody_sources::git::GitRepo;
 
@@ -60,10 +60,15 @@ impl Cx<'_, '_> {
         let witness = Witness::new(repo.rel.as_str(), format!("{what} signature"));
         let verdict = self.git_verdict(repo, object, kind);
         let (status, detail) = (verdict.status, verdict.detail.clone());
-        self.add_signature(Node::new(&sid, NodeKind::Signature, format!("{} signature of {what}", kind.name())).attr("format", format!("git {} signature", kind.name())), &verdict);
+        let facts = SignatureFacts { format: format!("git {} signature", kind.name()), ..Default::default() };
+        self.add_signature(Node::new(&sid, format!("{} signature of {what}", kind.name()), facts), &verdict);
         self.lineage.link(&sid, Relation::WasDerivedFrom, &cid, Some("signs"));
-        if let Some(n) = self.lineage.node_mut(&cid) {
-            n.attrs.insert(if what.starts_with("tag") { "tag_signature".into() } else { "signature".into() }, json!(status.name()));
+        if let Some(c) = self.lineage.node_mut(&cid).and_then(|n| n.payload.commit_mut()) {
+            if what.starts_with("tag") {
+                c.tag_signature = Some(status);
+            } else {
+                c.signature = Some(status);
+            }
         }
         let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone());
         self.out.push(f.clone());

@@ -32,12 +32,12 @@ mod model_signing;
 mod provenance;
 mod verdict;
 
-use serde_json::json;
 
 use super::{Check, DigestTable, Finding, NodeRef, Status};
 use binding::DigestIndex;
 use custody_evidence::RelPath;
 use custody_lineage::build::id;
+use custody_lineage::payload::{FileFacts, KeyFacts, SignatureFacts};
 use custody_lineage::{Lineage, Node, NodeKind, Relation, Witness};
 use custody_signing::dsse::Envelope;
 use custody_signing::gitsig::{self, PgpOutcome};
@@ -92,48 +92,38 @@ impl Cx<'_, '_> {
         let fid = id::file(rel);
         let size = self.index.table.digests.get(rel).map(|d| d.size);
         let sha = self.index.sha256(rel).map(str::to_string);
-        let n = self.lineage.add(Node::new(&fid, NodeKind::File, rel.as_str()));
-        if let Some(s) = sha {
-            n.attrs.entry("sha256".into()).or_insert(json!(s));
-        }
-        if let Some(s) = size {
-            n.attrs.entry("size".into()).or_insert(json!(s));
-        }
+        self.lineage.add(Node::new(&fid, rel.as_str(), FileFacts { sha256: sha, size, ..Default::default() }));
         fid
     }
 
     /// The agent node of a key.
     fn key_node(&mut self, k: &KnownKey) -> String {
         let kid = id::key(&k.key.fingerprint());
-        let n = self.lineage.add(
-            Node::new(&kid, NodeKind::Agent, k.label())
-                .attr("signing_key", true)
-                .attr("algorithm", k.key.algorithm().name())
-                .attr("fingerprint", k.key.fingerprint())
-                .attr("securesystemslib_keyid", k.key.securesystemslib_keyid()),
-        );
-        // a key the investigator trusts stays trusted whatever else says otherwise
-        let trusted = n.attrs.get("trusted").and_then(|v| v.as_bool()).unwrap_or(false) || k.is_trusted();
-        n.attrs.insert("trusted".into(), json!(trusted));
-        let origins = n.attrs.entry("origins".into()).or_insert_with(|| json!([]));
-        if let Some(list) = origins.as_array_mut() {
-            let o = json!(k.origin.describe());
-            if !list.contains(&o) {
-                list.push(o);
-            }
-        }
-        if !k.principals.is_empty() {
-            n.attrs.insert("principals".into(), json!(k.principals));
-        }
+        // merged into the key's node when it is already there: a key the investigator trusts
+        // stays trusted, whatever else says otherwise (see `Payload::absorb`)
+        let facts = KeyFacts {
+            algorithm: k.key.algorithm().name().to_string(),
+            fingerprint: k.key.fingerprint(),
+            securesystemslib_keyid: k.key.securesystemslib_keyid(),
+            trusted: k.is_trusted(),
+            origins: vec![k.origin.describe()],
+            principals: k.principals.clone(),
+        };
+        self.lineage.add(Node::new(&kid, k.label(), facts));
         kid
     }
 
     /// Adds a signature node with its verdict and signer, attributed to the signer's key.
     fn add_signature(&mut self, mut node: Node, verdict: &Verdict) {
         let sid = node.id.clone();
-        node = node.attr("verdict", verdict.status.name());
-        if let Some(k) = &verdict.signer {
-            node = node.attr("signer", k.label()).attr("key_fingerprint", k.key.fingerprint()).attr("key_trusted", k.is_trusted()).attr("key_origin", k.origin.describe());
+        if let Some(s) = node.payload.signature_mut() {
+            s.verdict = Some(verdict.status);
+            if let Some(k) = &verdict.signer {
+                s.signer = Some(k.label());
+                s.key_fingerprint = Some(k.key.fingerprint());
+                s.key_trusted = Some(k.is_trusted());
+                s.key_origin = Some(k.origin.describe());
+            }
         }
         self.lineage.add(node);
         if let Some(k) = &verdict.signer {
@@ -145,11 +135,8 @@ impl Cx<'_, '_> {
     /// The node of a signature read from a signature file, stored in that file, and the
     /// finding of its own verdict.
     fn signature_node(&mut self, sid: &str, label: &str, record: &SignatureRecord, format: &str, verdict: &Verdict) {
-        let mut node = Node::new(sid, NodeKind::Signature, label).attr("path", record.file.as_str()).attr("format", format);
-        if record.line > 0 {
-            node = node.attr("line", record.line);
-        }
-        self.add_signature(node, verdict);
+        let facts = SignatureFacts { path: Some(record.file.as_str().to_string()), format: format.to_string(), line: (record.line > 0).then_some(record.line), ..Default::default() };
+        self.add_signature(Node::new(sid, label, facts), verdict);
         let evidence_file = self.file_node(&record.file);
         self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
         let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone()).at(&record.file).by(Witness::new(record.file.as_str(), record_label(record)));
@@ -159,7 +146,7 @@ impl Cx<'_, '_> {
     /// A signature file that could not be read: a signature node, and an invalid signature.
     fn unreadable(&mut self, rel: &RelPath, problem: &str) {
         let sid = id::signature(rel.as_str());
-        self.lineage.add(Node::new(&sid, NodeKind::Signature, rel.file_name()).attr("path", rel.as_str()).attr("format", "unreadable"));
+        self.lineage.add(Node::new(&sid, rel.file_name(), SignatureFacts { path: Some(rel.as_str().to_string()), format: "unreadable".into(), ..Default::default() }));
         let f = Finding::new(Status::SignatureInvalid, Check::Signature, self.node(&sid), format!("a signature file that cannot be read: {problem}")).at(rel).by(Witness::at(rel, ""));
         self.out.push(f);
     }

@@ -20,7 +20,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek, SeekFrom};
 
-use serde_json::json;
 use sha2::Digest as _;
 
 use super::binding::sibling_target;
@@ -29,7 +28,8 @@ use super::{Cx, record_label};
 use crate::{Check, Finding, Status};
 use custody_evidence::{EntryKind, RelPath};
 use custody_lineage::build::id;
-use custody_lineage::{Node, NodeKind, Relation, Witness};
+use custody_lineage::payload::AgentFacts;
+use custody_lineage::{Node, Relation, Witness};
 use custody_signing::bundle::{Bundle, Content, Material, ModelManifest, ModelResource};
 use custody_signing::keyless::{self, Signed as KeylessSigned};
 use custody_signing::keys::KeyRing;
@@ -140,11 +140,11 @@ impl Cx<'_, '_> {
     fn keyless_signer(&mut self, sid: &str, signer: &KeylessSigner) {
         let (identity, trusted) = (signer.identity.as_str(), signer.trusted);
         let agent = id::agent(identity);
-        self.lineage.add(Node::new(&agent, NodeKind::Agent, identity).attr("keyless_identity", true).attr("trusted", trusted));
+        self.lineage.add(Node::new(&agent, identity, AgentFacts { keyless_identity: true, trusted: Some(trusted), ..Default::default() }));
         self.lineage.link(sid, Relation::WasAttributedTo, &agent, None);
-        if let Some(n) = self.lineage.node_mut(sid) {
-            n.attrs.insert("signer".into(), json!(identity));
-            n.attrs.insert("key_trusted".into(), json!(trusted));
+        if let Some(s) = self.lineage.node_mut(sid).and_then(|n| n.payload.signature_mut()) {
+            s.signer = Some(identity.to_string());
+            s.key_trusted = Some(trusted);
         }
     }
 
@@ -168,14 +168,14 @@ impl Cx<'_, '_> {
             self.out.push(f);
             return;
         }
-        if let Some(n) = self.lineage.node_mut(aid) {
-            n.attrs.insert("model_dir".into(), json!(roots[0].as_str()));
+        if let Some(a) = self.lineage.node_mut(aid).and_then(|n| n.payload.attestation_mut()) {
+            a.model_dir = Some(roots[0].as_str().to_string());
             if roots.len() > 1 {
-                n.attrs.insert("model_copies".into(), json!(roots.iter().map(RelPath::as_str).collect::<Vec<_>>()));
+                a.model_copies = roots.iter().map(|r| r.as_str().to_string()).collect();
             }
-            n.attrs.insert("model_name".into(), json!(m.model_name));
-            n.attrs.insert("hash_type".into(), json!(m.hash_type));
-            n.attrs.insert("method".into(), json!(m.method));
+            a.model_name = Some(m.model_name.clone());
+            a.hash_type = Some(m.hash_type.clone());
+            a.method = Some(m.method.clone());
         }
         match (m.computed_root(), &m.root_digest) {
             (Ok(computed), Some(signed)) if &computed != signed => {

@@ -18,13 +18,14 @@
 //!   subjects and was run by its builder; a build that is a known run is that run, and a
 //!   source commit other than the run's is a `conflict`.
 
-use serde_json::json;
 
 use super::verdict::{Claim, Verdict};
 use super::{Cx, record_label};
 use crate::{Check, Finding, Status};
 use custody_lineage::build::id;
-use custody_lineage::{Node, NodeKind, Relation, Witness};
+use custody_lineage::payload::{AgentFacts, AttestationFacts, BuildFacts};
+use custody_sources::mlflow::GIT_COMMIT_TAG;
+use custody_lineage::{Node, Relation, Witness};
 use custody_signing::bundle::ModelManifest;
 use custody_signing::dsse::Envelope;
 use custody_signing::intoto::{self, Descriptor, Statement};
@@ -88,13 +89,14 @@ impl Cx<'_, '_> {
     /// The attestation node of a signed statement, signed by the signature `sid`.
     fn attestation_node(&mut self, record: &SignatureRecord, sid: &str, statement: &Statement) -> String {
         let aid = id::attestation(&record.place());
-        self.lineage.add(
-            Node::new(&aid, NodeKind::Attestation, predicate_label(&statement.predicate_type))
-                .attr("statement_type", statement.statement_type.as_str())
-                .attr("predicate_type", statement.predicate_type.as_str())
-                .attr("subjects", statement.subjects.len())
-                .attr("path", record.file.as_str()),
-        );
+        let facts = AttestationFacts {
+            statement_type: statement.statement_type.clone(),
+            predicate_type: statement.predicate_type.clone(),
+            subjects: statement.subjects.len(),
+            path: record.file.as_str().to_string(),
+            ..Default::default()
+        };
+        self.lineage.add(Node::new(&aid, predicate_label(&statement.predicate_type), facts));
         self.lineage.link(sid, Relation::WasDerivedFrom, &aid, Some("signs"));
         aid
     }
@@ -151,7 +153,7 @@ impl Cx<'_, '_> {
                 self.lineage.link(&fid, Relation::WasGeneratedBy, &bid, None);
             }
         }
-        let run_commit = run_id.as_deref().and_then(|r| self.lineage.node(r)).and_then(|n| n.attrs.get("tags").and_then(|t| t.get("mlflow.source.git.commit")).and_then(|c| c.as_str()).map(str::to_string));
+        let run_commit = run_id.as_deref().and_then(|r| self.lineage.node(r)).and_then(|n| n.payload.run()).and_then(|r| r.tags.get(GIT_COMMIT_TAG)).cloned();
         let build = Build { aid, bid: &bid, record, witness, run_commit };
         for dep in &prov.dependencies {
             match dep.digest.get("gitCommit") {
@@ -169,19 +171,20 @@ impl Cx<'_, '_> {
             None => {
                 let bid = id::build(&record.place());
                 let label = prov.invocation_id.clone().unwrap_or_else(|| "build".into());
-                self.lineage.add(Node::new(&bid, NodeKind::Build, label).attr("build_type", json!(prov.build_type)).attr("started", json!(prov.started_on)).attr("finished", json!(prov.finished_on)));
+                let facts = BuildFacts { build_type: prov.build_type.clone(), started: prov.started_on.clone(), finished: prov.finished_on.clone() };
+                self.lineage.add(Node::new(&bid, label, facts));
                 bid
             }
         };
-        if let Some(n) = self.lineage.node_mut(aid) {
-            n.attrs.insert("builder".into(), json!(prov.builder_id));
-            n.attrs.insert("build_type".into(), json!(prov.build_type));
-            n.attrs.insert("invocation_id".into(), json!(prov.invocation_id));
+        if let Some(a) = self.lineage.node_mut(aid).and_then(|n| n.payload.attestation_mut()) {
+            a.builder = prov.builder_id.clone();
+            a.build_type = prov.build_type.clone();
+            a.invocation_id = prov.invocation_id.clone();
         }
         self.lineage.link(aid, Relation::WasDerivedFrom, &bid, Some("describes"));
         if let Some(builder) = &prov.builder_id {
             let agent = id::agent(builder);
-            self.lineage.add(Node::new(&agent, NodeKind::Agent, builder.as_str()).attr("builder", true));
+            self.lineage.add(Node::new(&agent, builder.as_str(), AgentFacts { builder: true, ..Default::default() }));
             self.lineage.link(&bid, Relation::WasAssociatedWith, &agent, Some("builder"));
         }
         bid
