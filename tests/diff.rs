@@ -54,7 +54,7 @@ fn the_code_between_staging_and_production_is_the_planted_change() {
     let (from, to) = (commit_of(&run_of(&lineage, "v1.1")), commit_of(&run_of(&lineage, "v2.0")));
     let root = demo_case();
     let repo = GitRepo::open(&root.join("project.git"), &root, custody::evidence::RelPath::new("project.git").unwrap()).unwrap();
-    let code = diff::code(&repo, &from, &to).expect("both commits are in the repository");
+    let code = diff::code(&repo, &from, &to).unwrap().expect("both commits are in the repository");
     let summaries: Vec<&str> = code.commits.iter().map(|(_, s)| s.as_str()).collect();
     assert_eq!(summaries.len(), 3, "{summaries:?}");
     assert!(summaries.contains(&"Prepare: merge internal review data"), "{summaries:?}");
@@ -62,12 +62,12 @@ fn the_code_between_staging_and_production_is_the_planted_change() {
     assert_eq!(prepare.status, custody::sources::git::FileChangeStatus::Modified);
     assert!(prepare.lines_added > 0 && !prepare.binary);
     assert!(code.files.iter().any(|f| f.path == "data/raw/internal_reviews.csv.dvc" && f.status == custody::sources::git::FileChangeStatus::Added), "{:#?}", code.files);
-    let params = repo.file_diff(&from, &to, "params.yaml").unwrap();
+    let params = repo.try_file_diff(&from, &to, "params.yaml").unwrap().expect("both commits are in the repository");
     assert!(params.contains("-  max_depth: 3") && params.contains("+  max_depth: 5"), "{params}");
     // the same commit on both sides: no commits, no files
-    let same = diff::code(&repo, &to, &to).unwrap();
+    let same = diff::code(&repo, &to, &to).unwrap().unwrap();
     assert!(same.commits.is_empty() && same.files.is_empty());
-    assert!(diff::code(&repo, &to, "0000000000000000000000000000000000000001").is_none(), "an unknown commit");
+    assert!(diff::code(&repo, &to, "0000000000000000000000000000000000000001").unwrap().is_none(), "an unknown commit");
 }
 
 #[test]

@@ -12,6 +12,8 @@ mod sources;
 mod case_file;
 // The demo case end to end: clean verifies, every tampered variant is caught.
 mod investigate;
+// A damaged git object in a copy of the demo case: a finding or an error, never skipped.
+mod damaged_git;
 // The command line: exit codes, JSON, error messages.
 mod cli;
 // References, neighbourhoods, clustering and graph renders over the demo case.

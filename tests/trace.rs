@@ -81,10 +81,10 @@ fn a_production_decision_traces_to_version_3_its_run_commit_datasets_and_raw_sou
     assert_eq!(run.id, record["run_id"].as_str().unwrap());
     assert_eq!(t.commit.as_ref().map(|c| c.sha.as_str()), Some(PRODUCTION_COMMIT));
     assert_eq!(t.params.get("max_depth").map(String::as_str), Some("5"));
-    let training = t.datasets.iter().find(|d| d.role == "training").expect("a training set");
+    let training = t.datasets.iter().find(|d| d.role == custody::sources::mlflow::DatasetRole::Training).expect("a training set");
     let (md5, sha) = locked_training_set(PRODUCTION_COMMIT);
     assert_eq!((training.path.as_str(), training.md5.as_deref(), training.sha256.as_deref()), ("project/data/processed/train.parquet", Some(md5.as_str()), Some(sha.as_str())));
-    assert!(t.datasets.iter().any(|d| d.role == "testing" && d.path.ends_with("test.parquet")));
+    assert!(t.datasets.iter().any(|d| d.role == custody::sources::mlflow::DatasetRole::Testing && d.path.ends_with("test.parquet")));
     let sources: Vec<&str> = t.sources.iter().map(|s| s.path.as_str()).collect();
     assert_eq!(sources, ["project/data/raw/internal_reviews.csv", "project/data/raw/transactions.csv"]);
     for s in &t.sources {
@@ -109,7 +109,7 @@ fn a_staging_decision_traces_to_version_2_and_the_training_set_without_the_revie
     assert_eq!((t.model.version.as_deref(), t.model.alias.as_deref()), (Some("2"), Some("staging")));
     assert_eq!(t.commit.as_ref().map(|c| c.sha.as_str()), Some(STAGING_COMMIT));
     assert_eq!(t.params.get("max_depth").map(String::as_str), Some("3"));
-    let training = t.datasets.iter().find(|d| d.role == "training").unwrap();
+    let training = t.datasets.iter().find(|d| d.role == custody::sources::mlflow::DatasetRole::Training).unwrap();
     let (md5, sha) = locked_training_set(STAGING_COMMIT);
     assert_eq!((training.md5.as_deref(), training.sha256.as_deref()), (Some(md5.as_str()), Some(sha.as_str())), "the v1.1 training set, read from the DVC cache");
     let sources: Vec<&str> = t.sources.iter().map(|s| s.path.as_str()).collect();

@@ -188,12 +188,31 @@ pub async fn save_dossier<R: Runtime>(app: AppHandle<R>, prediction: String, log
     with_current(app, on_progress, move |s, p| s.save_dossier(&request, &dir, p)).await
 }
 
+/// What the slicing panel asks for (the UI's `SliceRequest`): the table, the attributes to
+/// group by, the outcome specs, a reference table and `COL=VALUE` filters (may be left out).
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SliceArgs {
+    pub dataset: String,
+    pub by: Vec<String>,
+    pub label: Option<String>,
+    pub prediction: Option<String>,
+    pub reference: Option<String>,
+    #[serde(default)]
+    pub filters: Vec<String>,
+}
+
+impl From<SliceArgs> for SliceRequest {
+    fn from(a: SliceArgs) -> SliceRequest {
+        SliceRequest { dataset: a.dataset, by: a.by, label: a.label, prediction: a.prediction, reference: a.reference, filters: a.filters }
+    }
+}
+
 /// Slices a table (any reference the engine locates: a node id, `PATH@REV`, a model's
 /// training set) by attributes: group shares, rates, disparities and composition by source.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)]
-pub async fn slice<R: Runtime>(app: AppHandle<R>, dataset: String, by: Vec<String>, label: Option<String>, prediction: Option<String>, reference: Option<String>, filters: Option<Vec<String>>, on_progress: Channel<ProgressEvent>) -> IpcResult<SliceReport> {
-    let request = SliceRequest { dataset, by, label, prediction, reference, filters: filters.unwrap_or_default() };
+pub async fn slice<R: Runtime>(app: AppHandle<R>, request: SliceArgs, on_progress: Channel<ProgressEvent>) -> IpcResult<SliceReport> {
+    let request = SliceRequest::from(request);
     with_current(app, on_progress, move |s, p| s.slice(&request, p)).await
 }
 

@@ -347,7 +347,7 @@ fn the_production_training_set_slices_by_age_band_with_its_sources() {
     let report = invoke(
         &w,
         "slice",
-        json!({ "dataset": PRODUCTION_TRAINING, "by": ["customer_age_band"], "label": "is_fraud", "reference": "models:/fraud-detector@staging", "onProgress": "__CHANNEL__:5" }),
+        json!({ "request": { "dataset": PRODUCTION_TRAINING, "by": ["customer_age_band"], "label": "is_fraud", "reference": "models:/fraud-detector@staging" }, "onProgress": "__CHANNEL__:5" }),
     )
     .expect("the training set slices");
     assert_eq!(report["dataset"]["sha256"], PRODUCTION_TRAINING_SHA256);
@@ -369,7 +369,7 @@ fn the_production_training_set_slices_by_age_band_with_its_sources() {
     let decisions = invoke(
         &w,
         "slice",
-        json!({ "dataset": "inference/predictions.parquet", "by": ["customer_age_band"], "label": "is_fraud", "prediction": "decision=decline", "filters": ["model_version=3"], "onProgress": "__CHANNEL__:6" }),
+        json!({ "request": { "dataset": "inference/predictions.parquet", "by": ["customer_age_band"], "label": "is_fraud", "prediction": "decision=decline", "filters": ["model_version=3"] }, "onProgress": "__CHANNEL__:6" }),
     )
     .unwrap();
     assert_eq!(decisions["rows"], 2558);
@@ -377,7 +377,7 @@ fn the_production_training_set_slices_by_age_band_with_its_sources() {
     assert_eq!(decisions["disparity"]["four_fifths_violations"], 3);
     assert!(decisions["groups"].as_array().unwrap().iter().filter(|g| g["four_fifths_flag"] == true).count() == 3);
 
-    let err = invoke(&w, "slice", json!({ "dataset": PRODUCTION_TRAINING, "by": ["age"], "onProgress": "__CHANNEL__:7" })).unwrap_err();
+    let err = invoke(&w, "slice", json!({ "request": { "dataset": PRODUCTION_TRAINING, "by": ["age"] }, "onProgress": "__CHANNEL__:7" })).unwrap_err();
     assert_eq!(err["code"], "usage");
     assert!(err["message"].as_str().unwrap().contains("`age`"), "{err}");
     let err = invoke(&w, "table_columns", json!({ "reference": "nope.parquet", "onProgress": "__CHANNEL__:8" })).unwrap_err();

@@ -32,10 +32,20 @@ pub fn sample_facts() -> serde_json::Value {
 
 /// A folder for what the tests of one module share for the whole run (an investigated case
 /// read by many tests). A `static` is never dropped, so a `TempDir` held in one would be left
-/// in /tmp after every run; this folder lives under the build's scratch directory and is
-/// emptied when the next run starts.
+/// in /tmp after every run; this folder lives under the build's scratch directory, is named
+/// by the test process (two runs at once never share it), and the folders of runs that have
+/// ended are removed when the next run starts.
 pub fn shared_scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("shared-{name}"));
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = format!("shared-{name}-");
+    for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        let ended = file_name.strip_prefix(&prefix).and_then(|pid| pid.parse::<u32>().ok()).is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+        if ended {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let dir = base.join(format!("{prefix}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

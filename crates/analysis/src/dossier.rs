@@ -112,11 +112,24 @@ fn code(s: &str) -> String {
     format!("<code>{}</code>", esc(s))
 }
 
-/// The HTML page.
+/// The HTML page: the heading, then one section after the other.
 pub fn render(d: &Dossier, case_title: &str) -> String {
     let t = &d.trace;
-    let p = &t.prediction;
     let mut h = String::new();
+    head(&mut h, t, case_title);
+    decision(&mut h, t);
+    model(&mut h, t);
+    training_run(&mut h, t);
+    training_data(&mut h, t);
+    verification(&mut h, t);
+    group_profile(&mut h, d);
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// The document's head, the title and the verdict on the chain.
+fn head(h: &mut String, t: &Trace, case_title: &str) {
+    let p = &t.prediction;
     h.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
     h.push_str(&format!("<title>Decision dossier: {}</title><style>{STYLE}</style></head><body>\n", esc(&p.id)));
@@ -129,57 +142,70 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
         esc(&custody_evidence::clock::now()),
         esc(&verdict)
     ));
+}
 
+/// The decision as logged, and its inputs.
+fn decision(h: &mut String, t: &Trace) {
+    let p = &t.prediction;
     h.push_str("<h2>The decision</h2>\n<table>\n");
-    row(&mut h, "prediction", code(&p.id));
-    row(&mut h, "time", opt(&p.time));
-    row(&mut h, "logged in", format!("{} {}{}", code(&p.log), esc(&p.record), if t.also_logged.is_empty() { String::new() } else { format!(" (also: {})", esc(&t.also_logged.join(", "))) }));
-    row(&mut h, "decision", p.decision.as_ref().map(value).unwrap_or_else(|| "—".into()));
-    row(&mut h, "score", p.score.as_ref().map(value).unwrap_or_else(|| "—".into()));
-    row(&mut h, "ground truth", p.ground_truth.as_ref().map(value).unwrap_or_else(|| "not known".into()));
-    row(&mut h, "model as logged", format!("{} version {} digest {}", opt(&p.model_uri), opt(&p.model_version), opt(&p.model_digest)));
+    row(h, "prediction", code(&p.id));
+    row(h, "time", opt(&p.time));
+    row(h, "logged in", format!("{} {}{}", code(&p.log), esc(&p.record), if t.also_logged.is_empty() { String::new() } else { format!(" (also: {})", esc(&t.also_logged.join(", "))) }));
+    row(h, "decision", p.decision.as_ref().map(value).unwrap_or_else(|| "—".into()));
+    row(h, "score", p.score.as_ref().map(value).unwrap_or_else(|| "—".into()));
+    row(h, "ground truth", p.ground_truth.as_ref().map(value).unwrap_or_else(|| "not known".into()));
+    row(h, "model as logged", format!("{} version {} digest {}", opt(&p.model_uri), opt(&p.model_version), opt(&p.model_digest)));
     h.push_str("</table>\n<table><tr><th>input</th><th>value</th></tr>\n");
     for (k, v) in &p.inputs {
         h.push_str(&format!("<tr><td>{}</td><td>{}</td></tr>\n", esc(k), value(v)));
     }
     h.push_str("</table>\n");
+}
 
+/// The registered model version, the alias it was served as, its artifact digest and files.
+fn model(h: &mut String, t: &Trace) {
     h.push_str("<h2>The model</h2>\n<table>\n");
-    row(&mut h, "registered model", format!("{} version {}", opt(&t.model.name), opt(&t.model.version)));
-    row(&mut h, "served as", match (&t.model.alias, &t.model.alias_now) {
+    row(h, "registered model", format!("{} version {}", opt(&t.model.name), opt(&t.model.version)));
+    row(h, "served as", match (&t.model.alias, &t.model.alias_now) {
         (Some(a), Some(now)) => format!("alias {} (now on version {})", code(a), esc(now)),
         (Some(a), None) => format!("alias {} (not in the registry now)", code(a)),
         _ => "—".into(),
     });
-    row(&mut h, "artifact digest (sha256)", t.model.digest.as_deref().map(code).unwrap_or_else(|| "—".into()));
-    row(&mut h, "files with that digest", t.model.artifacts.iter().map(|a| code(a)).collect::<Vec<_>>().join("<br>"));
+    row(h, "artifact digest (sha256)", t.model.digest.as_deref().map(code).unwrap_or_else(|| "—".into()));
+    row(h, "files with that digest", t.model.artifacts.iter().map(|a| code(a)).collect::<Vec<_>>().join("<br>"));
     h.push_str("</table>\n");
+}
 
+/// The training run, its commit, parameters and environment.
+fn training_run(h: &mut String, t: &Trace) {
     h.push_str("<h2>Training run, code, parameters</h2>\n<table>\n");
     if let Some(r) = &t.run {
-        row(&mut h, "MLflow run", format!("{} ({})", code(&r.id), esc(&r.name)));
-        row(&mut h, "user", opt(&r.user));
+        row(h, "MLflow run", format!("{} ({})", code(&r.id), esc(&r.name)));
+        row(h, "user", opt(&r.user));
         let metrics: Vec<String> = r.metrics.iter().map(|(k, v)| format!("{} {v}", esc(k))).collect();
-        row(&mut h, "metrics", metrics.join(", "));
+        row(h, "metrics", metrics.join(", "));
     } else {
-        row(&mut h, "MLflow run", "not found in the evidence".into());
+        row(h, "MLflow run", "not found in the evidence".into());
     }
     if let Some(c) = &t.commit {
-        row(&mut h, "commit", format!("{} {}{}", code(&c.sha), esc(&c.summary), if c.tags.is_empty() { String::new() } else { format!(" (tags {})", esc(&c.tags.join(", "))) }));
-        row(&mut h, "repository", opt(&c.repository));
+        row(h, "commit", format!("{} {}{}", code(&c.sha), esc(&c.summary), if c.tags.is_empty() { String::new() } else { format!(" (tags {})", esc(&c.tags.join(", "))) }));
+        row(h, "repository", opt(&c.repository));
     }
     let params: Vec<String> = t.params.iter().map(|(k, v)| format!("{} = {}", code(k), esc(v))).collect();
-    row(&mut h, "parameters", params.join("<br>"));
+    row(h, "parameters", params.join("<br>"));
     let env: Vec<String> = t.environment.iter().map(|f| format!("{} {}", code(&f.path), f.sha256.as_deref().map(code).unwrap_or_default())).collect();
-    row(&mut h, "environment", env.join("<br>"));
+    row(h, "environment", env.join("<br>"));
     h.push_str("</table>\n");
+}
 
+/// The run's datasets and the raw sources behind them, with their digests.
+fn training_data(h: &mut String, t: &Trace) {
     h.push_str("<h2>Training data</h2>\n<table><tr><th>dataset</th><th>role</th><th>rows</th><th>md5 (DVC)</th><th>sha256</th></tr>\n");
     for ds in &t.datasets {
         h.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             code(&ds.path),
-            esc(&ds.role),
+            esc(ds.role.as_str()),
             ds.rows.map(|r| r.to_string()).unwrap_or_default(),
             ds.md5.as_deref().map(code).unwrap_or_default(),
             ds.sha256.as_deref().map(code).unwrap_or_default()
@@ -190,13 +216,20 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
         h.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", code(&s.path), s.md5.as_deref().map(code).unwrap_or_default(), s.sha256.as_deref().map(code).unwrap_or_default()));
     }
     h.push_str("</table>\n");
+}
 
+/// Every link of the chain with its status and what was checked.
+fn verification(h: &mut String, t: &Trace) {
     h.push_str("<h2>Verification of every link</h2>\n<table><tr><th>link</th><th>status</th><th>what was checked</th></tr>\n");
     for c in &t.verification {
         h.push_str(&format!("<tr><td>{}</td><td><span class=\"pill {}\">{}</span></td><td>{}</td></tr>\n", esc(c.link.name()), c.status.name(), c.status.name(), esc(&c.detail)));
     }
     h.push_str("</table>\n");
+}
 
+/// The decision's group in the training set, attribute by attribute, then the whole set by raw
+/// source and the notes.
+fn group_profile(h: &mut String, d: &Dossier) {
     h.push_str("<h2>The decision's group in the training data</h2>\n");
     if let Some(tr) = &d.training {
         h.push_str(&format!("<p class=\"meta\">Training set {} ({} rows, sha256 {}){}.</p>\n", code(&tr.path), tr.rows, tr.sha256.as_deref().map(code).unwrap_or_default(), d.label.as_deref().map(|l| format!("; label {}", code(l))).unwrap_or_default()));
@@ -206,16 +239,7 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
     } else {
         h.push_str("<table><tr><th>attribute = decision's value</th><th>training rows</th><th>share</th><th>label rate in group</th><th>label rate overall</th><th>group rows by raw source</th></tr>\n");
         for g in &d.group_profile {
-            let (count, share, rate, comp) = match &g.group {
-                Some(s) => (
-                    s.count.to_string(),
-                    format!("<span class=\"bar\" style=\"width:{:.0}px\"></span> {}", s.share * 120.0, pct(Some(s.share))),
-                    pct(s.base_rate),
-                    s.composition.iter().map(|c| format!("{} {} ({})", c.source.as_deref().map(code).unwrap_or_else(|| "unattributed".into()), c.rows, pct(Some(c.share)))).collect::<Vec<_>>().join("<br>"),
-                ),
-                None => ("0".into(), "0%".into(), "—".into(), String::new()),
-            };
-            h.push_str(&format!("<tr><td>{} = {}</td><td>{count}</td><td>{share}</td><td>{rate}</td><td>{}</td><td>{comp}</td></tr>\n", code(&g.attribute), opt(&g.value), pct(g.overall.base_rate)));
+            h.push_str(&group_row(g));
         }
         h.push_str("</table>\n");
     }
@@ -226,6 +250,18 @@ pub fn render(d: &Dossier, case_title: &str) -> String {
     for n in &d.notes {
         h.push_str(&format!("<p class=\"meta\">{}</p>\n", esc(n)));
     }
-    h.push_str("</body></html>\n");
-    h
+}
+
+/// One attribute's row of the group profile: the group's rows, share, label rate and sources.
+fn group_row(g: &GroupProfile) -> String {
+    let (count, share, rate, comp) = match &g.group {
+        Some(s) => (
+            s.count.to_string(),
+            format!("<span class=\"bar\" style=\"width:{:.0}px\"></span> {}", s.share * 120.0, pct(Some(s.share))),
+            pct(s.base_rate),
+            s.composition.iter().map(|c| format!("{} {} ({})", c.source.as_deref().map(code).unwrap_or_else(|| "unattributed".into()), c.rows, pct(Some(c.share)))).collect::<Vec<_>>().join("<br>"),
+        ),
+        None => ("0".into(), "0%".into(), "—".into(), String::new()),
+    };
+    format!("<tr><td>{} = {}</td><td>{count}</td><td>{share}</td><td>{rate}</td><td>{}</td><td>{comp}</td></tr>\n", code(&g.attribute), opt(&g.value), pct(g.overall.base_rate))
 }

@@ -78,7 +78,7 @@ impl<'a> TableLocator<'a> {
             if Format::of(&path).is_none() {
                 return Some(out);
             }
-            let local = self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)).or_else(|| self.git_blob_copy(n, &path, &digest));
+            let local = self.evidence.dvc_bytes(&path, &digest, claimed_in_work_tree(n)).or_else(|| self.git_blob_copy(n, &path, &digest, notes));
             if local.is_none() {
                 notes.push(format!("{path} @ {}: the bytes are in neither the DVC cache, the work tree nor git", digest.value()));
             }
@@ -120,8 +120,10 @@ impl<'a> TableLocator<'a> {
     }
 
     /// A git-tracked file that DVC recorded as a dependency: its blob at a commit whose lock
-    /// claimed it, if the blob has the recorded md5 (copied to a scratch file for reading).
-    pub fn git_blob_copy(&self, n: &Node, path: &str, digest: &DvcDigest) -> Option<PathBuf> {
+    /// claimed it, if the blob has the recorded md5 (copied to a scratch file for reading). A
+    /// commit or blob that is there but cannot be read is a note naming it, and the search
+    /// goes on.
+    pub fn git_blob_copy(&self, n: &Node, path: &str, digest: &DvcDigest, notes: &mut Vec<String>) -> Option<PathBuf> {
         if digest.kind != HashKind::Md5 {
             return None;
         }
@@ -130,9 +132,24 @@ impl<'a> TableLocator<'a> {
         for ev in &self.evidence.roots {
             let inner: Vec<String> = ev.dvc.iter().filter_map(|p| rel.strip_prefix(&p.rel)).map(|r| r.as_str().to_string()).chain([path.to_string()]).collect();
             for repo in &ev.git {
-                for sha in commits.iter().filter(|c| repo.has_commit(c)) {
+                for sha in commits.iter() {
+                    match repo.try_has_commit(sha) {
+                        Ok(true) => {}
+                        Ok(false) => continue,
+                        Err(e) => {
+                            notes.push(format!("{path} @ {}: {}@{}: {}", digest.value(), repo.rel, custody_evidence::text::head(sha, 12), e.describe()));
+                            continue;
+                        }
+                    }
                     for candidate in &inner {
-                        let Some(bytes) = repo.blob_at(sha, candidate) else { continue };
+                        let bytes = match repo.try_blob_at(sha, candidate) {
+                            Ok(Some(bytes)) => bytes,
+                            Ok(None) => continue,
+                            Err(e) => {
+                                notes.push(format!("{path} @ {}: {}: {}", digest.value(), custody_lineage::resolve::git_display(repo, sha, candidate), e.describe()));
+                                continue;
+                            }
+                        };
                         if custody_evidence::hashing::md5_hex(&bytes) != digest.hex {
                             continue;
                         }
@@ -205,6 +222,18 @@ pub enum TableError {
     Unreadable { reference: String, problem: String },
 }
 
+impl TableError {
+    /// A table whose bytes cannot be read is an input problem; a reference that names no
+    /// table is the caller's to fix.
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        match self {
+            TableError::Unreadable { .. } => custody_evidence::ErrorKind::Input,
+            TableError::Reference(e) => e.kind(),
+            TableError::NotATable { .. } | TableError::SeveralTables { .. } => custody_evidence::ErrorKind::Usage,
+        }
+    }
+}
+
 impl TableLocator<'_> {
     /// The table `reference` names: a node reference (`PATH@REV`, an MLflow dataset digest,
     /// a node id), a member of a DVC directory at a revision (`DIR/FILE@REV`), a model
@@ -230,7 +259,7 @@ impl TableLocator<'_> {
                 NodeKind::Alias => self.follow(&id, Relation::AlternateOf, |_| true),
                 NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind() == NodeKind::Run),
                 NodeKind::Run => {
-                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && e.role.as_deref() == Some("training") && self.lineage.node(&e.to).is_some_and(|t| t.kind() == NodeKind::Dataset));
+                    let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && custody_sources::mlflow::DatasetRole::of(e.role.as_deref()) == custody_sources::mlflow::DatasetRole::Training && self.lineage.node(&e.to).is_some_and(|t| t.kind() == NodeKind::Dataset));
                     match training {
                         Some(e) => Some(e.to),
                         None => return Err(TableError::NotATable { reference: r.into(), problem: "the run records no training dataset".into() }),

@@ -19,6 +19,8 @@ use serde_json::Value;
 
 use custody_sources::EvidenceSet;
 use custody_sources::inference::{FieldOverrides, InferenceLog, LoggedPrediction};
+use custody_sources::mlflow::DatasetRole;
+use custody_sources::mlmodel::MlModel;
 use custody_lineage::id::{file_path, is_kind};
 use custody_lineage::{Lineage, Node, NodeId, NodeKind, Relation};
 use crate::tables::TableLocator;
@@ -89,8 +91,10 @@ pub struct TracedDataset {
     pub path: String,
     pub sha256: Option<String>,
     pub md5: Option<String>,
-    /// As the run recorded it: `training`, `testing`, `validation` …
-    pub role: String,
+    /// What the run used it for, as MLflow's input context records it (`training`, `testing`,
+    /// `validation` …; `input` when none is recorded).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub role: DatasetRole,
     /// MLflow's name and digest of the dataset record.
     pub name: Option<String>,
     pub digest: Option<String>,
@@ -180,6 +184,16 @@ pub enum TraceError {
     UnknownPrediction { id: String, searched: Vec<String> },
     #[error(transparent)]
     Log(#[from] custody_sources::inference::InferenceError),
+}
+
+impl TraceError {
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        match self {
+            TraceError::UnknownPrediction { .. } => custody_evidence::ErrorKind::Usage,
+            // the logs searched could not be read: the evidence is at fault, whatever the cause
+            TraceError::Log(_) => custody_evidence::ErrorKind::Input,
+        }
+    }
 }
 
 /// The SHA-256 of a file node's bytes, when they were hashed.
@@ -496,13 +510,10 @@ impl Tracer<'_> {
     }
 
     /// The input names of a logged model's signature (`MLmodel`'s `signature.inputs`, a JSON
-    /// list of columns), when it records one.
+    /// list of columns), when it records one; an `MLmodel` that cannot be read records none.
     fn signature_inputs(&self, logged_model: &str) -> Option<Vec<String>> {
         let mlmodel = out_edges(self.lineage, logged_model, Relation::HadMember).into_iter().map(|e| e.to).find(|m| m.ends_with("/MLmodel"))?;
-        let bytes = self.evidence.read(&file_path(&mlmodel)?)?;
-        let doc: serde_json::Value = serde_norway::from_slice(&bytes).ok()?;
-        let inputs: serde_json::Value = serde_json::from_str(doc.get("signature")?.get("inputs")?.as_str()?).ok()?;
-        let names: Vec<String> = inputs.as_array()?.iter().filter_map(|c| c.get("name")?.as_str().map(str::to_string)).collect();
+        let names = MlModel::read_in(self.evidence, &file_path(&mlmodel)?).ok()?.input_names().ok()?;
         (!names.is_empty()).then_some(names)
     }
 
@@ -594,7 +605,7 @@ impl Tracer<'_> {
                 path,
                 sha256,
                 md5,
-                role: e.role.clone().unwrap_or_else(|| "input".into()),
+                role: DatasetRole::of(e.role.as_deref()),
                 name: Some(facts.name.clone()),
                 digest: Some(facts.digest.clone()),
                 rows,
@@ -603,7 +614,7 @@ impl Tracer<'_> {
                 status: n.status,
             });
         }
-        out.sort_by_key(|d| (d.role != "training", d.path.clone()));
+        out.sort_by_key(|d| (d.role != DatasetRole::Training, d.path.clone()));
         out
     }
 

@@ -48,8 +48,30 @@ pub enum CaseError {
     TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("{path}: case file: {source}")]
     Sql { path: PathBuf, source: rusqlite::Error },
-    #[error("{path}: case file holds a malformed record: {problem}")]
-    Corrupt { path: PathBuf, problem: String },
+    #[error("{path}: case file holds a malformed record: {source}")]
+    RecordPath { path: PathBuf, source: custody_evidence::PathError },
+    #[error("{path}: case file holds a malformed record: unknown source kind `{kind}`")]
+    UnknownSourceKind { path: PathBuf, kind: String },
+    #[error("{path}: case file holds a malformed record: unknown register entry kind `{kind}`")]
+    UnknownEntryKind { path: PathBuf, kind: String },
+    #[error("{path}: case file holds a malformed record: unknown relation `{relation}`")]
+    UnknownRelation { path: PathBuf, relation: String },
+    /// A stored record (a node, a finding, the coverage) that does not read back.
+    #[error("{path}: case file holds a malformed record: {what}: {source}")]
+    Record { path: PathBuf, what: &'static str, source: serde_json::Error },
+    /// A trust file given to be recorded that does not read as keys.
+    #[error("{supplied_as}: case file holds a malformed record: {source}")]
+    TrustInput { supplied_as: String, source: Box<custody_signing::keys::KeyError> },
+    #[error("{path}: case file holds a malformed record: trusted key file {supplied_as} is not recorded in the case log: the case file was edited")]
+    TrustNotLogged { path: PathBuf, supplied_as: String },
+    #[error("{path}: case file holds a malformed record: trusted key file {supplied_as}: {source}")]
+    TrustRecord { path: PathBuf, supplied_as: String, source: Box<custody_signing::keys::KeyError> },
+}
+
+impl CaseError {
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        custody_evidence::ErrorKind::Case
+    }
 }
 
 /// One acquired evidence folder.
@@ -190,7 +212,7 @@ impl Case {
         rows.into_iter()
             .map(|(id, path, label, scope, added_at)| {
                 let scope = scope
-                    .map(|s| RelPath::new(&s).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: e.to_string() }))
+                    .map(|s| RelPath::new(&s).map_err(|source| CaseError::RecordPath { path: self.path.clone(), source }))
                     .transpose()?;
                 Ok(Root { id, path: PathBuf::from(path), label, scope, added_at })
             })
@@ -204,8 +226,8 @@ impl Case {
             stmt.query_map([root], |r| Ok((r.get(0)?, r.get(1)?))).map_err(self.sql())?.collect::<Result<_, _>>().map_err(self.sql())?;
         rows.into_iter()
             .map(|(kind, rel)| {
-                let kind = SourceKind::parse(&kind).ok_or_else(|| CaseError::Corrupt { path: self.path.clone(), problem: format!("unknown source kind `{kind}`") })?;
-                let rel = RelPath::new(&rel).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: e.to_string() })?;
+                let kind = SourceKind::parse(&kind).ok_or_else(|| CaseError::UnknownSourceKind { path: self.path.clone(), kind: kind.clone() })?;
+                let rel = RelPath::new(&rel).map_err(|source| CaseError::RecordPath { path: self.path.clone(), source })?;
                 Ok(SourceRef { kind, rel })
             })
             .collect()
@@ -233,11 +255,11 @@ impl Case {
         let mut out = Vec::new();
         for row in rows {
             let (rel, kind, size, sha256, target, modified, acquired_at) = row.map_err(self.sql())?;
-            let rel = RelPath::new(&rel).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: e.to_string() })?;
+            let rel = RelPath::new(&rel).map_err(|source| CaseError::RecordPath { path: self.path.clone(), source })?;
             let kind = match kind.as_str() {
                 "file" => EntryKind::File,
                 "symlink" => EntryKind::Symlink { target: target.unwrap_or_default(), escapes: false },
-                other => return Err(CaseError::Corrupt { path: self.path.clone(), problem: format!("unknown register entry kind `{other}`") }),
+                other => return Err(CaseError::UnknownEntryKind { path: self.path.clone(), kind: other.to_string() }),
             };
             out.push(RegisterEntry { rel, kind, size: size as u64, sha256, modified, acquired_at });
         }
@@ -353,7 +375,7 @@ impl Case {
     /// before coverage was kept).
     pub fn latest_coverage(&self) -> Result<Option<custody_verify::coverage::Coverage>, CaseError> {
         let body: Option<String> = self.conn.query_row("SELECT coverage FROM verifications ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).optional().map_err(self.sql())?.flatten();
-        body.map(|b| serde_json::from_str(&b).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("coverage: {e}") })).transpose()
+        body.map(|b| serde_json::from_str(&b).map_err(|source| CaseError::Record { path: self.path.clone(), what: "coverage", source })).transpose()
     }
 
     /// The findings of the latest verification (empty when none ran yet).
@@ -366,7 +388,7 @@ impl Case {
         let mut out = Vec::new();
         for body in rows {
             let body = body.map_err(self.sql())?;
-            out.push(serde_json::from_str(&body).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("finding: {e}") })?);
+            out.push(serde_json::from_str(&body).map_err(|source| CaseError::Record { path: self.path.clone(), what: "finding", source })?);
         }
         Ok(out)
     }
@@ -377,14 +399,14 @@ impl Case {
         let mut nodes = Vec::new();
         for body in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(self.sql())? {
             let body = body.map_err(self.sql())?;
-            nodes.push(serde_json::from_str(&body).map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("node: {e}") })?);
+            nodes.push(serde_json::from_str(&body).map_err(|source| CaseError::Record { path: self.path.clone(), what: "node", source })?);
         }
         let mut stmt = self.conn.prepare("SELECT src, relation, dst, role FROM edges ORDER BY src, relation, dst").map_err(self.sql())?;
         let mut edges = Vec::new();
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))).map_err(self.sql())? {
             let (from, relation, to, role) = row.map_err(self.sql())?;
             let relation = serde_json::from_value(serde_json::Value::String(relation.clone()))
-                .map_err(|_| CaseError::Corrupt { path: self.path.clone(), problem: format!("unknown relation `{relation}`") })?;
+                .map_err(|_| CaseError::UnknownRelation { path: self.path.clone(), relation: relation.clone() })?;
             edges.push(Edge { from, relation, to, role });
         }
         Ok((nodes, edges))
@@ -439,7 +461,7 @@ impl Case {
         let mut added = Vec::new();
         for (supplied_as, text) in files {
             let trust = keys::read_trust_file(text, &KeyOrigin::Supplied { file: supplied_as.clone() })
-                .map_err(|e| CaseError::Corrupt { path: PathBuf::from(supplied_as), problem: e.to_string() })?;
+                .map_err(|source| CaseError::TrustInput { supplied_as: supplied_as.clone(), source: Box::new(source) })?;
             let keys = trust.keys;
             let sha = custody_evidence::hashing::sha256_hex(text.as_bytes());
             let n = tx
@@ -476,10 +498,10 @@ impl Case {
         let mut ring = KeyRing::default();
         for (supplied_as, text) in rows {
             if !logged.contains(&custody_evidence::hashing::sha256_hex(text.as_bytes())) {
-                return Err(CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as} is not recorded in the case log: the case file was edited") });
+                return Err(CaseError::TrustNotLogged { path: self.path.clone(), supplied_as: supplied_as.clone() });
             }
             let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: supplied_as.clone() })
-                .map_err(|e| CaseError::Corrupt { path: self.path.clone(), problem: format!("trusted key file {supplied_as}: {e}") })?;
+                .map_err(|source| CaseError::TrustRecord { path: self.path.clone(), supplied_as: supplied_as.clone(), source: Box::new(source) })?;
             ring.add_file(trust);
         }
         Ok(ring)

@@ -7,7 +7,7 @@ mod escape;
 mod output;
 mod terminal;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -247,159 +247,220 @@ fn main() -> ExitCode {
     }
 }
 
+/// Unpacks the subcommand's arguments and hands them to the one function that runs it.
 fn run(cli: Cli) -> Result<ExitCode, custody::Error> {
     match cli.command {
-        Command::Investigate { dir, case, trust, trust_identity, json } => {
-            let progress = terminal::Progress::new(!json);
-            let result = workflow::investigate_with_trust(&dir, case.as_deref(), &trust, &trust_identity, &progress)?;
-            progress.clear();
-            if json {
-                output::print_json(&output::investigation_json(&result));
-            } else {
-                output::print_investigation(&result);
-            }
-            Ok(exit_for(result.verification.has_failures()))
-        }
-        Command::Case(CaseCommand::New { file, title }) => {
-            let case = workflow::new_case(&file, &title)?;
-            output::out!("created case {}", case.path().display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Add { file, path, kind } => {
-            let progress = terminal::Progress::new(true);
-            let mut case = Case::open(&file)?;
-            let acquired = workflow::add_evidence(&mut case, &path, kind, &progress, &mut DigestCache::new())?;
-            progress.clear();
-            output::print_acquired(&acquired);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Verify { file, trust, trust_identity, json } => {
-            let progress = terminal::Progress::new(!json);
-            let mut case = Case::open(&file)?;
-            workflow::trust(&mut case, &trust, &trust_identity)?;
-            let result = workflow::verify(&mut case, &progress, &mut DigestCache::new())?;
-            progress.clear();
-            if json {
-                output::print_json(&output::verification_json(&file, &result));
-            } else {
-                output::out!("Case: {}", file.display());
-                output::print_verification(&result);
-            }
-            Ok(exit_for(result.has_failures()))
-        }
-        Command::Graph { file, reference, depth, format } => {
-            let case = Case::open(&file)?;
-            let g = workflow::graph(&case, reference.as_deref(), depth)?;
-            let nodes: Vec<&custody::lineage::Node> = g.nodes.iter().collect();
-            match format {
-                GraphFormat::Dot => output::emit(&custody::lineage::export::to_dot(&nodes, &g.edges)),
-                GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
-                GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Diff { file, reference_a, reference_b, file_diff, all, json } => {
-            let progress = terminal::Progress::new(!json);
-            let case = Case::open(&file)?;
-            let result = workflow::diff(&case, &reference_a, &reference_b, &progress)?;
-            progress.clear();
-            let mut file_diffs = Vec::new();
-            for d in &result.divergences {
-                if let custody::diff::Detail::Code(code) = &d.detail {
-                    let Some(repo) = &code.repository else { continue };
-                    for path in &file_diff {
-                        let text = workflow::code_file_diff(&case, repo, &code.from, &code.to, path)?;
-                        file_diffs.push((path.clone(), code.from.clone(), code.to.clone(), text));
-                    }
-                }
-            }
-            if json {
-                let mut value = serde_json::to_value(&result).expect("diff serializes");
-                if !file_diff.is_empty() {
-                    value["file_diffs"] = file_diffs.iter().map(|(p, f, t, d)| serde_json::json!({"path": p, "from": f, "to": t, "diff": d})).collect();
-                }
-                output::print_json(&value);
-            } else {
-                output::print_diff(&result, &reference_a, &reference_b, all);
-                for (path, from, to, text) in &file_diffs {
-                    output::emit(&format!("\n--- {path} {}..{}\n{text}", custody::text::head(&from, 8), custody::text::head(&to, 8)));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Investigate { dir, case, trust, trust_identity, json } => investigate(&dir, case.as_deref(), &trust, &trust_identity, json),
+        Command::Case(CaseCommand::New { file, title }) => new_case(&file, &title),
+        Command::Add { file, path, kind } => add(&file, &path, kind),
+        Command::Verify { file, trust, trust_identity, json } => verify(&file, &trust, &trust_identity, json),
+        Command::Graph { file, reference, depth, format } => graph(&file, reference.as_deref(), depth, format),
+        Command::Diff { file, reference_a, reference_b, file_diff, all, json } => diff(&file, &reference_a, &reference_b, &file_diff, all, json),
         Command::Trace { file, prediction, log, field, dossier, json } => {
-            let progress = terminal::Progress::new(!json);
-            let mut case = Case::open(&file)?;
             let request = workflow::TraceRequest { prediction, logs: log, fields: field };
-            let (trace, written) = match &dossier {
-                Some(dir) => {
-                    let (d, w) = workflow::write_dossier(&mut case, &request, dir, &progress)?;
-                    (d.trace, Some(w))
-                }
-                None => (workflow::trace(&mut case, &request, &progress)?, None),
-            };
-            progress.clear();
-            if json {
-                output::print_json(&serde_json::to_value(&trace).expect("trace serializes"));
-            } else {
-                output::print_trace(&trace);
-                if let Some(w) = &written {
-                    output::out!("\nDossier: {} and {}", w.html.display(), w.json.display());
-                }
-            }
-            Ok(exit_for(trace.failures > 0))
+            trace(&file, &request, dossier.as_deref(), json)
         }
         Command::Slice { file, dataset, by, label, prediction, reference, filter, json } => {
-            let progress = terminal::Progress::new(!json);
-            let mut case = Case::open(&file)?;
             let request = workflow::SliceRequest { dataset, by, label, prediction, reference, filters: filter };
-            let report = workflow::slice(&mut case, &request, &progress)?;
-            progress.clear();
-            if json {
-                output::print_json(&serde_json::to_value(&report).expect("slice serializes"));
-            } else {
-                output::print_slice(&report);
-            }
-            Ok(ExitCode::SUCCESS)
+            slice(&file, &request, json)
         }
-        Command::Key(KeyCommand::New { file }) => {
-            let key = workflow::new_key(&file)?;
-            output::out!("created signing key {} (keep it private)", key.private_key.display());
-            output::out!("public key {}  fingerprint {}", key.public_key.display(), key.fingerprint);
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Report { verify: Some(ReportCommand::Verify { dir, trust, json }), .. } => {
-            let check = workflow::verify_report(&dir, &trust)?;
-            if json {
-                output::print_json(&serde_json::to_value(&check).expect("report check serializes"));
-            } else {
-                output::print_report_check(&check);
-            }
-            Ok(exit_for(!check.ok))
-        }
+        Command::Key(KeyCommand::New { file }) => new_key(&file),
+        Command::Report { verify: Some(ReportCommand::Verify { dir, trust, json }), .. } => verify_report(&dir, &trust, json),
         Command::Report { verify: None, file, out, sign } => {
             let (Some(file), Some(out)) = (file, out) else {
-                return Err(custody::Error::Usage { path: PathBuf::from("custody report"), problem: "usage: custody report FILE --out DIR [--sign KEY], or custody report verify DIR --trust KEY".into() });
+                // a command line clap cannot refuse by itself (two forms share the subcommand)
+                let mut cli = <Cli as clap::CommandFactory>::command();
+                let report = cli.find_subcommand_mut("report").expect("the report subcommand");
+                report.error(clap::error::ErrorKind::MissingRequiredArgument, "usage: custody report FILE --out DIR [--sign KEY], or custody report verify DIR --trust KEY").exit();
             };
-            let progress = terminal::Progress::new(true);
-            let mut case = Case::open(&file)?;
-            let written = workflow::report(&mut case, &out, sign.as_deref(), &progress)?;
-            progress.clear();
-            output::print_report_written(&written);
-            Ok(ExitCode::SUCCESS)
+            write_report(&file, &out, sign.as_deref())
         }
-        Command::Log { file, json } => {
-            let case = Case::open(&file)?;
-            let entries = case.log()?;
-            let check = case.check_log()?;
-            if json {
-                output::print_json(&serde_json::json!({ "entries": entries, "check": check }));
-            } else {
-                output::print_log(&entries, &check);
-            }
-            Ok(exit_for(!check.intact))
+        Command::Log { file, json } => log(&file, json),
+    }
+}
+
+/// `custody investigate`: acquire, build, verify and summarise a folder of evidence.
+fn investigate(dir: &Path, case: Option<&Path>, trust: &[PathBuf], trust_identity: &[String], json: bool) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(!json);
+    let result = workflow::investigate_with_trust(dir, case, trust, trust_identity, &progress)?;
+    progress.clear();
+    if json {
+        output::print_json(&output::investigation_json(&result));
+    } else {
+        output::print_investigation(&result);
+    }
+    Ok(exit_for(result.verification.has_failures()))
+}
+
+/// `custody case new`.
+fn new_case(file: &Path, title: &str) -> Result<ExitCode, custody::Error> {
+    let case = workflow::new_case(file, title)?;
+    output::out!("created case {}", case.path().display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custody add`: acquire one more source into a case.
+fn add(file: &Path, path: &Path, kind: Option<SourceKind>) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(true);
+    let mut case = Case::open(file)?;
+    let acquired = workflow::add_evidence(&mut case, path, kind, &progress, &mut DigestCache::new())?;
+    progress.clear();
+    output::print_acquired(&acquired);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custody verify`: trust the keys given, then re-verify everything in the case.
+fn verify(file: &Path, trust: &[PathBuf], trust_identity: &[String], json: bool) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(!json);
+    let mut case = Case::open(file)?;
+    workflow::trust(&mut case, trust, trust_identity)?;
+    let result = workflow::verify(&mut case, &progress, &mut DigestCache::new())?;
+    progress.clear();
+    if json {
+        output::print_json(&output::verification_json(file, &result));
+    } else {
+        output::out!("Case: {}", file.display());
+        output::print_verification(&result);
+    }
+    Ok(exit_for(result.has_failures()))
+}
+
+/// `custody graph`: the lineage, or the part of it around a reference, in one format.
+fn graph(file: &Path, reference: Option<&str>, depth: usize, format: GraphFormat) -> Result<ExitCode, custody::Error> {
+    let case = Case::open(file)?;
+    let g = workflow::graph(&case, reference, depth)?;
+    let nodes: Vec<&custody::lineage::Node> = g.nodes.iter().collect();
+    match format {
+        GraphFormat::Dot => output::emit(&custody::lineage::export::to_dot(&nodes, &g.edges)),
+        GraphFormat::Json => output::print_json(&serde_json::to_value(&g).expect("graph serializes")),
+        GraphFormat::Prov => output::print_json(&custody::lineage::export::to_prov_json(&nodes, &g.edges)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The unified diff of one file between the two commits of a code divergence (`diff --file-diff`).
+struct FileDiff {
+    path: String,
+    from: String,
+    to: String,
+    text: String,
+}
+
+/// `custody diff`: where two lineages diverge, with the file diffs asked for.
+fn diff(file: &Path, reference_a: &str, reference_b: &str, file_diff: &[String], all: bool, json: bool) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(!json);
+    let case = Case::open(file)?;
+    let result = workflow::diff(&case, reference_a, reference_b, &progress)?;
+    progress.clear();
+    let file_diffs = code_file_diffs(&case, &result, file_diff)?;
+    if json {
+        let mut value = serde_json::to_value(&result).expect("diff serializes");
+        if !file_diff.is_empty() {
+            value["file_diffs"] = file_diffs.iter().map(|d| serde_json::json!({"path": d.path, "from": d.from, "to": d.to, "diff": d.text})).collect();
+        }
+        output::print_json(&value);
+    } else {
+        output::print_diff(&result, reference_a, reference_b, all);
+        for d in &file_diffs {
+            output::emit(&format!("\n--- {} {}..{}\n{}", d.path, custody::text::head(&d.from, 8), custody::text::head(&d.to, 8), d.text));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each of `paths` diffed across each code divergence of `result` (divergences without a
+/// repository are skipped).
+fn code_file_diffs(case: &Case, result: &custody::diff::LineageDiff, paths: &[String]) -> Result<Vec<FileDiff>, custody::Error> {
+    let mut file_diffs = Vec::new();
+    for d in &result.divergences {
+        if let custody::diff::Detail::Code(code) = &d.detail {
+            let Some(repo) = &code.repository else { continue };
+            for path in paths {
+                let text = workflow::code_file_diff(case, repo, &code.from, &code.to, path)?;
+                file_diffs.push(FileDiff { path: path.clone(), from: code.from.clone(), to: code.to.clone(), text });
+            }
+        }
+    }
+    Ok(file_diffs)
+}
+
+/// `custody trace`: the chain behind one decision, and its dossier when a folder is given.
+fn trace(file: &Path, request: &workflow::TraceRequest, dossier: Option<&Path>, json: bool) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(!json);
+    let mut case = Case::open(file)?;
+    let (trace, written) = match dossier {
+        Some(dir) => {
+            let (d, w) = workflow::write_dossier(&mut case, request, dir, &progress)?;
+            (d.trace, Some(w))
+        }
+        None => (workflow::trace(&mut case, request, &progress)?, None),
+    };
+    progress.clear();
+    if json {
+        output::print_json(&serde_json::to_value(&trace).expect("trace serializes"));
+    } else {
+        output::print_trace(&trace);
+        if let Some(w) = &written {
+            output::out!("\nDossier: {} and {}", w.html.display(), w.json.display());
+        }
+    }
+    Ok(exit_for(trace.failures > 0))
+}
+
+/// `custody slice`: a table's groups, their rates and disparities, and where their rows came from.
+fn slice(file: &Path, request: &workflow::SliceRequest, json: bool) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(!json);
+    let mut case = Case::open(file)?;
+    let report = workflow::slice(&mut case, request, &progress)?;
+    progress.clear();
+    if json {
+        output::print_json(&serde_json::to_value(&report).expect("slice serializes"));
+    } else {
+        output::print_slice(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custody key new`.
+fn new_key(file: &Path) -> Result<ExitCode, custody::Error> {
+    let key = workflow::new_key(file)?;
+    output::out!("created signing key {} (keep it private)", key.private_key.display());
+    output::out!("public key {}  fingerprint {}", key.public_key.display(), key.fingerprint);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custody report verify`: re-check a report folder.
+fn verify_report(dir: &Path, trust: &[PathBuf], json: bool) -> Result<ExitCode, custody::Error> {
+    let check = workflow::verify_report(dir, trust)?;
+    if json {
+        output::print_json(&serde_json::to_value(&check).expect("report check serializes"));
+    } else {
+        output::print_report_check(&check);
+    }
+    Ok(exit_for(!check.ok))
+}
+
+/// `custody report`: write the case's evidence report, signed when a key is given.
+fn write_report(file: &Path, out: &Path, sign: Option<&Path>) -> Result<ExitCode, custody::Error> {
+    let progress = terminal::Progress::new(true);
+    let mut case = Case::open(file)?;
+    let written = workflow::report(&mut case, out, sign, &progress)?;
+    progress.clear();
+    output::print_report_written(&written);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `custody log`: the case log and the check of its hash chain.
+fn log(file: &Path, json: bool) -> Result<ExitCode, custody::Error> {
+    let case = Case::open(file)?;
+    let entries = case.log()?;
+    let check = case.check_log()?;
+    if json {
+        output::print_json(&serde_json::json!({ "entries": entries, "check": check }));
+    } else {
+        output::print_log(&entries, &check);
+    }
+    Ok(exit_for(!check.intact))
 }
 
 fn exit_for(failures: bool) -> ExitCode {

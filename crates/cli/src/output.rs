@@ -215,24 +215,42 @@ pub fn print_report_check(c: &custody::report::ReportCheck) {
 /// The human form of a lineage diff: root causes first, each with its drill-down, then the
 /// downstream nodes, then metrics side by side.
 pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b: &str, all_params: bool) {
-    use custody::diff::Detail;
-    use std::fmt::Write;
     let mut out = String::new();
+    write_diff_sides(&mut out, d, reference_a, reference_b);
+    write_alignment(&mut out, d);
+    write_root_causes(&mut out, d, all_params);
+    write_downstream(&mut out, d);
+    write_metrics(&mut out, d);
+    emit(&out);
+}
+
+/// The two lineages compared, each by the reference given and the node it resolved to.
+fn write_diff_sides(out: &mut String, d: &custody::diff::LineageDiff, reference_a: &str, reference_b: &str) {
+    use std::fmt::Write;
     for (side, reference, node) in [("A", reference_a, &d.a), ("B", reference_b, &d.b)] {
         let named = if reference == node.label || reference == node.id { String::new() } else { format!("{reference} = ") };
         let _ = writeln!(out, "{side}: {named}{} ({})", node.label, node.id);
     }
-    {
-        use custody::diff::align::Presence;
-        let count = |f: &dyn Fn(&custody::diff::compare::AlignedNode) -> bool| d.pairs.iter().filter(|p| f(p)).count();
-        let shared = count(&|p| p.a.is_some() && p.a.as_ref().map(|n| &n.id) == p.b.as_ref().map(|n| &n.id));
-        let paired = count(&|p| p.presence == Presence::Both) - shared;
-        let (added, removed, unrecorded) = (count(&|p| p.presence == Presence::Added), count(&|p| p.presence == Presence::Removed), count(&|p| p.presence == Presence::Unrecorded));
-        let _ = writeln!(
-            out,
-            "Upstream, aligned: {shared} nodes shared, {paired} pairs, {added} only in B, {removed} only in A, {unrecorded} recorded on one side only"
-        );
-    }
+}
+
+/// How the two upstreams aligned: shared nodes, pairs, and nodes on one side only.
+fn write_alignment(out: &mut String, d: &custody::diff::LineageDiff) {
+    use custody::diff::align::Presence;
+    use std::fmt::Write;
+    let count = |f: &dyn Fn(&custody::diff::compare::AlignedNode) -> bool| d.pairs.iter().filter(|p| f(p)).count();
+    let shared = count(&|p| p.a.is_some() && p.a.as_ref().map(|n| &n.id) == p.b.as_ref().map(|n| &n.id));
+    let paired = count(&|p| p.presence == Presence::Both) - shared;
+    let (added, removed, unrecorded) = (count(&|p| p.presence == Presence::Added), count(&|p| p.presence == Presence::Removed), count(&|p| p.presence == Presence::Unrecorded));
+    let _ = writeln!(
+        out,
+        "Upstream, aligned: {shared} nodes shared, {paired} pairs, {added} only in B, {removed} only in A, {unrecorded} recorded on one side only"
+    );
+}
+
+/// "No divergence", or the root causes, each with its drill-down.
+fn write_root_causes(out: &mut String, d: &custody::diff::LineageDiff, all_params: bool) {
+    use custody::diff::Detail;
+    use std::fmt::Write;
     if d.is_same() {
         let _ = writeln!(out, "\nNo divergence: the two lineages are the same upstream.");
     }
@@ -242,49 +260,10 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
     for div in &d.divergences {
         let _ = writeln!(out, "  {:<12} {}", div.kind.name(), div.summary);
         match &div.detail {
-            Detail::Code(c) => {
-                for commit in &c.commits {
-                    let _ = writeln!(out, "{:15}+ {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
-                }
-                for commit in &c.commits_only_in_from {
-                    let _ = writeln!(out, "{:15}- {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
-                }
-                for f in &c.files {
-                    let counts = if f.binary { "binary".to_string() } else { format!("+{} -{}", f.lines_added, f.lines_removed) };
-                    let _ = writeln!(out, "{:15}{:<9} {} ({counts})", "", f.status.name(), f.path);
-                }
-                for w in &c.also_seen {
-                    let _ = writeln!(out, "{:15}also seen by {} ({})", "", w.label, w.id);
-                }
-                if let Some(n) = &c.note {
-                    let _ = writeln!(out, "{:15}{n}", "");
-                }
-            }
-            Detail::Params(p) => {
-                for c in p.changes.iter().chain(p.unchanged.iter().filter(|_| all_params)) {
-                    let line = match c {
-                        custody::diff::ParamChange::Added { name, b } => format!("+ {name} = {b}"),
-                        custody::diff::ParamChange::Removed { name, a } => format!("- {name} = {a}"),
-                        custody::diff::ParamChange::Changed { name, a, b } => format!("~ {name}: {a} → {b}"),
-                        custody::diff::ParamChange::Unchanged { name, value } => format!("  {name} = {value}"),
-                    };
-                    let _ = writeln!(out, "{:15}{line}", "");
-                }
-            }
-            Detail::Environment(e) => {
-                for f in e.files.iter().filter(|f| !f.changes.is_empty()) {
-                    let _ = writeln!(out, "{:15}{}:", "", f.role);
-                    for c in &f.changes {
-                        let line = match c {
-                            custody::diff::PackageChange::Added { package, b } => format!("+ {package}{b}"),
-                            custody::diff::PackageChange::Removed { package, a } => format!("- {package}{a}"),
-                            custody::diff::PackageChange::Changed { package, a, b } => format!("~ {package} {a} → {b}"),
-                        };
-                        let _ = writeln!(out, "{:17}{line}", "");
-                    }
-                }
-            }
-            Detail::Data(data) => print_data_detail(&mut out, data),
+            Detail::Code(c) => write_code_detail(out, c),
+            Detail::Params(p) => write_params_detail(out, p, all_params),
+            Detail::Environment(e) => write_environment_detail(out, e),
+            Detail::Data(data) => write_data_detail(out, data),
             Detail::Model(m) => {
                 for f in &m.files {
                     let _ = writeln!(out, "{:15}{:<9} {}", "", f.change.name(), f.name);
@@ -293,15 +272,77 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
             Detail::Identity { .. } => {}
         }
     }
+}
+
+/// A code divergence: the commits between the two, the files changed, who else saw them.
+fn write_code_detail(out: &mut String, c: &custody::diff::compare::CodeDetail) {
+    use std::fmt::Write;
+    for commit in &c.commits {
+        let _ = writeln!(out, "{:15}+ {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
+    }
+    for commit in &c.commits_only_in_from {
+        let _ = writeln!(out, "{:15}- {} {}", "", custody::text::head(&commit.sha, 8), commit.summary);
+    }
+    for f in &c.files {
+        let counts = if f.binary { "binary".to_string() } else { format!("+{} -{}", f.lines_added, f.lines_removed) };
+        let _ = writeln!(out, "{:15}{:<9} {} ({counts})", "", f.status.name(), f.path);
+    }
+    for w in &c.also_seen {
+        let _ = writeln!(out, "{:15}also seen by {} ({})", "", w.label, w.id);
+    }
+    if let Some(n) = &c.note {
+        let _ = writeln!(out, "{:15}{n}", "");
+    }
+}
+
+/// A parameter divergence: one line per change (and per unchanged parameter with `--all`).
+fn write_params_detail(out: &mut String, p: &custody::diff::compare::ParamsDetail, all_params: bool) {
+    use std::fmt::Write;
+    for c in p.changes.iter().chain(p.unchanged.iter().filter(|_| all_params)) {
+        let line = match c {
+            custody::diff::ParamChange::Added { name, b } => format!("+ {name} = {b}"),
+            custody::diff::ParamChange::Removed { name, a } => format!("- {name} = {a}"),
+            custody::diff::ParamChange::Changed { name, a, b } => format!("~ {name}: {a} → {b}"),
+            custody::diff::ParamChange::Unchanged { name, value } => format!("  {name} = {value}"),
+        };
+        let _ = writeln!(out, "{:15}{line}", "");
+    }
+}
+
+/// An environment divergence: the package changes of each environment file that changed.
+fn write_environment_detail(out: &mut String, e: &custody::diff::compare::EnvironmentDetail) {
+    use std::fmt::Write;
+    for f in e.files.iter().filter(|f| !f.changes.is_empty()) {
+        let _ = writeln!(out, "{:15}{}:", "", f.role);
+        for c in &f.changes {
+            let line = match c {
+                custody::diff::PackageChange::Added { package, b } => format!("+ {package}{b}"),
+                custody::diff::PackageChange::Removed { package, a } => format!("- {package}{a}"),
+                custody::diff::PackageChange::Changed { package, a, b } => format!("~ {package} {a} → {b}"),
+            };
+            let _ = writeln!(out, "{:17}{line}", "");
+        }
+    }
+}
+
+/// What differs only because of the root causes (data with its drill-down).
+fn write_downstream(out: &mut String, d: &custody::diff::LineageDiff) {
+    use custody::diff::Detail;
+    use std::fmt::Write;
     if !d.downstream.is_empty() {
         let _ = writeln!(out, "\nDownstream ({}): differ only because of the root causes", d.downstream.len());
         for div in &d.downstream {
             let _ = writeln!(out, "  {:<12} {}", div.kind.name(), div.summary);
             if let Detail::Data(data) = &div.detail {
-                print_data_detail(&mut out, data);
+                write_data_detail(out, data);
             }
         }
     }
+}
+
+/// The two runs' metrics side by side.
+fn write_metrics(out: &mut String, d: &custody::diff::LineageDiff) {
+    use std::fmt::Write;
     if !d.metrics.is_empty() {
         let _ = writeln!(out, "\nMetrics (A → B)");
         let num = |v: Option<f64>| v.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into());
@@ -309,10 +350,10 @@ pub fn print_diff(d: &custody::diff::LineageDiff, reference_a: &str, reference_b
             let _ = writeln!(out, "  {:<24} {:>10} → {:<10}", m.name, num(m.a), num(m.b));
         }
     }
-    emit(&out);
 }
 
-fn print_data_detail(out: &mut String, data: &custody::diff::compare::DataDetail) {
+/// A data divergence: members added or removed, how each table's columns moved, profiles, notes.
+fn write_data_detail(out: &mut String, data: &custody::diff::compare::DataDetail) {
     use std::fmt::Write;
     for m in &data.members_added {
         let _ = writeln!(out, "{:15}added    {m}", "");
@@ -449,81 +490,114 @@ fn pct(v: Option<f64>) -> String {
 pub fn print_slice(r: &custody::workflow::SliceReport) {
     let s = &r.stats;
     let mut out = String::new();
-    out.push_str(&format!("Table {} ({} rows{}; read from {})\n", r.dataset.path, s.rows, r.dataset.sha256.as_deref().map(|h| format!(", sha256 {}", custody::text::head(h, 16))).unwrap_or_default(), r.dataset.read_from));
-    if let Some(reference) = &r.reference {
-        out.push_str(&format!("Reference {} ({} rows)\n", reference.path, s.reference_rows.unwrap_or(reference.rows)));
-    }
-    out.push_str(&format!("By {}{}{}\n\n", s.by.join(", "), s.label.as_deref().map(|l| format!("; label {l}")).unwrap_or_default(), s.prediction.as_deref().map(|p| format!("; prediction {p}")).unwrap_or_default()));
-    let has_ref = r.reference.is_some();
-    let has_pred = s.prediction.is_some();
-    let has_label = s.label.is_some();
-    let mut header = format!("{:<28} {:>8} {:>7}", "group", "count", "share");
-    if has_ref {
-        header.push_str(&format!(" {:>9} {:>9}", "ref share", "ref count"));
-    }
-    if has_label {
-        header.push_str(&format!(" {:>9}", "base rate"));
-        if has_ref {
-            header.push_str(&format!(" {:>9}", "ref base"));
-        }
-    }
-    if has_pred {
-        header.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", "selection", "TPR", "FPR", "DI"));
-    }
-    out.push_str(&header);
+    write_slice_heading(&mut out, r);
+    let columns = SliceColumns { reference: r.reference.is_some(), label: s.label.is_some(), prediction: s.prediction.is_some() };
+    out.push_str(&slice_header(columns));
     out.push('\n');
     for g in s.groups.iter().chain(std::iter::once(&s.overall)) {
-        let key = if g.key.is_empty() { "(all)".to_string() } else { g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ") };
-        let mut line = format!("{:<28} {:>8} {:>7}", key, g.count, pct(Some(g.share)));
-        if has_ref {
-            line.push_str(&format!(" {:>9} {:>9}", pct(g.reference_share), g.reference_count.map(|c| c.to_string()).unwrap_or_else(|| "-".into())));
-        }
-        if has_label {
-            line.push_str(&format!(" {:>9}", pct(g.base_rate)));
-            if has_ref {
-                line.push_str(&format!(" {:>9}", pct(g.reference_base_rate)));
-            }
-        }
-        if has_pred {
-            let di = g.disparate_impact.map(|d| format!("{d:.2}{}", if g.four_fifths_flag { "*" } else { "" })).unwrap_or_else(|| "-".into());
-            line.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", pct(g.selection_rate), pct(g.true_positive_rate), pct(g.false_positive_rate), di));
-        }
-        out.push_str(&line);
+        out.push_str(&slice_row(g, columns));
         out.push('\n');
     }
     if let Some(d) = &s.disparity {
-        out.push_str(&format!(
-            "\nDemographic parity difference {:.4}, ratio {}; equalized odds difference {}, ratio {}\n",
-            d.demographic_parity_difference,
-            d.demographic_parity_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
-            d.equalized_odds_difference.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
-            d.equalized_odds_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
-        ));
-        if d.four_fifths_violations > 0 {
-            out.push_str(&format!("Four-fifths rule: {} group{} below 0.8 of the highest selection rate (marked *)\n", d.four_fifths_violations, if d.four_fifths_violations == 1 { "" } else { "s" }));
-        }
+        write_disparity(&mut out, d);
     }
     if !s.sources.is_empty() {
-        out.push_str("\nRows by raw source:\n");
-        for c in &s.sources {
-            out.push_str(&format!("  {:<40} {:>8} {:>7}\n", c.source, c.rows, pct(Some(c.share))));
-        }
-        let any_group = s.groups.iter().any(|g| g.composition.len() > 1);
-        if any_group {
-            out.push_str("By group:\n");
-            for g in &s.groups {
-                let key = g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ");
-                let parts: Vec<String> = g.composition.iter().map(|c| format!("{} {} ({})", c.source.as_deref().unwrap_or("unattributed"), c.rows, pct(Some(c.share)))).collect();
-                out.push_str(&format!("  {:<26} {}\n", key, parts.join(", ")));
-            }
-        }
-        for m in s.matched_on.iter().filter(|m| !m.renamed.is_empty()) {
-            let renames: Vec<String> = m.renamed.iter().map(|(a, b)| format!("{a} → {b}")).collect();
-            out.push_str(&format!("  {} matched through renamed columns: {}\n", m.source, renames.join(", ")));
-        }
+        write_slice_sources(&mut out, s);
     }
     for n in &s.notes {
         out.push_str(&format!("Note: {n}\n"));
     }
     emit(&out);
+}
+
+/// Which of the slice table's optional columns are shown.
+#[derive(Clone, Copy)]
+struct SliceColumns {
+    reference: bool,
+    label: bool,
+    prediction: bool,
+}
+
+/// What was sliced (the table, the reference table) and by what.
+fn write_slice_heading(out: &mut String, r: &custody::workflow::SliceReport) {
+    let s = &r.stats;
+    out.push_str(&format!("Table {} ({} rows{}; read from {})\n", r.dataset.path, s.rows, r.dataset.sha256.as_deref().map(|h| format!(", sha256 {}", custody::text::head(h, 16))).unwrap_or_default(), r.dataset.read_from));
+    if let Some(reference) = &r.reference {
+        out.push_str(&format!("Reference {} ({} rows)\n", reference.path, s.reference_rows.unwrap_or(reference.rows)));
+    }
+    out.push_str(&format!("By {}{}{}\n\n", s.by.join(", "), s.label.as_deref().map(|l| format!("; label {l}")).unwrap_or_default(), s.prediction.as_deref().map(|p| format!("; prediction {p}")).unwrap_or_default()));
+}
+
+/// The slice table's header line.
+fn slice_header(columns: SliceColumns) -> String {
+    let mut header = format!("{:<28} {:>8} {:>7}", "group", "count", "share");
+    if columns.reference {
+        header.push_str(&format!(" {:>9} {:>9}", "ref share", "ref count"));
+    }
+    if columns.label {
+        header.push_str(&format!(" {:>9}", "base rate"));
+        if columns.reference {
+            header.push_str(&format!(" {:>9}", "ref base"));
+        }
+    }
+    if columns.prediction {
+        header.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", "selection", "TPR", "FPR", "DI"));
+    }
+    header
+}
+
+/// One group's line of the slice table (the overall line has an empty key: `(all)`).
+fn slice_row(g: &custody::slice::GroupStats, columns: SliceColumns) -> String {
+    let key = if g.key.is_empty() { "(all)".to_string() } else { g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ") };
+    let mut line = format!("{:<28} {:>8} {:>7}", key, g.count, pct(Some(g.share)));
+    if columns.reference {
+        line.push_str(&format!(" {:>9} {:>9}", pct(g.reference_share), g.reference_count.map(|c| c.to_string()).unwrap_or_else(|| "-".into())));
+    }
+    if columns.label {
+        line.push_str(&format!(" {:>9}", pct(g.base_rate)));
+        if columns.reference {
+            line.push_str(&format!(" {:>9}", pct(g.reference_base_rate)));
+        }
+    }
+    if columns.prediction {
+        let di = g.disparate_impact.map(|d| format!("{d:.2}{}", if g.four_fifths_flag { "*" } else { "" })).unwrap_or_else(|| "-".into());
+        line.push_str(&format!(" {:>9} {:>7} {:>7} {:>7}", pct(g.selection_rate), pct(g.true_positive_rate), pct(g.false_positive_rate), di));
+    }
+    line
+}
+
+/// Demographic parity, equalized odds and the four-fifths rule.
+fn write_disparity(out: &mut String, d: &custody::slice::Disparity) {
+    out.push_str(&format!(
+        "\nDemographic parity difference {:.4}, ratio {}; equalized odds difference {}, ratio {}\n",
+        d.demographic_parity_difference,
+        d.demographic_parity_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+        d.equalized_odds_difference.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+        d.equalized_odds_ratio.map(|x| format!("{x:.4}")).unwrap_or_else(|| "-".into()),
+    ));
+    if d.four_fifths_violations > 0 {
+        out.push_str(&format!("Four-fifths rule: {} group{} below 0.8 of the highest selection rate (marked *)\n", d.four_fifths_violations, if d.four_fifths_violations == 1 { "" } else { "s" }));
+    }
+}
+
+/// The rows by raw source: the whole table, then each group, then the sources matched through
+/// renamed columns.
+fn write_slice_sources(out: &mut String, s: &custody::slice::SliceStats) {
+    out.push_str("\nRows by raw source:\n");
+    for c in &s.sources {
+        out.push_str(&format!("  {:<40} {:>8} {:>7}\n", c.source, c.rows, pct(Some(c.share))));
+    }
+    let any_group = s.groups.iter().any(|g| g.composition.len() > 1);
+    if any_group {
+        out.push_str("By group:\n");
+        for g in &s.groups {
+            let key = g.key.iter().map(|k| k.as_deref().unwrap_or("(null)")).collect::<Vec<_>>().join(" / ");
+            let parts: Vec<String> = g.composition.iter().map(|c| format!("{} {} ({})", c.source.as_deref().unwrap_or("unattributed"), c.rows, pct(Some(c.share)))).collect();
+            out.push_str(&format!("  {:<26} {}\n", key, parts.join(", ")));
+        }
+    }
+    for m in s.matched_on.iter().filter(|m| !m.renamed.is_empty()) {
+        let renames: Vec<String> = m.renamed.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+        out.push_str(&format!("  {} matched through renamed columns: {}\n", m.source, renames.join(", ")));
+    }
 }

@@ -69,8 +69,8 @@ mod tests {
 
     #[test]
     fn serialises_as_code_and_message() {
-        let e = IpcError::from(Error::Usage { path: "a/b.custody".into(), problem: "no such file".into() });
-        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "usage", "message": "a/b.custody: no such file"}));
+        let e = IpcError::from(Error::NoLineage { case: "a/b.custody".into() });
+        assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({"code": "usage", "message": "a/b.custody: the case has no lineage yet; run `custody verify` first"}));
         assert_eq!(serde_json::to_value(IpcError::no_case()).unwrap()["code"], "no-case");
         assert_eq!(serde_json::to_value(IpcError::from(Error::Cancelled)).unwrap()["code"], "cancelled");
     }

@@ -17,19 +17,7 @@ use custody_signing::keys::{self, KeyOrigin, KeyRing};
 use crate::sources::{self, Evidence, SourceError, SourceKind, SourceRef};
 use crate::verify::{self, Check, DigestTable, Finding, NodeRef, Plan, Status, Summary, checks};
 
-/// What went wrong, for presentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorKind {
-    /// The caller asked for something impossible (a bad path, an unknown kind).
-    Usage,
-    /// Evidence could not be read (malformed, truncated, unreadable).
-    Input,
-    /// The case file could not be used.
-    Case,
-    /// The user cancelled.
-    Cancelled,
-}
+pub use custody_evidence::ErrorKind;
 
 /// An error from a use case. Every message names the file and the problem.
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +28,46 @@ pub enum Error {
     Source(#[from] SourceError),
     #[error(transparent)]
     Walk(#[from] WalkError),
-    #[error("{path}: {problem}")]
-    Usage { path: PathBuf, problem: String },
+    #[error("{path}: cannot open evidence: {source}")]
+    EvidenceUnopenable { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset, JSON-lines inference log); give --kind")]
+    UnrecognisedSource { path: PathBuf },
+    #[error("{path}: no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files, JSON-lines inference logs, signatures and attestations)")]
+    NoSources { path: PathBuf },
+    /// A file of the evidence that could not be read to fingerprint it (the hashing module's
+    /// reason, as recorded in the digest table).
+    #[error("{path}: cannot fingerprint evidence file: {reason}")]
+    Unfingerprintable { path: PathBuf, reason: String },
+    #[error("{case}: the case holds no evidence yet; add some with `custody add`")]
+    NoEvidence { case: PathBuf },
+    #[error("{path}: evidence folder recorded in the case is no longer there")]
+    EvidenceGone { path: PathBuf },
+    #[error("{path}: no current folder: {source}")]
+    NoCurrentFolder { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot create case folder: {source}")]
+    CaseFolder { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot read key file: {source}")]
+    KeyFile { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    TrustFile { path: PathBuf, source: Box<custody_signing::keys::KeyError> },
+    #[error("--trust-identity: {identity}: {source}")]
+    TrustIdentity { identity: String, source: Box<custody_signing::keys::KeyError> },
+    #[error("{path}: investigate needs a folder")]
+    NotAFolder { path: PathBuf },
+    #[error("{path}: the case file must not be inside the evidence folder (evidence is never written)")]
+    CaseInEvidence { path: PathBuf },
+    #[error("{case}: the case has no lineage yet; run `custody verify` first")]
+    NoLineage { case: PathBuf },
+    #[error("{repository}: no such repository in the case's evidence")]
+    UnknownRepository { repository: String },
+    #[error("{repository}: {repository} does not hold both commits {from} and {to}")]
+    CommitsNotHeld { repository: String, from: String, to: String },
+    #[error("{logs}: no such file in the case's evidence")]
+    UnknownLog { logs: String },
+    #[error("{path}: inside the evidence folder {} (evidence is never written)", root.display())]
+    InsideEvidence { path: PathBuf, root: PathBuf },
+    #[error("{path}: cannot write the dossier: {source}")]
+    WriteDossier { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Reference(#[from] lineage::query::RefError),
     #[error("cancelled")]
@@ -61,17 +87,40 @@ pub enum Error {
 }
 
 impl Error {
+    /// How to present the error: each stage says what its own errors mean.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Case(_) => ErrorKind::Case,
-            Error::Source(SourceError::Cancelled) | Error::Walk(WalkError::Cancelled) | Error::Cancelled => ErrorKind::Cancelled,
-            Error::Source(_) | Error::Walk(_) => ErrorKind::Input,
-            Error::Usage { .. } | Error::Reference(_) | Error::Key(_) => ErrorKind::Usage,
-            Error::Report(custody_report::ReportError::Case(_)) => ErrorKind::Case,
-            Error::Report(_) => ErrorKind::Usage,
-            Error::Table(custody_analysis::tables::TableError::Unreadable { .. }) | Error::Inference(custody_sources::inference::InferenceError::Io { .. } | custody_sources::inference::InferenceError::BadJson { .. } | custody_sources::inference::InferenceError::BadTable { .. }) => ErrorKind::Input,
-            Error::Trace(custody_analysis::trace::TraceError::Log(_)) => ErrorKind::Input,
-            Error::Table(_) | Error::Slice(_) | Error::Inference(_) | Error::Trace(_) => ErrorKind::Usage,
+            Error::Case(e) => e.kind(),
+            Error::Source(e) => e.kind(),
+            Error::Walk(e) => e.kind(),
+            Error::Reference(e) => e.kind(),
+            Error::Report(e) => e.kind(),
+            Error::Table(e) => e.kind(),
+            Error::Slice(e) => e.kind(),
+            Error::Inference(e) => e.kind(),
+            Error::Trace(e) => e.kind(),
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Key(_) => ErrorKind::Usage,
+            // the investigator named something that is not there or not allowed
+            Error::EvidenceUnopenable { .. }
+            | Error::UnrecognisedSource { .. }
+            | Error::NoSources { .. }
+            | Error::Unfingerprintable { .. }
+            | Error::NoEvidence { .. }
+            | Error::EvidenceGone { .. }
+            | Error::NoCurrentFolder { .. }
+            | Error::CaseFolder { .. }
+            | Error::KeyFile { .. }
+            | Error::TrustFile { .. }
+            | Error::TrustIdentity { .. }
+            | Error::NotAFolder { .. }
+            | Error::CaseInEvidence { .. }
+            | Error::NoLineage { .. }
+            | Error::UnknownRepository { .. }
+            | Error::CommitsNotHeld { .. }
+            | Error::UnknownLog { .. }
+            | Error::InsideEvidence { .. }
+            | Error::WriteDossier { .. } => ErrorKind::Usage,
         }
     }
 }
@@ -130,7 +179,7 @@ pub fn new_case(path: &Path, title: &str) -> Result<Case, Error> {
 }
 
 fn canonical(path: &Path) -> Result<PathBuf, Error> {
-    path.canonicalize().map_err(|e| Error::Usage { path: path.to_path_buf(), problem: format!("cannot open evidence: {e}") })
+    path.canonicalize().map_err(|source| Error::EvidenceUnopenable { path: path.to_path_buf(), source })
 }
 
 /// Acquires an evidence folder (or a single file) into the case: finds its sources (or takes
@@ -148,15 +197,12 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
         Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
         None if target.is_file() => match sources::detect(&target) {
             Some(kind) => vec![SourceRef { kind, rel: target_rel.clone() }],
-            None => return Err(Error::Usage { path: target, problem: "not a source Custody recognises (MLflow SQLite store, CSV or Parquet dataset, JSON-lines inference log); give --kind".into() }),
+            None => return Err(Error::UnrecognisedSource { path: target }),
         },
         None => sources::discover(&root, &entries, progress),
     };
     if sources.is_empty() && sources::signatures::read(&root, &entries).records.is_empty() {
-        return Err(Error::Usage {
-            path: target,
-            problem: "no evidence sources found (looked for MLflow SQLite stores, git repositories, DVC projects, CSV and Parquet files, JSON-lines inference logs, signatures and attestations)".into(),
-        });
+        return Err(Error::NoSources { path: target });
     }
     // Sources must read before anything is recorded, so bad input leaves the case unchanged.
     Evidence::load(&root, &sources, entries.clone(), progress)?;
@@ -175,7 +221,7 @@ pub fn add_evidence(case: &mut Case, path: &Path, kind: Option<SourceKind>, prog
         })
         .collect();
     if let Some((rel, err)) = digests.errors.iter().next() {
-        return Err(Error::Usage { path: rel.to_local(&root), problem: format!("cannot fingerprint evidence file: {err}") });
+        return Err(Error::Unfingerprintable { path: rel.to_local(&root), reason: err.clone() });
     }
     let scope = target.is_file().then_some(&target_rel);
     case.record_acquisition(&root, scope, &sources, &register)?;
@@ -240,7 +286,7 @@ pub fn verify(case: &mut Case, progress: &dyn Progress, cache: &mut DigestCache)
     let mut findings = Vec::new();
     let roots = case.roots()?;
     if roots.is_empty() {
-        return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case holds no evidence yet; add some with `custody add`".into() });
+        return Err(Error::NoEvidence { case: case.path().to_path_buf() });
     }
     let trusted = case.trusted_keys()?;
     let mut coverage = verify::coverage::Coverage::default();
@@ -274,7 +320,7 @@ fn verify_root(
 ) -> Result<(Lineage, Vec<Finding>, verify::coverage::Coverage), Error> {
     let root = acquired.path.as_path();
     if !root.is_dir() {
-        return Err(Error::Usage { path: root.to_path_buf(), problem: "evidence folder recorded in the case is no longer there".into() });
+        return Err(Error::EvidenceGone { path: root.to_path_buf() });
     }
     // A root acquired as a single file walks only that file.
     let entries = match &acquired.scope {
@@ -380,7 +426,7 @@ fn check_register(label: &str, root: &Path, ev: &Evidence, register: &[RegisterE
 pub fn default_case_path(dir: &Path) -> Result<PathBuf, Error> {
     let dir = canonical(dir)?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "evidence".into());
-    let cwd = std::env::current_dir().map_err(|e| Error::Usage { path: dir.clone(), problem: format!("no current folder: {e}") })?;
+    let cwd = std::env::current_dir().map_err(|source| Error::NoCurrentFolder { path: dir.clone(), source })?;
     let cwd = cwd.canonicalize().unwrap_or(cwd);
     let base = if cwd.starts_with(&dir) {
         let data = std::env::var_os("XDG_DATA_HOME")
@@ -388,7 +434,7 @@ pub fn default_case_path(dir: &Path) -> Result<PathBuf, Error> {
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
             .unwrap_or_else(std::env::temp_dir);
         let folder = data.join("custody").join("cases");
-        std::fs::create_dir_all(&folder).map_err(|e| Error::Usage { path: folder.clone(), problem: format!("cannot create case folder: {e}") })?;
+        std::fs::create_dir_all(&folder).map_err(|source| Error::CaseFolder { path: folder.clone(), source })?;
         folder
     } else {
         cwd
@@ -437,8 +483,8 @@ pub fn trust(case: &mut Case, files: &[PathBuf], identities: &[String]) -> Resul
 
 /// Reads one trust file, naming it in any error.
 fn read_trust_path(f: &Path) -> Result<(String, keys::TrustFile), Error> {
-    let text = std::fs::read_to_string(f).map_err(|e| Error::Usage { path: f.to_path_buf(), problem: format!("cannot read key file: {e}") })?;
-    let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|e| Error::Usage { path: f.to_path_buf(), problem: e.to_string() })?;
+    let text = std::fs::read_to_string(f).map_err(|source| Error::KeyFile { path: f.to_path_buf(), source })?;
+    let trust = keys::read_trust_file(&text, &KeyOrigin::Supplied { file: f.display().to_string() }).map_err(|source| Error::TrustFile { path: f.to_path_buf(), source: Box::new(source) })?;
     Ok((text, trust))
 }
 
@@ -452,7 +498,7 @@ fn read_trust_inputs(files: &[PathBuf], identities: &[String]) -> Result<Vec<(St
         records.push((std::path::absolute(f).unwrap_or(f.clone()).display().to_string(), text));
     }
     for i in identities {
-        let identity = keys::TrustedIdentity::parse(i).map_err(|e| Error::Usage { path: PathBuf::from("--trust-identity"), problem: format!("{i}: {e}") })?;
+        let identity = keys::TrustedIdentity::parse(i).map_err(|source| Error::TrustIdentity { identity: i.clone(), source: Box::new(source) })?;
         records.push((format!("--trust-identity {i}"), identity.to_record()));
     }
     Ok(records)
@@ -512,7 +558,7 @@ pub fn investigate_with_keys(dir: &Path, case_path: Option<&Path>, trust: &[Path
 pub fn investigate_with_trust(dir: &Path, case_path: Option<&Path>, trust: &[PathBuf], identities: &[String], progress: &dyn Progress) -> Result<Investigation, Error> {
     let evidence_root = canonical(dir)?;
     if !evidence_root.is_dir() {
-        return Err(Error::Usage { path: evidence_root, problem: "investigate needs a folder".into() });
+        return Err(Error::NotAFolder { path: evidence_root });
     }
     let case_path = match case_path {
         Some(p) => p.to_path_buf(),
@@ -520,7 +566,7 @@ pub fn investigate_with_trust(dir: &Path, case_path: Option<&Path>, trust: &[Pat
     };
     let absolute_case = std::path::absolute(&case_path).unwrap_or(case_path.clone());
     if absolute_case.starts_with(&evidence_root) {
-        return Err(Error::Usage { path: case_path, problem: "the case file must not be inside the evidence folder (evidence is never written)".into() });
+        return Err(Error::CaseInEvidence { path: case_path });
     }
     let title = format!("Investigation of {}", evidence_root.display());
     // trust files are read and checked before the case file is created
@@ -546,7 +592,7 @@ pub struct GraphSelection {
 pub fn load_lineage(case: &Case) -> Result<Lineage, Error> {
     let (nodes, edges) = case.graph()?;
     if nodes.is_empty() {
-        return Err(Error::Usage { path: case.path().to_path_buf(), problem: "the case has no lineage yet; run `custody verify` first".into() });
+        return Err(Error::NoLineage { case: case.path().to_path_buf() });
     }
     Ok(Lineage::from_parts(nodes, edges))
 }
@@ -610,7 +656,7 @@ pub fn load_evidence(case: &Case, progress: &dyn Progress) -> Result<custody_sou
     let mut roots = Vec::new();
     for root in case.roots()? {
         if !root.path.is_dir() {
-            return Err(Error::Usage { path: root.path.clone(), problem: "evidence folder recorded in the case is no longer there".into() });
+            return Err(Error::EvidenceGone { path: root.path.clone() });
         }
         let entries = match &root.scope {
             Some(file) => evidence::walk(&file.to_local(&root.path), progress)?,
@@ -646,7 +692,7 @@ pub fn diff_over(lineage: &Lineage, evidence: &custody_sources::EvidenceSet, ref
 /// The unified diff of one file between two commits of a repository of the case.
 /// Opens only that repository (not the whole evidence).
 pub fn code_file_diff(case: &Case, repository: &str, from: &str, to: &str, path: &str) -> Result<String, Error> {
-    let unknown = || Error::Usage { path: PathBuf::from(repository), problem: "no such repository in the case's evidence".into() };
+    let unknown = || Error::UnknownRepository { repository: repository.to_string() };
     let rel = RelPath::new(repository).map_err(|_| unknown())?;
     for root in case.roots()? {
         let local = rel.to_local(&root.path);
@@ -654,7 +700,8 @@ pub fn code_file_diff(case: &Case, repository: &str, from: &str, to: &str, path:
             continue;
         }
         let Ok(repo) = custody_sources::git::GitRepo::open(&local, &root.path, rel.clone()) else { continue };
-        return repo.file_diff(from, to, path).ok_or_else(|| Error::Usage { path: PathBuf::from(repository), problem: format!("{repository} does not hold both commits {from} and {to}") });
+        // a commit or blob that is there but cannot be read is the evidence's problem, named
+        return repo.try_file_diff(from, to, path).map_err(SourceError::Git)?.ok_or_else(|| Error::CommitsNotHeld { repository: repository.to_string(), from: from.to_string(), to: to.to_string() });
     }
     Err(unknown())
 }
@@ -760,7 +807,7 @@ pub fn trace_in(tables: &custody_analysis::tables::TableLocator, findings: &[Fin
     let overrides = custody_sources::inference::FieldOverrides::parse(&request.fields)?;
     let logs = custody_analysis::trace::logs(tables.evidence, &request.logs, &overrides)?;
     if !request.logs.is_empty() && logs.is_empty() {
-        return Err(Error::Usage { path: PathBuf::from(request.logs.join(", ")), problem: "no such file in the case's evidence".into() });
+        return Err(Error::UnknownLog { logs: request.logs.join(", ") });
     }
     Ok(custody_analysis::trace::trace(tables, findings, &logs, &request.prediction)?)
 }
@@ -786,7 +833,7 @@ pub fn dossier_over(case: &mut Case, lineage: &Lineage, evidence: &custody_sourc
 /// for each of its inputs that is a column of the training set (see [`custody_analysis::dossier`]).
 pub fn dossier_in(locator: &custody_analysis::tables::TableLocator, trace: custody_analysis::trace::Trace) -> custody_analysis::dossier::Dossier {
     let mut notes = Vec::new();
-    let training = trace.datasets.iter().find(|d| d.role == "training").or(trace.datasets.first());
+    let training = trace.datasets.iter().find(|d| d.role == custody_sources::mlflow::DatasetRole::Training).or(trace.datasets.first());
     let Some(located) = training.and_then(|d| locator.locate(&d.node).map_err(|e| notes.push(format!("the training set could not be read: {e}"))).ok()) else {
         if training.is_none() {
             notes.push("the trace reaches no training dataset, so the decision's group cannot be profiled".into());
@@ -847,7 +894,7 @@ pub fn ensure_outside_evidence(case: &Case, out: &Path) -> Result<(), Error> {
     let resolved = existing.canonicalize().map(|c| c.join(absolute.strip_prefix(existing).unwrap_or(Path::new("")))).unwrap_or(absolute.clone());
     for root in case.roots()? {
         if absolute.starts_with(&root.path) || resolved.starts_with(&root.path) {
-            return Err(Error::Usage { path: out.to_path_buf(), problem: format!("inside the evidence folder {} (evidence is never written)", root.path.display()) });
+            return Err(Error::InsideEvidence { path: out.to_path_buf(), root: root.path.clone() });
         }
     }
     Ok(())
@@ -867,7 +914,7 @@ pub fn write_dossier(case: &mut Case, request: &TraceRequest, dir: &Path, progre
 pub fn record_dossier(case: &mut Case, d: custody_analysis::dossier::Dossier, dir: &Path) -> Result<(custody_analysis::dossier::Dossier, custody_analysis::dossier::DossierWritten), Error> {
     ensure_outside_evidence(case, dir)?;
     let title = case.info()?.title;
-    let written = custody_analysis::dossier::write(dir, &d, &title).map_err(|e| Error::Usage { path: dir.to_path_buf(), problem: format!("cannot write the dossier: {e}") })?;
+    let written = custody_analysis::dossier::write(dir, &d, &title).map_err(|source| Error::WriteDossier { path: dir.to_path_buf(), source })?;
     case.log_action("dossier", &serde_json::json!({
         "prediction": d.trace.prediction.id, "dir": dir, "failures": d.trace.failures,
         "json_sha256": custody_evidence::hashing::hash_file(&written.json, Algorithms::SHA256, &custody_evidence::progress::Silent).ok().and_then(|x| x.sha256),

@@ -5,14 +5,17 @@
 //! * every requested digest of a file is computed in a single read pass;
 //! * files are hashed in parallel across the rayon pool, so verification is limited by disk
 //!   and the CPU's hash speed rather than by this code;
-//! * files are opened read-only and symbolic links are never followed.
+//! * files are opened read-only and symbolic links are never followed;
+//! * a byte range of a file (a shard of a model-signing manifest) is hashed the same way,
+//!   streaming ([`sha256_range`]); the only whole-file read ([`read_capped`]), for a verifier
+//!   that cannot take a stream, is capped and opens through [`crate::open_regular`].
 //!
 //! Besides plain MD5 and SHA-256 it implements DVC 2.x's legacy `md5-dos2unix` digest
 //! (text files have CRLF folded to LF in each 1 MiB chunk before hashing), which DVC 3 still
 //! uses for entries written without a `hash:` key.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use md5::Md5;
@@ -197,6 +200,75 @@ pub fn md5_dos2unix_hex(bytes: &[u8]) -> String {
     hex::encode(h.finalize())
 }
 
+/// SHA-256 of a byte slice, as raw bytes (for a verifier that takes a digest).
+pub fn sha256_digest(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// The SHA-256 (hex) of the bytes `[start, end)` of a file: one shard of a sharded
+/// model-signing manifest. Streams in 1 MiB reads (constant memory whatever the shard's
+/// size); the file is opened through [`crate::open_regular`], so a link is not followed. A
+/// file that ends before `end` is an error, as is `start > end`.
+pub fn sha256_range(path: &Path, start: u64, end: u64) -> io::Result<String> {
+    if start > end {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("the range {start}..{end} ends before it starts")));
+    }
+    let mut file = crate::open_regular(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut h = Sha256::new();
+    let mut left = end - start;
+    let mut buf = vec![0u8; CHUNK];
+    while left > 0 {
+        let want = left.min(CHUNK as u64) as usize;
+        let n = match file.read(&mut buf[..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file is shorter than the shard"));
+        }
+        h.update(&buf[..n]);
+        left -= n as u64;
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+/// The most bytes of one evidence file Custody holds in memory at once (1 GiB): for a
+/// verifier that needs a whole file's bytes and cannot take them as a stream (an Ed25519
+/// signature over an artifact, which hashes the message twice).
+pub const WHOLE_FILE_CAP: u64 = 1 << 30;
+
+/// Why [`read_capped`] returned no bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file cannot be opened or read (its message is the system's, unchanged).
+    #[error(transparent)]
+    Io(#[from] io::Error),
+    /// The file is larger than the cap the caller set.
+    #[error("{size} bytes, more than the {cap} bytes Custody reads into memory at once")]
+    TooLarge { size: u64, cap: u64 },
+}
+
+/// Reads a whole evidence file into memory, for the few verifiers that need every byte at
+/// once (a signature scheme without a streaming interface). The file is opened through
+/// [`crate::open_regular`] (no link followed, no FIFO or device waited on) and never more
+/// than `cap` bytes are read: a larger file is [`ReadError::TooLarge`], also when it grows
+/// while being read. A digest never needs this: [`hash_file`] streams.
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let file = crate::open_regular(path)?;
+    let size = file.metadata()?.len();
+    if size > cap {
+        return Err(ReadError::TooLarge { size, cap });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, cap });
+    }
+    Ok(bytes)
+}
+
 /// Reads until `buf` is full or the file ends, as Python's `file.read(n)` does.
 fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
@@ -257,6 +329,43 @@ mod tests {
         assert_eq!(md5_dos2unix_hex(b"a,b\r\n1,2\r\n"), md5_hex(b"a,b\n1,2\n"));
         let binary = b"\x00\x01\r\n";
         assert_eq!(md5_dos2unix_hex(binary), md5_hex(binary));
+    }
+
+    #[test]
+    fn a_range_is_hashed_streaming_and_a_short_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("model.bin");
+        let bytes: Vec<u8> = (0..3 * CHUNK + 17).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&file, &bytes).unwrap();
+        let (start, end) = (5u64, (2 * CHUNK + 9) as u64);
+        assert_eq!(sha256_range(&file, start, end).unwrap(), sha256_hex(&bytes[start as usize..end as usize]));
+        assert_eq!(sha256_range(&file, 0, bytes.len() as u64).unwrap(), sha256_hex(&bytes));
+        assert_eq!(sha256_range(&file, 7, 7).unwrap(), sha256_hex(b""));
+        let short = sha256_range(&file, 0, bytes.len() as u64 + 1).unwrap_err();
+        assert_eq!(short.to_string(), "the file is shorter than the shard");
+        assert!(sha256_range(&file, 9, 8).is_err());
+        let link = dir.path().join("link.bin");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(sha256_range(&link, 0, 1).unwrap_err().to_string().contains("symbolic link"));
+        assert!(sha256_range(&dir.path().join("gone.bin"), 0, 1).unwrap_err().kind() == io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_whole_read_is_capped_and_follows_no_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("artifact.bin");
+        std::fs::write(&file, b"0123456789").unwrap();
+        assert_eq!(read_capped(&file, 10).unwrap(), b"0123456789");
+        let err = read_capped(&file, 9).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { size: 10, cap: 9 }), "{err}");
+        assert_eq!(err.to_string(), "10 bytes, more than the 9 bytes Custody reads into memory at once");
+        let link = dir.path().join("link.bin");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(read_capped(&link, 100).unwrap_err().to_string().contains("symbolic link"));
+        // a missing file keeps the system's message, as a plain read gave it
+        let gone = read_capped(&dir.path().join("gone.bin"), 100).unwrap_err();
+        assert_eq!(gone.to_string(), std::fs::read(dir.path().join("gone.bin")).unwrap_err().to_string());
+        assert_eq!(sha256_digest(b"abc").to_vec(), hex::decode(sha256_hex(b"abc")).unwrap());
     }
 
     #[test]

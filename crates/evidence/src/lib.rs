@@ -21,9 +21,12 @@
 //! * nothing here writes anywhere.
 
 pub mod clock;
+pub mod error_kind;
 pub mod hashing;
 pub mod progress;
 pub mod text;
+
+pub use error_kind::ErrorKind;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -207,6 +210,15 @@ pub enum WalkError {
     NonUtf8 { path: PathBuf },
     #[error("walk cancelled")]
     Cancelled,
+}
+
+impl WalkError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            WalkError::Cancelled => ErrorKind::Cancelled,
+            WalkError::Io { .. } | WalkError::NonUtf8 { .. } => ErrorKind::Input,
+        }
+    }
 }
 
 /// Walks `root` (a folder or a single file) without following links. Directories are not

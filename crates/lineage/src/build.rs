@@ -339,9 +339,18 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
             // a commit the run records but no repository holds: a node of its own, so the
             // gap shows in the graph where the code should be
             if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
-                match ev.git.iter().find_map(|repo| repo.find_commit_anywhere(c)) {
-                    Some(found) => g.add(Node::new(&cid, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary), CommitFacts { sha: found.sha.clone(), ..Default::default() })),
-                    None => g.add(Node::new(&cid, format!("{} (not in the evidence)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), absent: true, ..Default::default() })),
+                // a repository that holds the commit but cannot read it is passed over here:
+                // resolution met the same object when it looked for the run's repository, and
+                // verification reports it from `links.problems`; the node says so
+                let mut unreadable_in = None;
+                let found = ev.git.iter().find_map(|repo| repo.try_find_commit_anywhere(c).unwrap_or_else(|_| {
+                    unreadable_in.get_or_insert_with(|| repo.rel.clone());
+                    None
+                }));
+                match (found, unreadable_in) {
+                    (Some(found), _) => g.add(Node::new(&cid, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary), CommitFacts { sha: found.sha.clone(), ..Default::default() })),
+                    (None, Some(repo)) => g.add(Node::new(&cid, format!("{} (in {repo}, but it cannot be read)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), ..Default::default() })),
+                    (None, None) => g.add(Node::new(&cid, format!("{} (not in the evidence)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), absent: true, ..Default::default() })),
                 };
             }
             g.link(&rid, Relation::Used, &cid, Some("code"));

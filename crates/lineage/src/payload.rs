@@ -518,104 +518,20 @@ impl Payload {
     /// another kind are not this node's and are ignored.
     pub fn absorb(&mut self, other: Payload) {
         match (self, other) {
-            (Payload::Commit(a), Payload::Commit(b)) => {
-                a.absent |= b.absent;
-                a.head |= b.head;
-                first(&mut a.author, b.author);
-                first(&mut a.authored, b.authored);
-                first(&mut a.committed, b.committed);
-                first(&mut a.committer, b.committer);
-                first(&mut a.repository, b.repository);
-                first(&mut a.signed, b.signed);
-                first(&mut a.signature, b.signature);
-                first(&mut a.tag_signature, b.tag_signature);
-                first(&mut a.tree, b.tree);
-                unite(&mut a.tags, b.tags);
-            }
-            (Payload::Run(a), Payload::Run(b)) => {
-                first(&mut a.artifact_uri, b.artifact_uri);
-                first(&mut a.end_time, b.end_time);
-                first(&mut a.start_time, b.start_time);
-                first(&mut a.status, b.status);
-                first(&mut a.user, b.user);
-                fill(&mut a.metrics, b.metrics);
-                fill(&mut a.params, b.params);
-                fill(&mut a.tags, b.tags);
-            }
-            (Payload::Stage(a), Payload::Stage(b)) => {
-                first(&mut a.cmd, b.cmd);
-                unite(&mut a.locked_at, b.locked_at);
-            }
-            (Payload::Dataset(a), Payload::Dataset(b)) => {
-                first(&mut a.local_path, b.local_path);
-                first(&mut a.profile, b.profile);
-                first(&mut a.source_type, b.source_type);
-            }
-            (Payload::DataVersion(a), Payload::DataVersion(b)) => {
-                first(&mut a.added_by, b.added_by);
-                first(&mut a.nfiles, b.nfiles);
-                first(&mut a.size, b.size);
-                unite(&mut a.claimed_at, b.claimed_at);
-            }
-            (Payload::File(a), Payload::File(b)) => {
-                a.dataset |= b.dataset;
-                a.inference_log |= b.inference_log;
-                first(&mut a.sha256, b.sha256);
-                first(&mut a.size, b.size);
-            }
-            (Payload::LoggedModel(a), Payload::LoggedModel(b)) => {
-                first(&mut a.artifact_location, b.artifact_location);
-                first(&mut a.artifact_path, b.artifact_path);
-                first(&mut a.local_path, b.local_path);
-                first(&mut a.model_id, b.model_id);
-                first(&mut a.model_uuid, b.model_uuid);
-                first(&mut a.rerooted_from, b.rerooted_from);
-                first(&mut a.store, b.store);
-            }
-            (Payload::ModelVersion(a), Payload::ModelVersion(b)) => {
-                a.deleted |= b.deleted;
-                first(&mut a.stage, b.stage);
-                first(&mut a.status, b.status);
-                first(&mut a.storage_location, b.storage_location);
-                fill(&mut a.tags, b.tags);
-            }
-            (Payload::Agent(a), Payload::Agent(b)) => {
-                a.builder |= b.builder;
-                a.keyless_identity |= b.keyless_identity;
-                first(&mut a.trusted, b.trusted);
-            }
-            (Payload::Key(a), Payload::Key(b)) => {
-                // a key the investigator trusts stays trusted whatever else is said of it
-                a.trusted |= b.trusted;
-                unite(&mut a.origins, b.origins);
-                if !b.principals.is_empty() {
-                    a.principals = b.principals;
-                }
-            }
-            (Payload::Signature(a), Payload::Signature(b)) => {
-                first(&mut a.key_fingerprint, b.key_fingerprint);
-                first(&mut a.key_origin, b.key_origin);
-                first(&mut a.key_trusted, b.key_trusted);
-                first(&mut a.line, b.line);
-                first(&mut a.path, b.path);
-                first(&mut a.signer, b.signer);
-                first(&mut a.verdict, b.verdict);
-            }
-            (Payload::Attestation(a), Payload::Attestation(b)) => {
-                first(&mut a.build_type, b.build_type);
-                first(&mut a.builder, b.builder);
-                first(&mut a.hash_type, b.hash_type);
-                first(&mut a.invocation_id, b.invocation_id);
-                first(&mut a.method, b.method);
-                first(&mut a.model_dir, b.model_dir);
-                first(&mut a.model_name, b.model_name);
-                unite(&mut a.model_copies, b.model_copies);
-            }
-            (Payload::Build(a), Payload::Build(b)) => {
-                first(&mut a.build_type, b.build_type);
-                first(&mut a.finished, b.finished);
-                first(&mut a.started, b.started);
-            }
+            (Payload::Commit(a), Payload::Commit(b)) => a.absorb(b),
+            (Payload::Run(a), Payload::Run(b)) => a.absorb(b),
+            (Payload::Stage(a), Payload::Stage(b)) => a.absorb(b),
+            (Payload::Dataset(a), Payload::Dataset(b)) => a.absorb(b),
+            (Payload::DataVersion(a), Payload::DataVersion(b)) => a.absorb(b),
+            (Payload::File(a), Payload::File(b)) => a.absorb(b),
+            (Payload::LoggedModel(a), Payload::LoggedModel(b)) => a.absorb(b),
+            (Payload::ModelVersion(a), Payload::ModelVersion(b)) => a.absorb(b),
+            (Payload::Agent(a), Payload::Agent(b)) => a.absorb(b),
+            (Payload::Key(a), Payload::Key(b)) => a.absorb(b),
+            (Payload::Signature(a), Payload::Signature(b)) => a.absorb(b),
+            (Payload::Attestation(a), Payload::Attestation(b)) => a.absorb(b),
+            (Payload::Build(a), Payload::Build(b)) => a.absorb(b),
+            // an alias has no facts of its own; another kind's facts are not this node's
             _ => {}
         }
     }
@@ -629,6 +545,145 @@ impl Payload {
             },
             _ => serde_json::Map::new(),
         }
+    }
+}
+
+// What each kind keeps and adds when a second source describes the same node.
+
+impl CommitFacts {
+    fn absorb(&mut self, other: CommitFacts) {
+        self.absent |= other.absent;
+        self.head |= other.head;
+        first(&mut self.author, other.author);
+        first(&mut self.authored, other.authored);
+        first(&mut self.committed, other.committed);
+        first(&mut self.committer, other.committer);
+        first(&mut self.repository, other.repository);
+        first(&mut self.signed, other.signed);
+        first(&mut self.signature, other.signature);
+        first(&mut self.tag_signature, other.tag_signature);
+        first(&mut self.tree, other.tree);
+        unite(&mut self.tags, other.tags);
+    }
+}
+
+impl RunFacts {
+    fn absorb(&mut self, other: RunFacts) {
+        first(&mut self.artifact_uri, other.artifact_uri);
+        first(&mut self.end_time, other.end_time);
+        first(&mut self.start_time, other.start_time);
+        first(&mut self.status, other.status);
+        first(&mut self.user, other.user);
+        fill(&mut self.metrics, other.metrics);
+        fill(&mut self.params, other.params);
+        fill(&mut self.tags, other.tags);
+    }
+}
+
+impl StageFacts {
+    fn absorb(&mut self, other: StageFacts) {
+        first(&mut self.cmd, other.cmd);
+        unite(&mut self.locked_at, other.locked_at);
+    }
+}
+
+impl DatasetFacts {
+    fn absorb(&mut self, other: DatasetFacts) {
+        first(&mut self.local_path, other.local_path);
+        first(&mut self.profile, other.profile);
+        first(&mut self.source_type, other.source_type);
+    }
+}
+
+impl DataVersionFacts {
+    fn absorb(&mut self, other: DataVersionFacts) {
+        first(&mut self.added_by, other.added_by);
+        first(&mut self.nfiles, other.nfiles);
+        first(&mut self.size, other.size);
+        unite(&mut self.claimed_at, other.claimed_at);
+    }
+}
+
+impl FileFacts {
+    fn absorb(&mut self, other: FileFacts) {
+        self.dataset |= other.dataset;
+        self.inference_log |= other.inference_log;
+        first(&mut self.sha256, other.sha256);
+        first(&mut self.size, other.size);
+    }
+}
+
+impl LoggedModelFacts {
+    fn absorb(&mut self, other: LoggedModelFacts) {
+        first(&mut self.artifact_location, other.artifact_location);
+        first(&mut self.artifact_path, other.artifact_path);
+        first(&mut self.local_path, other.local_path);
+        first(&mut self.model_id, other.model_id);
+        first(&mut self.model_uuid, other.model_uuid);
+        first(&mut self.rerooted_from, other.rerooted_from);
+        first(&mut self.store, other.store);
+    }
+}
+
+impl ModelVersionFacts {
+    fn absorb(&mut self, other: ModelVersionFacts) {
+        self.deleted |= other.deleted;
+        first(&mut self.stage, other.stage);
+        first(&mut self.status, other.status);
+        first(&mut self.storage_location, other.storage_location);
+        fill(&mut self.tags, other.tags);
+    }
+}
+
+impl AgentFacts {
+    fn absorb(&mut self, other: AgentFacts) {
+        self.builder |= other.builder;
+        self.keyless_identity |= other.keyless_identity;
+        first(&mut self.trusted, other.trusted);
+    }
+}
+
+impl KeyFacts {
+    fn absorb(&mut self, other: KeyFacts) {
+        // a key the investigator trusts stays trusted whatever else is said of it
+        self.trusted |= other.trusted;
+        unite(&mut self.origins, other.origins);
+        if !other.principals.is_empty() {
+            self.principals = other.principals;
+        }
+    }
+}
+
+impl SignatureFacts {
+    fn absorb(&mut self, other: SignatureFacts) {
+        first(&mut self.key_fingerprint, other.key_fingerprint);
+        first(&mut self.key_origin, other.key_origin);
+        first(&mut self.key_trusted, other.key_trusted);
+        first(&mut self.line, other.line);
+        first(&mut self.path, other.path);
+        first(&mut self.signer, other.signer);
+        first(&mut self.verdict, other.verdict);
+    }
+}
+
+impl AttestationFacts {
+    fn absorb(&mut self, other: AttestationFacts) {
+        first(&mut self.build_type, other.build_type);
+        first(&mut self.builder, other.builder);
+        first(&mut self.hash_type, other.hash_type);
+        first(&mut self.invocation_id, other.invocation_id);
+        first(&mut self.method, other.method);
+        first(&mut self.model_dir, other.model_dir);
+        first(&mut self.model_name, other.model_name);
+        unite(&mut self.model_copies, other.model_copies);
+    }
+}
+
+impl BuildFacts {
+    fn absorb(&mut self, other: BuildFacts) {
+        first(&mut self.build_type, other.build_type);
+        first(&mut self.finished, other.finished);
+        first(&mut self.started, other.started);
     }
 }
 

@@ -41,6 +41,13 @@ pub enum RefError {
     Ambiguous { reference: String, candidates: Vec<NodeSummary> },
 }
 
+impl RefError {
+    /// A reference that names no node, or several, is the caller's to fix.
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        custody_evidence::ErrorKind::Usage
+    }
+}
+
 fn list(nodes: &[NodeSummary]) -> String {
     let shown: Vec<String> = nodes.iter().take(12).map(|n| format!("{} ({})", n.id, n.label)).collect();
     let more = if nodes.len() > 12 { format!(" and {} more", nodes.len() - 12) } else { String::new() };

@@ -5,14 +5,21 @@
 //! * an MLflow run ↔ the repository that holds its `mlflow.source.git.commit`;
 //! * the DVC lock files *at the commits that matter* (every run's commit, every tag, HEAD),
 //!   read from git, so a run can be tied to the exact data versions and parameters of its
-//!   commit rather than to whatever the work tree holds today.
+//!   commit rather than to whatever the work tree holds today;
+//! * the files git tracks at HEAD of every repository with a work tree or a project, so
+//!   coverage can count them as read without opening git again.
+//!
+//! A git object resolution needs and cannot read (damaged, or named but absent from the object
+//! database) does not stop it and is not taken for "not there": it is kept in
+//! [`Links::problems`], which verification reports as findings, and resolution goes on with
+//! what it could read. On undamaged evidence the links are what they always were.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use custody_evidence::RelPath;
 use custody_sources::Evidence;
 use custody_sources::dvc::{self, DvcError, LockFile};
-use custody_sources::git::GitRepo;
+use custody_sources::git::{GitError, GitRepo};
 
 /// The lock and `.dvc` files of one project at one commit.
 #[derive(Debug, Clone)]
@@ -33,6 +40,21 @@ pub struct ProjectRepo {
     pub via: String,
 }
 
+/// A git object identity resolution needed and could not read: damaged, or named but absent
+/// from the object database. Resolution went on without it; verification reports it.
+#[derive(Debug)]
+pub struct GitProblem {
+    /// The repository, by index into the evidence's repositories.
+    pub repo: usize,
+    /// The commit being read.
+    pub commit: String,
+    /// The file inside the repository being read, when the problem is about one (a folder
+    /// on the way to it, or the file's own blob); none when the commit itself, or a folder
+    /// met while listing its tree, cannot be read.
+    pub path: Option<String>,
+    pub error: GitError,
+}
+
 /// The results of identity resolution over one evidence folder.
 #[derive(Debug, Default)]
 pub struct Links {
@@ -44,6 +66,12 @@ pub struct Links {
     pub commit_locks: Vec<CommitLocks>,
     /// Lock files in git that could not be parsed (evidence problems, reported as findings).
     pub unreadable: Vec<(String, DvcError)>,
+    /// Per repository, the file paths ('/'-separated) git tracks at HEAD, for a repository
+    /// with a work tree or a DVC project (none for one without HEAD, or whose HEAD tree
+    /// cannot be read: a problem then).
+    pub tracked_at_head: Vec<Option<HashSet<String>>>,
+    /// Git objects that could not be read (evidence problems, reported as findings).
+    pub problems: Vec<GitProblem>,
 }
 
 impl Links {
@@ -73,17 +101,39 @@ pub fn git_display(repo: &GitRepo, commit: &str, path: &str) -> String {
 
 /// Resolves identities across the sources of `evidence`.
 pub fn resolve(evidence: &Evidence) -> Links {
-    let mut links = Links { project_repo: vec![None; evidence.dvc.len()], ..Links::default() };
+    let mut links = Links { project_repo: vec![None; evidence.dvc.len()], tracked_at_head: vec![None; evidence.git.len()], ..Links::default() };
 
     for (p, project) in evidence.dvc.iter().enumerate() {
-        links.project_repo[p] = link_project(evidence, project);
+        links.project_repo[p] = link_project(evidence, project, &mut links.problems);
     }
 
-    // Which repository holds each run's commit.
+    // What git tracks at HEAD, where coverage asks (a work tree, or a project's repository).
+    for (g, repo) in evidence.git.iter().enumerate() {
+        let Some(head) = &repo.head else { continue };
+        if repo.workdir.is_none() && !links.project_repo.iter().flatten().any(|l| l.repo == g) {
+            continue;
+        }
+        match repo.try_paths_where(head, |_| true) {
+            Ok(paths) => links.tracked_at_head[g] = paths.map(|p| p.into_iter().collect()),
+            Err(error) => add_problem(&mut links.problems, GitProblem { repo: g, commit: head.clone(), path: None, error }),
+        }
+    }
+
+    // Which repository holds each run's commit: the first that can read it (one that holds it
+    // but cannot read it is a problem, and the search goes on).
     for (s, store) in evidence.mlflow.iter().enumerate() {
         for (r, run) in store.runs.iter().enumerate() {
             let Some(sha) = run.git_commit() else { continue };
-            if let Some(repo) = evidence.git.iter().position(|g| g.commit(sha).is_some() || g.has_commit(sha)) {
+            let holds = |(g, repo): (usize, &GitRepo), problems: &mut Vec<GitProblem>| {
+                if repo.commit(sha).is_some() {
+                    return true;
+                }
+                repo.try_has_commit(sha).unwrap_or_else(|error| {
+                    add_problem(problems, GitProblem { repo: g, commit: sha.to_string(), path: None, error });
+                    false
+                })
+            };
+            if let Some(repo) = evidence.git.iter().enumerate().position(|g| holds(g, &mut links.problems)) {
                 links.run_repo.insert((s, r), repo);
             }
         }
@@ -109,19 +159,29 @@ pub fn resolve(evidence: &Evidence) -> Links {
         for commit in commits.iter().cloned() {
             let mut files = Vec::new();
             let prefix = link.prefix.clone();
-            let paths = repo.paths_where(&commit, |p| {
+            let listed = repo.try_paths_where(&commit, |p| {
                 let Some(inner) = p.strip_prefix(prefix.as_str()) else { return false };
                 !inner.starts_with(".dvc/") && (inner.ends_with("/dvc.lock") || inner == "dvc.lock" || (inner.ends_with(".dvc") && !inner.ends_with("/.dvc")))
             });
-            for path in paths {
+            let paths = listed.unwrap_or_else(|error| {
+                add_problem(&mut links.problems, GitProblem { repo: repo_idx, commit: commit.clone(), path: None, error });
+                None
+            });
+            for path in paths.unwrap_or_default() {
                 let inner = &path[prefix.len()..];
                 let Ok(rel) = RelPath::new(inner) else { continue };
-                let Some(bytes) = repo.blob_at(&commit, &path) else { continue };
+                let mut blob_at = |path: &str| {
+                    repo.try_blob_at(&commit, path).unwrap_or_else(|error| {
+                        add_problem(&mut links.problems, GitProblem { repo: repo_idx, commit: commit.clone(), path: Some(path.to_string()), error });
+                        None
+                    })
+                };
+                let Some(bytes) = blob_at(&path) else { continue };
                 let display = git_display(repo, &commit, &path);
                 let parsed = if rel.file_name() == "dvc.lock" {
                     let yaml_path = format!("{}dvc.yaml", &path[..path.len() - "dvc.lock".len()]);
-                    let specs = repo
-                        .blob_at(&commit, &yaml_path)
+                    // an unreadable dvc.yaml is a problem; the lock is still read, as without one
+                    let specs = blob_at(&yaml_path)
                         .map(|y| dvc::stage_specs(&y, &git_display(repo, &commit, &yaml_path)).unwrap_or_default())
                         .unwrap_or_default();
                     dvc::parse_lock(&bytes, &rel, &display, &specs)
@@ -140,8 +200,18 @@ pub fn resolve(evidence: &Evidence) -> Links {
     links
 }
 
-/// Finds the repository that versions a DVC project.
-fn link_project(evidence: &Evidence, project: &dvc::DvcProject) -> Option<ProjectRepo> {
+/// Keeps a problem once: the same object read again for the same commit and path (HEAD's
+/// tree is listed for more than one purpose) is one problem.
+fn add_problem(problems: &mut Vec<GitProblem>, problem: GitProblem) {
+    let same = |p: &GitProblem| p.repo == problem.repo && p.commit == problem.commit && p.path == problem.path && p.error.describe() == problem.error.describe();
+    if !problems.iter().any(same) {
+        problems.push(problem);
+    }
+}
+
+/// Finds the repository that versions a DVC project. A HEAD tree or entry that cannot be read
+/// is a problem, and the search goes on as if it did not match.
+fn link_project(evidence: &Evidence, project: &dvc::DvcProject, problems: &mut Vec<GitProblem>) -> Option<ProjectRepo> {
     // The project is the work tree of a repository, or a folder inside one.
     for (g, repo) in evidence.git.iter().enumerate() {
         if let Some(workdir) = &repo.workdir {
@@ -158,8 +228,16 @@ fn link_project(evidence: &Evidence, project: &dvc::DvcProject) -> Option<Projec
         let Some(blob) = GitRepo::blob_id_of(&bytes) else { continue };
         for (g, repo) in evidence.git.iter().enumerate() {
             let Some(head) = &repo.head else { continue };
-            for path in repo.paths_where(head, |p| p == name || p.ends_with(&format!("/{name}"))) {
-                if repo.blob_id_at(head, &path).as_deref() == Some(blob.as_str()) {
+            let listed = repo.try_paths_where(head, |p| p == name || p.ends_with(&format!("/{name}"))).unwrap_or_else(|error| {
+                add_problem(problems, GitProblem { repo: g, commit: head.clone(), path: None, error });
+                None
+            });
+            for path in listed.unwrap_or_default() {
+                let id = repo.try_blob_id_at(head, &path).unwrap_or_else(|error| {
+                    add_problem(problems, GitProblem { repo: g, commit: head.clone(), path: Some(path.clone()), error });
+                    None
+                });
+                if id.as_deref() == Some(blob.as_str()) {
                     let prefix = path[..path.len() - name.len()].to_string();
                     return Some(ProjectRepo {
                         repo: g,

@@ -41,9 +41,25 @@ th{background:#f2f4f7}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospa
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}tr{break-inside:avoid}.pill{color:#000;border:1px solid #000;background:none}}
 ";
 
+/// The page: the heading, then one section after the other.
 pub fn render(data: &Value) -> String {
     let mut h = String::new();
-    let case = &data["case"];
+    head(&mut h, &data["case"]);
+    summary(&mut h, data);
+    findings(&mut h, data);
+    // the report's graph read back as typed nodes (a node that does not read is not listed)
+    let nodes: Vec<custody_lineage::Node> = data["graph"]["nodes"].as_array().into_iter().flatten().filter_map(|n| serde_json::from_value(n.clone()).ok()).collect();
+    signatures(&mut h, &nodes);
+    trusted_keys(&mut h, data);
+    register(&mut h, data);
+    lineage(&mut h, data, &nodes);
+    log(&mut h, data);
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// The document's head and the report's title and provenance (which case, written when, by what).
+fn head(h: &mut String, case: &Value) {
     h.push_str("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
     h.push_str(&format!("<title>Evidence report: {}</title><style>{STYLE}</style></head><body>\n", esc(&text(&case["title"]))));
@@ -56,8 +72,10 @@ pub fn render(data: &Value) -> String {
         env!("CARGO_PKG_VERSION"),
         esc(&custody_evidence::clock::now())
     ));
+}
 
-    // summary
+/// The count of findings by status, and the state of the case log's hash chain.
+fn summary(h: &mut String, data: &Value) {
     let summary = &data["verification"]["summary"];
     h.push_str("<h2>Verification summary</h2>\n<table class=\"summary\"><tr>");
     for st in custody_verify::Status::ALL {
@@ -74,8 +92,10 @@ pub fn render(data: &Value) -> String {
         text(&log_check["rows"]),
         if log_check["intact"].as_bool() == Some(true) { "intact" } else { "<strong>BROKEN</strong>" }
     ));
+}
 
-    // findings: failures first, then the rest
+/// The findings of the latest verification, up to [`MAX_ROWS`] (report.json holds them all).
+fn findings(h: &mut String, data: &Value) {
     let findings = data["verification"]["findings"].as_array().cloned().unwrap_or_default();
     h.push_str(&format!("<h2>Findings ({})</h2>\n", findings.len()));
     h.push_str("<table><tr><th>Status</th><th>Node</th><th>Detail</th><th>File / record</th><th>Expected / observed</th></tr>\n");
@@ -89,7 +109,7 @@ pub fn render(data: &Value) -> String {
             esc(&text(&f["node"]["label"])),
             esc(&text(&f["detail"])),
             esc(&text(&f["path"])),
-            esc(&format!("{} {}", text(&f["source"]["file"]), text(&f["source"]["record"])).trim().to_string()),
+            esc(format!("{} {}", text(&f["source"]["file"]), text(&f["source"]["record"])).trim()),
             esc(&text(&f["expected"])),
             esc(&text(&f["observed"])),
         ));
@@ -98,10 +118,10 @@ pub fn render(data: &Value) -> String {
     if findings.len() > MAX_ROWS {
         h.push_str(&format!("<p class=\"note\">{} more findings are in report.json.</p>\n", findings.len() - MAX_ROWS));
     }
+}
 
-    // signatures and keys
-    // the report's graph read back as typed nodes (a node that does not read is not listed)
-    let nodes: Vec<custody_lineage::Node> = data["graph"]["nodes"].as_array().into_iter().flatten().filter_map(|n| serde_json::from_value(n.clone()).ok()).collect();
+/// The signatures in the lineage: what each signs, its status, signer and key.
+fn signatures(h: &mut String, nodes: &[custody_lineage::Node]) {
     let sigs: Vec<(&custody_lineage::Node, &custody_lineage::payload::SignatureFacts)> = nodes.iter().filter_map(|n| Some((n, n.payload.signature()?))).collect();
     h.push_str(&format!("<h2>Signatures ({})</h2>\n", sigs.len()));
     if !sigs.is_empty() {
@@ -121,6 +141,10 @@ pub fn render(data: &Value) -> String {
         }
         h.push_str("</table>\n");
     }
+}
+
+/// The keys the investigator trusted, or a note that there were none.
+fn trusted_keys(h: &mut String, data: &Value) {
     let keys = data["trusted_keys"].as_array().cloned().unwrap_or_default();
     h.push_str(&format!("<h2>Keys trusted by the investigator ({})</h2>\n", keys.len()));
     if keys.is_empty() {
@@ -138,8 +162,10 @@ pub fn render(data: &Value) -> String {
         }
         h.push_str("</table>\n");
     }
+}
 
-    // evidence register
+/// The evidence register: each evidence root, then its files with their digests at acquisition.
+fn register(h: &mut String, data: &Value) {
     h.push_str("<h2>Evidence register</h2>\n");
     for root in data["evidence"].as_array().cloned().unwrap_or_default() {
         h.push_str(&format!(
@@ -161,8 +187,10 @@ pub fn render(data: &Value) -> String {
             h.push_str(&format!("<p class=\"note\">{} more files are in report.json.</p>\n", register.len() - MAX_ROWS));
         }
     }
+}
 
-    // the lineage, as a table
+/// The lineage as a table: every node but the files without a status, by kind and label.
+fn lineage(h: &mut String, data: &Value, nodes: &[custody_lineage::Node]) {
     h.push_str(&format!("<h2>Lineage ({} nodes, {} edges)</h2>\n", nodes.len(), data["graph"]["edges"].as_array().map(Vec::len).unwrap_or(0)));
     h.push_str("<p class=\"meta\">The full graph is in lineage.prov.json (W3C PROV-JSON) and report.json.</p>\n<table><tr><th>Kind</th><th>Node</th><th>Status</th></tr>\n");
     let mut shown: Vec<&custody_lineage::Node> = nodes.iter().filter(|n| n.kind() != custody_lineage::NodeKind::File || n.status.is_some()).collect();
@@ -178,8 +206,10 @@ pub fn render(data: &Value) -> String {
         ));
     }
     h.push_str("</table>\n");
+}
 
-    // the log
+/// The case log, every entry with its hash.
+fn log(h: &mut String, data: &Value) {
     let rows = data["log"]["rows"].as_array().cloned().unwrap_or_default();
     h.push_str(&format!("<h2>Case log ({} entries)</h2>\n<table><tr><th>#</th><th>At</th><th>Action</th><th>Detail</th><th>Hash</th></tr>\n", rows.len()));
     for r in &rows {
@@ -192,6 +222,5 @@ pub fn render(data: &Value) -> String {
             esc(&text(&r["hash"]))
         ));
     }
-    h.push_str("</table>\n</body></html>\n");
-    h
+    h.push_str("</table>\n");
 }

@@ -38,10 +38,33 @@ const FILES: [&str; 3] = ["report.html", "report.json", "lineage.prov.json"];
 pub enum ReportError {
     #[error(transparent)]
     Case(#[from] CaseError),
-    #[error("{path}: {problem}")]
-    File { path: PathBuf, problem: String },
+    #[error("{path}: cannot read folder: {source}")]
+    ReadFolder { path: PathBuf, source: std::io::Error },
+    #[error("{path}: the report folder is not empty; Custody never overwrites a report")]
+    NotEmpty { path: PathBuf },
+    #[error("{path}: the report folder is inside the evidence folder {} (evidence is never written)", root.display())]
+    InsideEvidence { path: PathBuf, root: PathBuf },
+    #[error("{path}: cannot create folder: {source}")]
+    CreateFolder { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot write: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{path}: not a Custody report folder (no {}): {source}", STATEMENT_FILE)]
+    NotAReport { path: PathBuf, source: std::io::Error },
+    #[error("{path}: malformed JSON: {source}")]
+    StatementJson { path: PathBuf, source: serde_json::Error },
+    #[error("{path}: not a readable DSSE envelope: {source}")]
+    StatementEnvelope { path: PathBuf, source: custody_signing::dsse::EnvelopeError },
     #[error("the case has no verification yet; run `custody verify` first")]
     NotVerified,
+}
+
+impl ReportError {
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        match self {
+            ReportError::Case(e) => e.kind(),
+            _ => custody_evidence::ErrorKind::Usage,
+        }
+    }
 }
 
 /// What was written.
@@ -68,22 +91,21 @@ pub struct ReportFile {
 /// Writes the case's report into `dir` (created; must be absent or empty), signed with
 /// `signer` when given.
 pub fn write_report(case: &Case, dir: &Path, signer: Option<&InvestigatorKey>, progress: &dyn Progress) -> Result<ReportWritten, ReportError> {
-    let file_err = |path: &Path, problem: String| ReportError::File { path: path.to_path_buf(), problem };
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| file_err(dir, format!("cannot read folder: {e}")))?;
+        let mut entries = std::fs::read_dir(dir).map_err(|source| ReportError::ReadFolder { path: dir.to_path_buf(), source })?;
         if entries.next().is_some() {
-            return Err(file_err(dir, "the report folder is not empty; Custody never overwrites a report".into()));
+            return Err(ReportError::NotEmpty { path: dir.to_path_buf() });
         }
     }
     let absolute = std::path::absolute(dir).unwrap_or(dir.to_path_buf());
     for root in case.roots()? {
         if absolute.starts_with(&root.path) {
-            return Err(file_err(dir, format!("the report folder is inside the evidence folder {} (evidence is never written)", root.path.display())));
+            return Err(ReportError::InsideEvidence { path: dir.to_path_buf(), root: root.path.clone() });
         }
     }
     progress.start(Phase::Report, FILES.len() as u64 + 1);
     let data = collect(case)?;
-    std::fs::create_dir_all(dir).map_err(|e| file_err(dir, format!("cannot create folder: {e}")))?;
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateFolder { path: dir.to_path_buf(), source })?;
 
     let nodes: Vec<custody_lineage::Node> = serde_json::from_value(data["graph"]["nodes"].clone()).unwrap_or_default();
     let edges: Vec<custody_lineage::Edge> = serde_json::from_value(data["graph"]["edges"].clone()).unwrap_or_default();
@@ -96,7 +118,7 @@ pub fn write_report(case: &Case, dir: &Path, signer: Option<&InvestigatorKey>, p
     let mut files = Vec::new();
     for (name, bytes) in &contents {
         let path = dir.join(name);
-        write_new(&path, bytes).map_err(|e| file_err(&path, format!("cannot write: {e}")))?;
+        write_new(&path, bytes).map_err(|source| ReportError::Write { path: path.clone(), source })?;
         files.push(ReportFile { name: name.to_string(), sha256: custody_evidence::hashing::sha256_hex(bytes), size: bytes.len() as u64 });
         progress.advance(1);
     }
@@ -127,7 +149,7 @@ pub fn write_report(case: &Case, dir: &Path, signer: Option<&InvestigatorKey>, p
         None => (pretty(&statement), None),
     };
     let path = dir.join(STATEMENT_FILE);
-    write_new(&path, &out).map_err(|e| file_err(&path, format!("cannot write: {e}")))?;
+    write_new(&path, &out).map_err(|source| ReportError::Write { path: path.clone(), source })?;
     progress.advance(1);
     progress.finish();
     Ok(ReportWritten { dir: dir.display().to_string(), files, signed_by })
@@ -194,8 +216,7 @@ fn collect(case: &Case) -> Result<serde_json::Value, ReportError> {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ReportCheck {
     pub dir: String,
-    /// `signature-valid`, `untrusted-key`, `signature-invalid`, or `unsigned`.
-    pub signature: String,
+    pub signature: ReportSignature,
     /// Who signed, when a trusted key verifies the signature.
     #[cfg_attr(feature = "ts", ts(optional))]
     pub signer: Option<String>,
@@ -219,38 +240,11 @@ pub struct ReportFileCheck {
 /// Re-checks a report folder: the signature under `trusted` keys, every file's digest, no
 /// unlisted files, and the case log's chain against the signed head.
 pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, ReportError> {
-    let file_err = |path: &Path, problem: String| ReportError::File { path: path.to_path_buf(), problem };
     let statement_path = dir.join(STATEMENT_FILE);
-    let raw = std::fs::read(&statement_path).map_err(|e| file_err(&statement_path, format!("not a Custody report folder (no {STATEMENT_FILE}): {e}")))?;
-    let value: serde_json::Value = serde_json::from_slice(&raw).map_err(|e| file_err(&statement_path, format!("malformed JSON: {e}")))?;
+    let raw = std::fs::read(&statement_path).map_err(|source| ReportError::NotAReport { path: statement_path.clone(), source })?;
+    let value: serde_json::Value = serde_json::from_slice(&raw).map_err(|source| ReportError::StatementJson { path: statement_path.clone(), source })?;
     let mut problems = Vec::new();
-    let (payload, signature, signer) = if dsse::looks_like_envelope(&value) {
-        let env = Envelope::from_json(&value).map_err(|e| file_err(&statement_path, format!("not a readable DSSE envelope: {e}")))?;
-        let mut verdict = ("signature-invalid".to_string(), None);
-        for s in &env.signatures {
-            match trusted.check(&s.keyid, &env.pae(), &s.sig) {
-                SignatureCheck::Valid(k) if k.is_trusted() => {
-                    verdict = ("signature-valid".into(), Some(k.label()));
-                    break;
-                }
-                SignatureCheck::Valid(k) => verdict = ("untrusted-key".into(), Some(k.label())),
-                _ => {}
-            }
-        }
-        match verdict.0.as_str() {
-            "signature-valid" => {}
-            "untrusted-key" => problems.push(format!("{STATEMENT_FILE}: signed by a key that is not trusted")),
-            _ if trusted.trusted().next().is_none() => problems.push(format!("{STATEMENT_FILE}: no trusted key given (--trust KEY) to check the signature against")),
-            _ => problems.push(format!("{STATEMENT_FILE}: the signature does not verify under any trusted key: the statement was changed or signed by someone else")),
-        }
-        if env.payload_type != intoto::PAYLOAD_TYPE {
-            problems.push(format!("{STATEMENT_FILE}: payload type {} is not an in-toto statement", env.payload_type));
-        }
-        (env.payload, verdict.0, verdict.1)
-    } else {
-        problems.push(format!("{STATEMENT_FILE}: the report is not signed"));
-        (raw.clone(), "unsigned".to_string(), None)
-    };
+    let Signed { payload, signature, signer } = check_signature(&statement_path, raw, &value, trusted, &mut problems)?;
     let statement = match Statement::from_payload(&payload) {
         Ok(s) => s,
         Err(e) => {
@@ -258,6 +252,96 @@ pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, Repor
             return Ok(ReportCheck { dir: dir.display().to_string(), signature, signer, files: Vec::new(), log_intact: false, problems, ok: false });
         }
     };
+    check_statement(&statement, &mut problems);
+    let files = check_files(dir, &statement, &mut problems)?;
+    let log_intact = check_log(dir, &statement, &files, &mut problems);
+    let ok = problems.is_empty();
+    Ok(ReportCheck { dir: dir.display().to_string(), signature, signer, files, log_intact, problems, ok })
+}
+
+/// What a report's signature says under the keys the checker trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum ReportSignature {
+    /// A trusted key verifies it.
+    SignatureValid,
+    /// It verifies, under a key that is not trusted.
+    UntrustedKey,
+    /// No signature verifies under any key at hand.
+    SignatureInvalid,
+    /// The statement is not signed.
+    Unsigned,
+}
+
+impl ReportSignature {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportSignature::SignatureValid => "signature-valid",
+            ReportSignature::UntrustedKey => "untrusted-key",
+            ReportSignature::SignatureInvalid => "signature-invalid",
+            ReportSignature::Unsigned => "unsigned",
+        }
+    }
+}
+
+impl std::fmt::Display for ReportSignature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The statement a report folder holds, and what its signature says.
+struct Signed {
+    /// The in-toto statement's bytes (the envelope's payload, or the file itself when unsigned).
+    payload: Vec<u8>,
+    /// [`ReportCheck::signature`].
+    signature: ReportSignature,
+    /// [`ReportCheck::signer`].
+    signer: Option<String>,
+}
+
+/// Unwraps the statement file (`raw`, read as `value`) and checks its DSSE signature under
+/// `trusted`; an unsigned statement or a signature that does not verify is a problem.
+fn check_signature(statement_path: &Path, raw: Vec<u8>, value: &serde_json::Value, trusted: &KeyRing, problems: &mut Vec<String>) -> Result<Signed, ReportError> {
+    if !dsse::looks_like_envelope(value) {
+        problems.push(format!("{STATEMENT_FILE}: the report is not signed"));
+        return Ok(Signed { payload: raw, signature: ReportSignature::Unsigned, signer: None });
+    }
+    let env = Envelope::from_json(value).map_err(|source| ReportError::StatementEnvelope { path: statement_path.to_path_buf(), source })?;
+    let (signature, signer) = envelope_verdict(&env, trusted);
+    match signature {
+        ReportSignature::SignatureValid => {}
+        ReportSignature::UntrustedKey => problems.push(format!("{STATEMENT_FILE}: signed by a key that is not trusted")),
+        _ if trusted.trusted().next().is_none() => problems.push(format!("{STATEMENT_FILE}: no trusted key given (--trust KEY) to check the signature against")),
+        _ => problems.push(format!("{STATEMENT_FILE}: the signature does not verify under any trusted key: the statement was changed or signed by someone else")),
+    }
+    if env.payload_type != intoto::PAYLOAD_TYPE {
+        problems.push(format!("{STATEMENT_FILE}: payload type {} is not an in-toto statement", env.payload_type));
+    }
+    Ok(Signed { payload: env.payload, signature, signer })
+}
+
+/// What the envelope's signatures say under `trusted`, and who signed: `signature-valid` (the
+/// first that verifies under a trusted key), else `untrusted-key` (the last that verifies under
+/// a key of the ring that is not trusted), else `signature-invalid`.
+fn envelope_verdict(env: &Envelope, trusted: &KeyRing) -> (ReportSignature, Option<String>) {
+    let mut verdict = (ReportSignature::SignatureInvalid, None);
+    for s in &env.signatures {
+        match trusted.check(&s.keyid, &env.pae(), &s.sig) {
+            SignatureCheck::Valid(k) if k.is_trusted() => {
+                verdict = (ReportSignature::SignatureValid, Some(k.label()));
+                break;
+            }
+            SignatureCheck::Valid(k) => verdict = (ReportSignature::UntrustedKey, Some(k.label())),
+            _ => {}
+        }
+    }
+    verdict
+}
+
+/// The statement lists every file of a report and is a Custody evidence report.
+fn check_statement(statement: &Statement, problems: &mut Vec<String>) {
     for name in FILES {
         if !statement.subjects.iter().any(|s| s.name.as_deref() == Some(name)) {
             problems.push(format!("{name}: not listed in the signed statement"));
@@ -266,7 +350,11 @@ pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, Repor
     if statement.predicate_type != PREDICATE_TYPE {
         problems.push(format!("{STATEMENT_FILE}: predicate type {} is not a Custody evidence report", statement.predicate_type));
     }
-    // every subject's digest
+}
+
+/// Every subject's digest against the file in `dir`, and no file in `dir` that the statement
+/// does not list.
+fn check_files(dir: &Path, statement: &Statement, problems: &mut Vec<String>) -> Result<Vec<ReportFileCheck>, ReportError> {
     let mut files = Vec::new();
     let mut listed: BTreeMap<String, String> = BTreeMap::new();
     for s in &statement.subjects {
@@ -284,27 +372,29 @@ pub fn verify_report(dir: &Path, trusted: &KeyRing) -> Result<ReportCheck, Repor
         }
         files.push(ReportFileCheck { name, expected, observed, ok });
     }
-    for e in std::fs::read_dir(dir).map_err(|e| file_err(dir, format!("cannot read folder: {e}")))?.flatten() {
+    for e in std::fs::read_dir(dir).map_err(|source| ReportError::ReadFolder { path: dir.to_path_buf(), source })?.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name != STATEMENT_FILE && !listed.contains_key(&name) {
             problems.push(format!("{name}: not part of the signed report (added later)"));
         }
     }
-    // the case log inside report.json against the signed head
-    let mut log_intact = false;
-    if files.iter().any(|f| f.name == "report.json" && f.ok) {
-        let data: serde_json::Value = std::fs::read(dir.join("report.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-        let rows: Vec<LogRow> = serde_json::from_value(data["log"]["rows"].clone()).unwrap_or_default();
-        let head = statement.predicate.pointer("/log/head").and_then(|h| h.as_str()).unwrap_or_default();
-        let count = statement.predicate.pointer("/log/rows").and_then(|h| h.as_i64()).unwrap_or(-1);
-        let check = check_chain(&rows, count, head);
-        log_intact = check.intact;
-        for p in check.problems {
-            problems.push(format!("report.json case log: {p}"));
-        }
-    } else {
+    Ok(files)
+}
+
+/// The case log inside report.json against the head the statement pins; whether it is intact
+/// (false when report.json itself does not match the statement).
+fn check_log(dir: &Path, statement: &Statement, files: &[ReportFileCheck], problems: &mut Vec<String>) -> bool {
+    if !files.iter().any(|f| f.name == "report.json" && f.ok) {
         problems.push("report.json: the case log cannot be checked because report.json does not match the statement".into());
+        return false;
     }
-    let ok = problems.is_empty();
-    Ok(ReportCheck { dir: dir.display().to_string(), signature, signer, files, log_intact, problems, ok })
+    let data: serde_json::Value = std::fs::read(dir.join("report.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let rows: Vec<LogRow> = serde_json::from_value(data["log"]["rows"].clone()).unwrap_or_default();
+    let head = statement.predicate.pointer("/log/head").and_then(|h| h.as_str()).unwrap_or_default();
+    let count = statement.predicate.pointer("/log/rows").and_then(|h| h.as_i64()).unwrap_or(-1);
+    let check = check_chain(&rows, count, head);
+    for p in check.problems {
+        problems.push(format!("report.json case log: {p}"));
+    }
+    check.intact
 }

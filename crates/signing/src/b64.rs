@@ -9,14 +9,16 @@ const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new().with_decode_pa
 const STD_LENIENT: GeneralPurpose = Engine_::new(&base64::alphabet::STANDARD, LENIENT);
 const URL_LENIENT: GeneralPurpose = Engine_::new(&base64::alphabet::URL_SAFE, LENIENT);
 
+/// Why a text is not base64: the decoder's error (an invalid byte, a bad length, …).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not base64: {0}")]
+pub struct NotBase64(#[source] pub base64::DecodeError);
+
 /// Decodes standard or URL-safe base64, padded or not, ignoring ASCII whitespace.
-pub fn decode(text: &str) -> Result<Vec<u8>, String> {
+pub fn decode(text: &str) -> Result<Vec<u8>, NotBase64> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    if compact.contains(['-', '_']) {
-        URL_LENIENT.decode(&compact).map_err(|e| format!("not base64: {e}"))
-    } else {
-        STD_LENIENT.decode(&compact).map_err(|e| format!("not base64: {e}"))
-    }
+    let engine = if compact.contains(['-', '_']) { &URL_LENIENT } else { &STD_LENIENT };
+    engine.decode(&compact).map_err(NotBase64)
 }
 
 /// Standard, padded base64.
@@ -34,5 +36,14 @@ mod tests {
         assert_eq!(super::decode("aGk=").unwrap(), b"hi");
         assert_eq!(super::decode("aGk").unwrap(), b"hi");
         assert!(super::decode("a$b").is_err());
+    }
+
+    #[test]
+    fn a_bad_byte_is_named_with_the_decoders_error_as_the_cause() {
+        let e = super::decode("a$bc").unwrap_err();
+        assert_eq!(e, super::NotBase64(base64::DecodeError::InvalidByte(1, b'$')));
+        assert_eq!(e.to_string(), "not base64: Invalid symbol 36, offset 1.");
+        let cause = std::error::Error::source(&e).and_then(|c| c.downcast_ref::<base64::DecodeError>());
+        assert_eq!(cause, Some(&base64::DecodeError::InvalidByte(1, b'$')));
     }
 }

@@ -83,10 +83,32 @@ pub struct Bundle {
     pub has_rfc3161: bool,
 }
 
+/// Why a bundle could not be read: a part it must have is missing or unreadable.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    #[error("not a Sigstore bundle: {0}")]
-    Shape(String),
+    #[error("not a Sigstore bundle: no mediaType")]
+    NoMediaType,
+    #[error("not a Sigstore bundle: no verificationMaterial")]
+    NoVerificationMaterial,
+    /// The verification material is none of the three forms a bundle may hold.
+    #[error("not a Sigstore bundle: verificationMaterial has no publicKey, certificate or x509CertificateChain")]
+    NoVerificationKind,
+    /// A certificate of `certificate` or `x509CertificateChain` without `rawBytes`.
+    #[error("not a Sigstore bundle: certificate without rawBytes")]
+    CertificateWithoutRawBytes,
+    /// A certificate's `rawBytes` are not base64.
+    #[error("not a Sigstore bundle: certificate: {0}")]
+    CertificateBase64(#[source] b64::NotBase64),
+    /// `tlogEntries` are not transparency-log entries.
+    #[error("not a Sigstore bundle: tlogEntries: {0}")]
+    TlogEntries(#[source] serde_json::Error),
+    /// `messageSignature.signature` is not base64.
+    #[error("not a Sigstore bundle: messageSignature.signature: {0}")]
+    MessageSignatureBase64(#[source] b64::NotBase64),
+    /// The bundle signs nothing it says.
+    #[error("not a Sigstore bundle: neither dsseEnvelope nor messageSignature")]
+    NoContent,
+    /// The DSSE envelope it holds is unreadable (the envelope's message as is).
     #[error(transparent)]
     Envelope(#[from] super::dsse::EnvelopeError),
 }
@@ -98,24 +120,23 @@ pub fn looks_like_bundle(value: &serde_json::Value) -> bool {
 
 impl Bundle {
     pub fn from_json(value: &serde_json::Value) -> Result<Bundle, BundleError> {
-        let shape = |m: &str| BundleError::Shape(m.to_string());
-        value.get("mediaType").and_then(|m| m.as_str()).ok_or_else(|| shape("no mediaType"))?;
-        let vm = value.get("verificationMaterial").ok_or_else(|| shape("no verificationMaterial"))?;
+        value.get("mediaType").and_then(|m| m.as_str()).ok_or(BundleError::NoMediaType)?;
+        let vm = value.get("verificationMaterial").ok_or(BundleError::NoVerificationMaterial)?;
         let material = if let Some(pk) = vm.get("publicKey") {
             Material::PublicKey { hint: pk.get("hint").and_then(|h| h.as_str()).unwrap_or_default().to_string() }
         } else if let Some(c) = vm.pointer("/certificate/rawBytes").and_then(|c| c.as_str()) {
-            Material::Certificates(vec![b64::decode(c).map_err(|e| BundleError::Shape(format!("certificate: {e}")))?])
+            Material::Certificates(vec![b64::decode(c).map_err(BundleError::CertificateBase64)?])
         } else if let Some(chain) = vm.pointer("/x509CertificateChain/certificates").and_then(|c| c.as_array()) {
             let certs = chain
                 .iter()
-                .map(|c| c.get("rawBytes").and_then(|r| r.as_str()).ok_or_else(|| shape("certificate without rawBytes")).and_then(|r| b64::decode(r).map_err(|e| BundleError::Shape(format!("certificate: {e}")))))
+                .map(|c| c.get("rawBytes").and_then(|r| r.as_str()).ok_or(BundleError::CertificateWithoutRawBytes).and_then(|r| b64::decode(r).map_err(BundleError::CertificateBase64)))
                 .collect::<Result<Vec<_>, _>>()?;
             Material::Certificates(certs)
         } else {
-            return Err(shape("verificationMaterial has no publicKey, certificate or x509CertificateChain"));
+            return Err(BundleError::NoVerificationKind);
         };
         let tlog_entries = match vm.get("tlogEntries") {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| BundleError::Shape(format!("tlogEntries: {e}")))?,
+            Some(v) => serde_json::from_value(v.clone()).map_err(BundleError::TlogEntries)?,
             None => Vec::new(),
         };
         let content = if let Some(env) = value.get("dsseEnvelope") {
@@ -125,10 +146,10 @@ impl Bundle {
             Content::MessageSignature {
                 digest_algorithm: text("/messageDigest/algorithm").to_string(),
                 digest: b64::decode(text("/messageDigest/digest")).unwrap_or_default(),
-                signature: b64::decode(text("/signature")).map_err(|e| BundleError::Shape(format!("messageSignature.signature: {e}")))?,
+                signature: b64::decode(text("/signature")).map_err(BundleError::MessageSignatureBase64)?,
             }
         } else {
-            return Err(shape("neither dsseEnvelope nor messageSignature"));
+            return Err(BundleError::NoContent);
         };
         let has_rfc3161 = vm.pointer("/timestampVerificationData/rfc3161Timestamps").and_then(|t| t.as_array()).is_some_and(|a| !a.is_empty());
         Ok(Bundle { material, content, tlog_entries, has_rfc3161 })
@@ -253,6 +274,64 @@ impl ModelManifest {
 mod tests {
     use super::{ManifestError, ModelManifest};
     use crate::intoto::Statement;
+
+    /// Each way a bundle is unreadable has its variant, its cause and the message it had when
+    /// all of them were one `Shape(String)`.
+    #[test]
+    fn unreadable_bundles_name_what_went_wrong() {
+        use super::{Bundle, BundleError as E};
+        use serde_json::json;
+        use std::error::Error as _;
+        let read = |v: serde_json::Value| Bundle::from_json(&v).unwrap_err();
+        let media = "application/vnd.dev.sigstore.bundle.v0.3+json";
+        let dsse = json!({"payload": "aGk=", "payloadType": "t", "signatures": [{"sig": "AA=="}]});
+        let key = json!({"publicKey": {"hint": "h"}});
+
+        let e = read(json!({}));
+        assert!(matches!(e, E::NoMediaType), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: no mediaType");
+
+        let e = read(json!({"mediaType": media}));
+        assert!(matches!(e, E::NoVerificationMaterial), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: no verificationMaterial");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": {}}));
+        assert!(matches!(e, E::NoVerificationKind), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: verificationMaterial has no publicKey, certificate or x509CertificateChain");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": {"certificate": {"rawBytes": "a$bc"}}}));
+        assert!(matches!(e, E::CertificateBase64(_)), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: certificate: not base64: Invalid symbol 36, offset 1.");
+        assert!(e.source().is_some_and(|c| c.is::<crate::b64::NotBase64>()), "the base64 error is the cause");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": {"x509CertificateChain": {"certificates": [{"rawBytes": "AA=="}, {}]}}}));
+        assert!(matches!(e, E::CertificateWithoutRawBytes), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: certificate without rawBytes");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": {"x509CertificateChain": {"certificates": [{"rawBytes": "%"}]}}}));
+        assert!(matches!(e, E::CertificateBase64(_)), "{e:?}");
+
+        let entries = json!([{"logIndex": 7}]);
+        let json_error = serde_json::from_value::<Vec<super::TlogEntry>>(entries.clone()).unwrap_err().to_string();
+        let e = read(json!({"mediaType": media, "verificationMaterial": {"publicKey": {"hint": "h"}, "tlogEntries": entries}, "dsseEnvelope": dsse}));
+        assert!(matches!(e, E::TlogEntries(_)), "{e:?}");
+        assert_eq!(e.to_string(), format!("not a Sigstore bundle: tlogEntries: {json_error}"));
+        assert!(e.source().is_some_and(|c| c.is::<serde_json::Error>()), "the JSON error is the cause");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": key, "messageSignature": {"signature": "a$bc"}}));
+        assert!(matches!(e, E::MessageSignatureBase64(_)), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: messageSignature.signature: not base64: Invalid symbol 36, offset 1.");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": key}));
+        assert!(matches!(e, E::NoContent), "{e:?}");
+        assert_eq!(e.to_string(), "not a Sigstore bundle: neither dsseEnvelope nor messageSignature");
+
+        let e = read(json!({"mediaType": media, "verificationMaterial": key, "dsseEnvelope": {"payload": "aGk=", "payloadType": "t", "signatures": []}}));
+        assert!(matches!(e, E::Envelope(crate::dsse::EnvelopeError::Unsigned)), "{e:?}");
+        assert_eq!(e.to_string(), "DSSE envelope has no signatures");
+
+        assert!(Bundle::from_json(&json!({"mediaType": media, "verificationMaterial": key, "dsseEnvelope": dsse})).is_ok(), "the well-formed bundle these are cut from");
+    }
 
     fn statement(predicate: serde_json::Value) -> Statement {
         let payload = serde_json::json!({

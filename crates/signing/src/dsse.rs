@@ -40,25 +40,32 @@ pub struct EnvelopeSignature {
 /// Why an envelope could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
+    /// The JSON does not have the envelope's fields and types (`payload`, `payloadType`,
+    /// `signatures[].sig` as strings).
     #[error("not a DSSE envelope: {0}")]
-    Json(String),
-    #[error("DSSE {field} is not base64: {problem}")]
-    Base64 { field: &'static str, problem: String },
+    Json(#[source] serde_json::Error),
+    /// `field` (`payload` or `signatures[].sig`) is not base64.
+    #[error("DSSE {field} is not base64: {source}")]
+    Base64 {
+        field: &'static str,
+        #[source]
+        source: b64::NotBase64,
+    },
     #[error("DSSE envelope has no signatures")]
     Unsigned,
 }
 
 impl Envelope {
     pub fn from_json(value: &serde_json::Value) -> Result<Envelope, EnvelopeError> {
-        let raw: RawEnvelope = serde_json::from_value(value.clone()).map_err(|e| EnvelopeError::Json(e.to_string()))?;
-        let payload = b64::decode(&raw.payload).map_err(|problem| EnvelopeError::Base64 { field: "payload", problem })?;
+        let raw: RawEnvelope = serde_json::from_value(value.clone()).map_err(EnvelopeError::Json)?;
+        let payload = b64::decode(&raw.payload).map_err(|source| EnvelopeError::Base64 { field: "payload", source })?;
         if raw.signatures.is_empty() {
             return Err(EnvelopeError::Unsigned);
         }
         let signatures = raw
             .signatures
             .into_iter()
-            .map(|s| Ok(EnvelopeSignature { keyid: s.keyid.unwrap_or_default(), sig: b64::decode(&s.sig).map_err(|problem| EnvelopeError::Base64 { field: "signatures[].sig", problem })? }))
+            .map(|s| Ok(EnvelopeSignature { keyid: s.keyid.unwrap_or_default(), sig: b64::decode(&s.sig).map_err(|source| EnvelopeError::Base64 { field: "signatures[].sig", source })? }))
             .collect::<Result<_, EnvelopeError>>()?;
         Ok(Envelope { payload_type: raw.payload_type, payload, signatures })
     }
@@ -117,6 +124,31 @@ mod tests {
     #[test]
     fn pae_matches_the_spec_test_vector() {
         assert_eq!(super::pae("http://example.com/HelloWorld", b"hello world"), b"DSSEv1 29 http://example.com/HelloWorld 11 hello world");
+    }
+
+    /// Each way an envelope is unreadable has its variant, its cause and its message.
+    #[test]
+    fn unreadable_envelopes_name_what_went_wrong() {
+        use super::{Envelope, EnvelopeError as E};
+        use std::error::Error as _;
+        let json_error = serde_json::from_value::<super::RawEnvelope>(serde_json::json!({"payload": 1})).unwrap_err().to_string();
+        let e = Envelope::from_json(&serde_json::json!({"payload": 1})).unwrap_err();
+        assert!(matches!(e, E::Json(_)), "{e:?}");
+        assert_eq!(e.to_string(), format!("not a DSSE envelope: {json_error}"));
+        assert!(e.source().is_some_and(|c| c.is::<serde_json::Error>()), "the JSON error is the cause");
+
+        let e = Envelope::from_json(&serde_json::json!({"payload": "a$bc", "payloadType": "t", "signatures": [{"sig": "AA=="}]})).unwrap_err();
+        assert!(matches!(e, E::Base64 { field: "payload", .. }), "{e:?}");
+        assert_eq!(e.to_string(), "DSSE payload is not base64: not base64: Invalid symbol 36, offset 1.");
+        assert!(e.source().is_some_and(|c| c.is::<crate::b64::NotBase64>()), "the base64 error is the cause");
+
+        let e = Envelope::from_json(&serde_json::json!({"payload": "aGk=", "payloadType": "t", "signatures": [{"sig": "%%"}]})).unwrap_err();
+        assert!(matches!(e, E::Base64 { field: "signatures[].sig", .. }), "{e:?}");
+        assert!(e.to_string().starts_with("DSSE signatures[].sig is not base64: not base64: "), "{e}");
+
+        let e = Envelope::from_json(&serde_json::json!({"payload": "aGk=", "payloadType": "t", "signatures": []})).unwrap_err();
+        assert!(matches!(e, E::Unsigned), "{e:?}");
+        assert_eq!(e.to_string(), "DSSE envelope has no signatures");
     }
 
     #[test]

@@ -75,21 +75,25 @@ pub struct Provenance {
     pub dependencies: Vec<Descriptor>,
 }
 
+/// Why a payload is not a usable in-toto statement.
 #[derive(Debug, thiserror::Error)]
 pub enum StatementError {
+    /// The payload is not JSON, or lacks the statement's `_type` (or a field has another type).
     #[error("payload is not an in-toto statement: {0}")]
-    Json(String),
-    #[error("unknown in-toto statement type {0}")]
-    Type(String),
+    Json(#[source] serde_json::Error),
+    /// `_type` is not an in-toto Statement URI (`https://in-toto.io/Statement/…`); the type
+    /// the payload names.
+    #[error("unknown in-toto statement type {statement_type}")]
+    UnknownType { statement_type: String },
     #[error("in-toto statement has no subject with a digest")]
     NoSubject,
 }
 
 impl Statement {
     pub fn from_payload(payload: &[u8]) -> Result<Statement, StatementError> {
-        let raw: RawStatement = serde_json::from_slice(payload).map_err(|e| StatementError::Json(e.to_string()))?;
+        let raw: RawStatement = serde_json::from_slice(payload).map_err(StatementError::Json)?;
         if !raw.kind.starts_with("https://in-toto.io/Statement/") {
-            return Err(StatementError::Type(raw.kind));
+            return Err(StatementError::UnknownType { statement_type: raw.kind });
         }
         let subjects: Vec<Descriptor> = raw.subject.into_iter().map(Descriptor::from).collect();
         if subjects.is_empty() || subjects.iter().any(|s| s.digest.is_empty()) {
@@ -129,5 +133,32 @@ impl Statement {
             });
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Statement, StatementError as E};
+    use std::error::Error as _;
+
+    /// Each way a payload is not a statement has its variant, its cause and its message.
+    #[test]
+    fn unusable_statements_name_what_went_wrong() {
+        let json_error = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err().to_string();
+        let e = Statement::from_payload(b"{").unwrap_err();
+        assert!(matches!(e, E::Json(_)), "{e:?}");
+        assert_eq!(e.to_string(), format!("payload is not an in-toto statement: {json_error}"));
+        assert!(e.source().is_some_and(|c| c.is::<serde_json::Error>()), "the JSON error is the cause");
+
+        let e = Statement::from_payload(br#"{"subject": []}"#).unwrap_err();
+        assert!(matches!(e, E::Json(_)), "no _type: {e:?}");
+
+        let e = Statement::from_payload(br#"{"_type": "https://example.com/Other", "subject": [{"digest": {"sha256": "00"}}]}"#).unwrap_err();
+        assert!(matches!(&e, E::UnknownType { statement_type } if statement_type == "https://example.com/Other"), "{e:?}");
+        assert_eq!(e.to_string(), "unknown in-toto statement type https://example.com/Other");
+
+        let e = Statement::from_payload(br#"{"_type": "https://in-toto.io/Statement/v1", "subject": [{"name": "x", "digest": {}}]}"#).unwrap_err();
+        assert!(matches!(e, E::NoSubject), "{e:?}");
+        assert_eq!(e.to_string(), "in-toto statement has no subject with a digest");
     }
 }

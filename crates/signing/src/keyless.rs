@@ -33,8 +33,11 @@ pub enum KeylessError {
     #[error(transparent)]
     Encoding(der::Error),
     /// A field is not base64 (the decoder's message, as [`super::b64::decode`] words it).
-    #[error("{problem}")]
-    Base64 { problem: String },
+    #[error("{source}")]
+    Base64 {
+        #[source]
+        source: super::b64::NotBase64,
+    },
     /// A number (`what`: tree size, proof index, integrated time, log index) is not an integer.
     #[error("{what}: {source}")]
     Number {
@@ -62,7 +65,7 @@ pub enum KeylessError {
     TlogWithoutKey,
     /// A trusted root's transparency-log key that Custody cannot use.
     #[error("tlog key: {0}")]
-    TlogKey(#[source] KeyError),
+    TlogKey(#[source] PublicKeyError),
     /// A trusted root's transparency log without `logId.keyId`.
     #[error("a tlog without logId.keyId")]
     TlogWithoutLogId,
@@ -83,7 +86,7 @@ pub enum KeylessError {
     UntrustedChain,
     /// The certificate's key is not one Custody can use.
     #[error("certificate key: {0}")]
-    CertificateKey(#[source] KeyError),
+    CertificateKey(#[source] PublicKeyError),
     /// The signature does not verify under the certificate's key.
     #[error("the signature does not verify under the certificate's key")]
     BadSignature,
@@ -155,7 +158,7 @@ pub enum KeylessError {
 }
 
 fn b64(text: &str) -> Result<Vec<u8>, KeylessError> {
-    super::b64::decode(text).map_err(|problem| KeylessError::Base64 { problem })
+    super::b64::decode(text).map_err(|source| KeylessError::Base64 { source })
 }
 
 fn number<T: std::str::FromStr<Err = std::num::ParseIntError>>(what: &'static str, text: &str) -> Result<T, KeylessError> {
@@ -279,7 +282,7 @@ pub fn parse_checkpoint(note: &str) -> Result<Checkpoint, KeylessError> {
 
 // ---- keyless verification against a trusted root the investigator supplies ----------------
 
-use super::keys::{KeyError, PublicKey};
+use super::keys::{PublicKey, PublicKeyError};
 use x509_cert::der::Encode;
 
 /// A Sigstore trusted root (`trusted_root.json`): transparency-log keys and certificate
@@ -546,14 +549,15 @@ mod tests {
     fn messages_are_unchanged() {
         let der_error = x509_cert::Certificate::from_der(b"not der").unwrap_err();
         let int_error = "x".parse::<u64>().unwrap_err();
-        let key_error = crate::PublicKey::from_spki_der(b"x").unwrap_err();
+        let key_error = || crate::PublicKey::from_spki_der(b"x").unwrap_err();
+        let not_base64 = crate::b64::decode("x").unwrap_err();
         let body_error = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
         let body_text = body_error.to_string();
         let rec = serde_json::json!({"kind": "intoto", "apiVersion": "0.0.2"});
         let cases: Vec<(E, String)> = vec![
             (E::NotACertificate(der_error), format!("not an X.509 certificate: {der_error}")),
             (E::Encoding(der_error), der_error.to_string()),
-            (E::Base64 { problem: "not base64: x".into() }, "not base64: x".into()),
+            (E::Base64 { source: not_base64.clone() }, format!("not base64: {}", not_base64.0)),
             (E::Number { what: "tree size", source: int_error.clone() }, format!("tree size: {int_error}")),
             (E::CheckpointWithoutBlankLine, "a checkpoint without the blank line before its signatures".into()),
             (E::CheckpointLineMissing { line: "tree size" }, "no tree size line".into()),
@@ -561,14 +565,14 @@ mod tests {
             (E::SignatureLineWithoutName, "signature line without a name".into()),
             (E::SignatureTooShort, "signature too short".into()),
             (E::TlogWithoutKey, "a tlog without publicKey.rawBytes".into()),
-            (E::TlogKey(key_error.clone()), format!("tlog key: {key_error}")),
+            (E::TlogKey(key_error()), format!("tlog key: {}", key_error())),
             (E::TlogWithoutLogId, "a tlog without logId.keyId".into()),
             (E::AuthorityWithoutChain, "a certificate authority without certChain".into()),
             (E::CertificateWithoutRawBytes, "a certificate without rawBytes".into()),
             (E::EmptyTrustedRoot, "a trusted root with neither transparency logs nor certificate authorities".into()),
             (E::NotKeyless, "not a keyless bundle".into()),
             (E::UntrustedChain, "the certificate does not chain to a certificate authority of the trusted root".into()),
-            (E::CertificateKey(key_error.clone()), format!("certificate key: {key_error}")),
+            (E::CertificateKey(key_error()), format!("certificate key: {}", key_error())),
             (E::BadSignature, "the signature does not verify under the certificate's key".into()),
             (E::NoTlogEntry, "the bundle has no transparency-log entry".into()),
             (E::NoCanonicalizedBody, "the log entry has no canonicalized body".into()),
@@ -619,5 +623,11 @@ mod tests {
         assert!(matches!(super::certificate_identity(b"x"), Err(E::NotACertificate(_))));
         assert!(matches!(super::TrustedRoot::from_json(&serde_json::json!({}), "root.json"), Err(E::EmptyTrustedRoot)));
         assert!(matches!(super::TrustedRoot::from_json(&serde_json::json!({"tlogs": [{}]}), "root.json"), Err(E::TlogWithoutKey)));
+        let e = super::TrustedRoot::from_json(&serde_json::json!({"tlogs": [{"publicKey": {"rawBytes": "a$bc"}}]}), "root.json").unwrap_err();
+        assert!(matches!(e, E::Base64 { .. }), "{e:?}");
+        assert_eq!(e.to_string(), "not base64: Invalid symbol 36, offset 1.");
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<crate::b64::NotBase64>()), "the base64 error is the cause");
+        let e = super::TrustedRoot::from_json(&serde_json::json!({"tlogs": [{"publicKey": {"rawBytes": "AAAA"}}]}), "root.json").unwrap_err();
+        assert!(matches!(e, E::TlogKey(crate::keys::PublicKeyError::UnsupportedSpki)), "{e:?}");
     }
 }

@@ -54,13 +54,115 @@ pub struct PublicKey {
     pem_as_read: Option<String>,
 }
 
-/// Why a key could not be read.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum KeyError {
-    #[error("not a public key Custody can use ({0})")]
-    Unsupported(String),
+/// Why bytes are not a public key Custody can use: malformed key material, or a key type
+/// Custody does not verify. The messages are the ones Custody's answers carry.
+#[derive(Debug, thiserror::Error)]
+pub enum PublicKeyError {
+    /// Raw Ed25519 key bytes of another length than 32.
+    #[error("malformed key: an Ed25519 key has 32 bytes, not {len}")]
+    Ed25519Length { len: usize },
+    /// 32 bytes that are not an Ed25519 point.
+    #[error("malformed key: Ed25519 key: {0}")]
+    Ed25519(#[source] ed25519_dalek::SignatureError),
+    /// A SEC1 encoding that is not a point of `curve` (`P-256` or `P-384`).
+    #[error("malformed key: {curve} point: {source}")]
+    EcPoint {
+        curve: &'static str,
+        #[source]
+        source: p256::ecdsa::Error,
+    },
+    /// DER that is no Ed25519, P-256 or P-384 SubjectPublicKeyInfo (RSA, P-521, or not DER).
+    #[error("not a public key Custody can use (a SubjectPublicKeyInfo that is not Ed25519, P-256 or P-384 (RSA and P-521 keys are not supported))")]
+    UnsupportedSpki,
+    /// Text without a readable `-----BEGIN PUBLIC KEY-----` block.
+    #[error("malformed key: no -----BEGIN PUBLIC KEY----- block")]
+    NoPemBlock,
+    /// An SSH key of a type other than Ed25519, ECDSA P-256 or P-384 (RSA, DSA, security keys …).
+    #[error("not a public key Custody can use (SSH key type {algorithm})")]
+    UnsupportedSshKey { algorithm: ssh_key::Algorithm },
+    /// The key cannot be written as an SSH key.
     #[error("malformed key: {0}")]
-    Malformed(String),
+    SshEncoding(#[source] ssh_key::Error),
+    /// A private key that is not an unencrypted PKCS#8 or SEC1 Ed25519, P-256 or P-384 key.
+    #[error("not a public key Custody can use (a private key that is not an unencrypted PKCS#8 or SEC1 Ed25519, P-256 or P-384 key)")]
+    UnsupportedPrivateKey,
+}
+
+/// Why a key file, a trust file or a trusted identity could not be read. The messages are
+/// the ones Custody's answers carry.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// A key in the file is not one Custody can use (its message as is).
+    #[error("{0}")]
+    Key(#[from] PublicKeyError),
+    /// An OpenPGP public key block that cannot be read.
+    #[error("malformed key: {0}")]
+    OpenPgp(#[source] super::openpgp::OpenPgpError),
+    /// An OpenPGP public key block none of whose keys Custody can use: (key id, why) for each.
+    #[error("not a public key Custody can use (an OpenPGP key with no usable key ({}))", key_problems(.problems))]
+    NoUsableOpenPgpKey { problems: Vec<(String, super::openpgp::OpenPgpError)> },
+    /// A key file that begins with `{` but is not JSON.
+    #[error("malformed key: key JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// JSON without a securesystemslib / in-toto key in it.
+    #[error("malformed key: JSON without keytype/scheme/keyval")]
+    JsonWithoutKey,
+    /// An in-toto `ed25519` key whose `keyval.public` is not hex.
+    #[error("malformed key: ed25519 keyval.public is not hex: {0}")]
+    IntotoKeyNotHex(#[source] hex::FromHexError),
+    /// An in-toto key of a type other than `ed25519` and `ecdsa`.
+    #[error("not a public key Custody can use (in-toto keytype {keytype})")]
+    UnsupportedIntotoKeytype { keytype: String },
+    /// An encrypted private key, or one in a format other than PKCS#8 and SEC1.
+    #[error("not a public key Custody can use (an encrypted or non-PKCS#8 private key; give the public key instead)")]
+    EncryptedPrivateKey,
+    /// A line of an allowed-signers file (numbered from 1) that cannot be read.
+    #[error("malformed key: line {line}: {source}")]
+    AllowedSigners {
+        line: usize,
+        #[source]
+        source: AllowedSignerError,
+    },
+    /// Text with no key of any format Custody reads.
+    #[error("not a public key Custody can use (no PEM, OpenSSH, allowed-signers or in-toto key found)")]
+    NoKey,
+    /// A Sigstore trusted root that cannot be read.
+    #[error("malformed key: {0}")]
+    TrustedRoot(#[source] super::keyless::KeylessError),
+    /// A trusted-identity record without its `identity`.
+    #[error("malformed key: a trusted identity without `identity`")]
+    IdentityRecordWithoutIdentity,
+    /// `--trust-identity` with nothing before the comma.
+    #[error("malformed key: an empty identity")]
+    EmptyIdentity,
+}
+
+/// `key id: why; key id: why`.
+fn key_problems(problems: &[(String, super::openpgp::OpenPgpError)]) -> String {
+    problems.iter().map(|(id, e)| format!("{id}: {e}")).collect::<Vec<_>>().join("; ")
+}
+
+/// Why a line of an SSH allowed-signers file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AllowedSignerError {
+    /// No field is a key type (`ssh-…`, `ecdsa-sha2-…`, `sk-…`).
+    #[error("no key type (ssh-ed25519, ecdsa-sha2-nistp256 …)")]
+    NoKeyType,
+    /// The key type is the first field: no principals before it.
+    #[error("expected `principals [options] keytype key`")]
+    NoPrincipals,
+    /// The key type is the last field: no key after it.
+    #[error("expected `principals [options] keytype key`")]
+    NoKeyAfterType,
+    /// A `cert-authority` entry, which trusts SSH certificates Custody does not read.
+    #[error("cert-authority entries (SSH certificates) are not supported")]
+    CertAuthority,
+    /// The key type and key do not make an OpenSSH public key.
+    #[error("SSH key: {0}")]
+    SshKey(#[source] ssh_key::Error),
+    /// An SSH key Custody cannot use (its message as is).
+    #[error("{0}")]
+    Key(#[source] PublicKeyError),
 }
 
 impl PartialEq for PublicKey {
@@ -87,24 +189,24 @@ impl PublicKey {
     }
 
     /// An Ed25519 key from its 32 raw bytes.
-    pub fn ed25519(raw: &[u8]) -> Result<PublicKey, KeyError> {
-        let bytes: [u8; 32] = raw.try_into().map_err(|_| KeyError::Malformed(format!("an Ed25519 key has 32 bytes, not {}", raw.len())))?;
-        let k = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|e| KeyError::Malformed(format!("Ed25519 key: {e}")))?;
+    pub fn ed25519(raw: &[u8]) -> Result<PublicKey, PublicKeyError> {
+        let bytes: [u8; 32] = raw.try_into().map_err(|_| PublicKeyError::Ed25519Length { len: raw.len() })?;
+        let k = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(PublicKeyError::Ed25519)?;
         Ok(PublicKey::from_material(Material::Ed25519(k)))
     }
 
     /// An ECDSA key from its SEC1 point encoding, on the curve given.
-    pub fn ecdsa_sec1(algorithm: KeyAlgorithm, sec1: &[u8]) -> Result<PublicKey, KeyError> {
+    pub fn ecdsa_sec1(algorithm: KeyAlgorithm, sec1: &[u8]) -> Result<PublicKey, PublicKeyError> {
         let material = match algorithm {
-            KeyAlgorithm::EcdsaP256 => Material::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|e| KeyError::Malformed(format!("P-256 point: {e}")))?),
-            KeyAlgorithm::EcdsaP384 => Material::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|e| KeyError::Malformed(format!("P-384 point: {e}")))?),
+            KeyAlgorithm::EcdsaP256 => Material::P256(p256::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|source| PublicKeyError::EcPoint { curve: "P-256", source })?),
+            KeyAlgorithm::EcdsaP384 => Material::P384(p384::ecdsa::VerifyingKey::from_sec1_bytes(sec1).map_err(|source| PublicKeyError::EcPoint { curve: "P-384", source })?),
             KeyAlgorithm::Ed25519 => return PublicKey::ed25519(sec1),
         };
         Ok(PublicKey::from_material(material))
     }
 
     /// A key from DER SubjectPublicKeyInfo.
-    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, KeyError> {
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, PublicKeyError> {
         if let Ok(k) = ed25519_dalek::VerifyingKey::from_public_key_der(der) {
             return Ok(PublicKey::from_material(Material::Ed25519(k)));
         }
@@ -114,26 +216,26 @@ impl PublicKey {
         if let Ok(k) = p384::PublicKey::from_public_key_der(der) {
             return Ok(PublicKey::from_material(Material::P384(k.into())));
         }
-        Err(KeyError::Unsupported("a SubjectPublicKeyInfo that is not Ed25519, P-256 or P-384 (RSA and P-521 keys are not supported)".into()))
+        Err(PublicKeyError::UnsupportedSpki)
     }
 
     /// A key from a PEM `PUBLIC KEY` block (SubjectPublicKeyInfo). The text is kept as read,
     /// since model-signing's key hint is the SHA-256 of the PEM file's text.
-    pub fn from_pem(text: &str) -> Result<PublicKey, KeyError> {
-        let der = pem_block(text, "PUBLIC KEY").ok_or_else(|| KeyError::Malformed("no -----BEGIN PUBLIC KEY----- block".into()))?;
+    pub fn from_pem(text: &str) -> Result<PublicKey, PublicKeyError> {
+        let der = pem_block(text, "PUBLIC KEY").ok_or(PublicKeyError::NoPemBlock)?;
         let mut key = PublicKey::from_spki_der(&der)?;
         key.pem_as_read = Some(text.to_string());
         Ok(key)
     }
 
     /// A key from an OpenSSH public key (`ssh-ed25519 AAAA… comment`).
-    pub fn from_ssh(key: &ssh_key::public::KeyData) -> Result<PublicKey, KeyError> {
+    pub fn from_ssh(key: &ssh_key::public::KeyData) -> Result<PublicKey, PublicKeyError> {
         use ssh_key::public::{EcdsaPublicKey, KeyData};
         match key {
             KeyData::Ed25519(k) => PublicKey::ed25519(&k.0),
             KeyData::Ecdsa(EcdsaPublicKey::NistP256(p)) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP256, p.as_bytes()),
             KeyData::Ecdsa(EcdsaPublicKey::NistP384(p)) => PublicKey::ecdsa_sec1(KeyAlgorithm::EcdsaP384, p.as_bytes()),
-            other => Err(KeyError::Unsupported(format!("SSH key type {}", other.algorithm()))),
+            other => Err(PublicKeyError::UnsupportedSshKey { algorithm: other.algorithm() }),
         }
     }
 
@@ -199,12 +301,12 @@ impl PublicKey {
     }
 
     /// The key as an SSH public key, for SSH signature checks.
-    pub fn to_ssh(&self) -> Result<ssh_key::PublicKey, KeyError> {
+    pub fn to_ssh(&self) -> Result<ssh_key::PublicKey, PublicKeyError> {
         use ssh_key::public::{EcdsaPublicKey, Ed25519PublicKey, KeyData};
         let data = match &self.material {
             Material::Ed25519(k) => KeyData::Ed25519(Ed25519PublicKey(k.to_bytes())),
-            Material::P256(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(|e| KeyError::Malformed(e.to_string()))?),
-            Material::P384(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(|e| KeyError::Malformed(e.to_string()))?),
+            Material::P256(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(PublicKeyError::SshEncoding)?),
+            Material::P384(k) => KeyData::Ecdsa(EcdsaPublicKey::from_sec1_bytes(k.to_encoded_point(false).as_bytes()).map_err(PublicKeyError::SshEncoding)?),
         };
         Ok(ssh_key::PublicKey::new(data, ""))
     }
@@ -394,26 +496,26 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
     let simple = |key: PublicKey, format: KeyFormat| KnownKey { key, origin: origin.clone(), principals: Vec::new(), namespaces: None, format, aliases: Vec::new() };
     let trimmed = text.trim_start();
     if text.contains("-----BEGIN PGP PUBLIC KEY BLOCK-----") {
-        let cert = super::openpgp::read_cert(text).map_err(|e| KeyError::Malformed(e.to_string()))?;
+        let cert = super::openpgp::read_cert(text).map_err(KeyError::OpenPgp)?;
         let emails: Vec<String> = cert.user_ids.iter().map(|u| u.rsplit_once('<').and_then(|(_, e)| e.strip_suffix('>')).unwrap_or(u).to_string()).collect();
         let mut out = Vec::new();
         let mut problems = Vec::new();
         for k in cert.keys {
             match k.key {
                 Ok(key) => out.push(KnownKey { key, origin: origin.clone(), principals: emails.clone(), namespaces: None, format: KeyFormat::OpenPgp, aliases: vec![k.fingerprint, k.key_id] }),
-                Err(e) => problems.push(format!("{}: {e}", k.key_id)),
+                Err(e) => problems.push((k.key_id, e)),
             }
         }
         if out.is_empty() {
-            return Err(KeyError::Unsupported(format!("an OpenPGP key with no usable key ({})", problems.join("; "))));
+            return Err(KeyError::NoUsableOpenPgpKey { problems });
         }
         return Ok(out);
     }
     if trimmed.starts_with('{') {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| KeyError::Malformed(format!("key JSON: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(text).map_err(KeyError::Json)?;
         let keys = intoto_keys(&value)?;
         if keys.is_empty() {
-            return Err(KeyError::Malformed("JSON without keytype/scheme/keyval".into()));
+            return Err(KeyError::JsonWithoutKey);
         }
         return Ok(keys.into_iter().map(|k| simple(k, KeyFormat::IntotoJson)).collect());
     }
@@ -430,10 +532,10 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
         return Ok(out);
     }
     if text.contains("-----BEGIN PRIVATE KEY-----") || text.contains("-----BEGIN EC PRIVATE KEY-----") {
-        return super::signer::public_of_private_pem(text).map(|k| vec![simple(k, KeyFormat::Pem)]);
+        return Ok(vec![simple(super::signer::public_of_private_pem(text)?, KeyFormat::Pem)]);
     }
     if text.contains("PRIVATE KEY-----") {
-        return Err(KeyError::Unsupported("an encrypted or non-PKCS#8 private key; give the public key instead".into()));
+        return Err(KeyError::EncryptedPrivateKey);
     }
     // OpenSSH: a single public key line, or allowed-signers lines.
     let mut out = Vec::new();
@@ -446,24 +548,34 @@ pub fn read_key_file(text: &str, origin: &KeyOrigin) -> Result<Vec<KnownKey>, Ke
             out.push(simple(PublicKey::from_ssh(k.key_data())?, KeyFormat::SshPublicKey));
             continue;
         }
-        let entry = parse_allowed_signer(line).map_err(|e| KeyError::Malformed(format!("line {}: {e}", n + 1)))?;
-        out.push(KnownKey { key: entry.0, origin: origin.clone(), principals: entry.1, namespaces: entry.2, format: KeyFormat::AllowedSigners, aliases: Vec::new() });
+        let AllowedSigner { key, principals, namespaces } = parse_allowed_signer(line).map_err(|source| KeyError::AllowedSigners { line: n + 1, source })?;
+        out.push(KnownKey { key, origin: origin.clone(), principals, namespaces, format: KeyFormat::AllowedSigners, aliases: Vec::new() });
     }
     if out.is_empty() {
-        return Err(KeyError::Unsupported("no PEM, OpenSSH, allowed-signers or in-toto key found".into()));
+        return Err(KeyError::NoKey);
     }
     Ok(out)
 }
 
+/// An allowed-signers entry: the key, the principals it may sign as, its `namespaces=`.
+struct AllowedSigner {
+    key: PublicKey,
+    principals: Vec<String>,
+    namespaces: Option<Vec<String>>,
+}
+
 /// One allowed-signers line: `principals [options] keytype base64 [comment]`.
-fn parse_allowed_signer(line: &str) -> Result<(PublicKey, Vec<String>, Option<Vec<String>>), String> {
+fn parse_allowed_signer(line: &str) -> Result<AllowedSigner, AllowedSignerError> {
     let tokens = split_quoted(line);
     let key_at = tokens
         .iter()
         .position(|t| t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") || t.starts_with("sk-"))
-        .ok_or("no key type (ssh-ed25519, ecdsa-sha2-nistp256 …)")?;
-    if key_at == 0 || key_at + 1 >= tokens.len() {
-        return Err("expected `principals [options] keytype key`".into());
+        .ok_or(AllowedSignerError::NoKeyType)?;
+    if key_at == 0 {
+        return Err(AllowedSignerError::NoPrincipals);
+    }
+    if key_at + 1 >= tokens.len() {
+        return Err(AllowedSignerError::NoKeyAfterType);
     }
     let principals: Vec<String> = tokens[0].split(',').map(|p| p.trim_matches('"').to_string()).collect();
     let mut namespaces = None;
@@ -472,14 +584,14 @@ fn parse_allowed_signer(line: &str) -> Result<(PublicKey, Vec<String>, Option<Ve
             if let Some(v) = part.strip_prefix("namespaces=") {
                 namespaces = Some(v.trim_matches('"').split(',').map(str::to_string).collect());
             } else if part.eq_ignore_ascii_case("cert-authority") {
-                return Err("cert-authority entries (SSH certificates) are not supported".into());
+                return Err(AllowedSignerError::CertAuthority);
             }
         }
     }
     let text = format!("{} {}", tokens[key_at], tokens[key_at + 1]);
-    let key = ssh_key::PublicKey::from_openssh(&text).map_err(|e| format!("SSH key: {e}"))?;
-    let key = PublicKey::from_ssh(key.key_data()).map_err(|e| e.to_string())?;
-    Ok((key, principals, namespaces))
+    let key = ssh_key::PublicKey::from_openssh(&text).map_err(AllowedSignerError::SshKey)?;
+    let key = PublicKey::from_ssh(key.key_data()).map_err(AllowedSignerError::Key)?;
+    Ok(AllowedSigner { key, principals, namespaces })
 }
 
 /// Splits `text` at separators outside double quotes (quotes are kept); empty parts are
@@ -523,9 +635,9 @@ fn intoto_keys(value: &serde_json::Value) -> Result<Vec<PublicKey>, KeyError> {
             return Ok(None);
         };
         let key = match keytype {
-            "ed25519" => PublicKey::ed25519(&hex::decode(public.trim()).map_err(|e| KeyError::Malformed(format!("ed25519 keyval.public is not hex: {e}")))?)?,
+            "ed25519" => PublicKey::ed25519(&hex::decode(public.trim()).map_err(KeyError::IntotoKeyNotHex)?)?,
             "ecdsa" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" => PublicKey::from_pem(public)?,
-            other => return Err(KeyError::Unsupported(format!("in-toto keytype {other}"))),
+            other => return Err(KeyError::UnsupportedIntotoKeytype { keytype: other.to_string() }),
         };
         Ok(Some(key))
     };
@@ -577,7 +689,7 @@ impl TrustedIdentity {
             None => (text.trim(), None),
         };
         if identity.is_empty() {
-            return Err(KeyError::Malformed("an empty identity".into()));
+            return Err(KeyError::EmptyIdentity);
         }
         Ok(TrustedIdentity { identity: identity.to_string(), issuer })
     }
@@ -600,11 +712,11 @@ pub fn read_trust_file(text: &str, origin: &KeyOrigin) -> Result<TrustFile, KeyE
     if text.trim_start().starts_with('{') {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
             if super::keyless::looks_like_trusted_root(&v) {
-                let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(|e| KeyError::Malformed(e.to_string()))?;
+                let root = super::keyless::TrustedRoot::from_json(&v, origin.file()).map_err(KeyError::TrustedRoot)?;
                 return Ok(TrustFile { roots: vec![root], ..TrustFile::default() });
             }
             if v.get("mediaType").and_then(|m| m.as_str()) == Some(TRUSTED_IDENTITY_MEDIA_TYPE) {
-                let identity = v.get("identity").and_then(|i| i.as_str()).ok_or_else(|| KeyError::Malformed("a trusted identity without `identity`".into()))?;
+                let identity = v.get("identity").and_then(|i| i.as_str()).ok_or(KeyError::IdentityRecordWithoutIdentity)?;
                 let issuer = v.get("issuer").and_then(|i| i.as_str()).map(str::to_string);
                 return Ok(TrustFile { identities: vec![TrustedIdentity { identity: identity.to_string(), issuer }], ..TrustFile::default() });
             }
@@ -660,9 +772,30 @@ pub enum SignatureCheck {
     /// A known key verifies the signature.
     Valid(KnownKey),
     /// Keys named by the signature (or the only ones that could apply) do not verify it.
-    Invalid { reason: String },
+    Invalid { reason: SignatureInvalid },
     /// No key is available to check it against.
     NoKey { named: String },
+}
+
+/// Why a signature that keys were there to check is invalid. The messages are the ones
+/// Custody's answers carry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureInvalid {
+    /// The key the signature names (its label) does not verify it.
+    #[error("the signature does not verify under the key it names ({key})")]
+    NamedKeyRefuses { key: String },
+    /// It names none of the `trusted` keys (`named`: the key id it names, `None` when it names
+    /// none), and none of them verifies it.
+    #[error("it {} and none of the {trusted} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it", names(.named))]
+    NoTrustedKeyVerifies { named: Option<String>, trusted: usize },
+}
+
+/// `names no key` or `names key ID, which is none of them,`.
+fn names(named: &Option<String>) -> String {
+    match named {
+        None => "names no key".to_string(),
+        Some(id) => format!("names key {id}, which is none of them,"),
+    }
 }
 
 impl KeyRing {
@@ -684,7 +817,7 @@ impl KeyRing {
             }
         }
         if let Some(named) = order.iter().find(|k| k.is_named_by(key_id)) {
-            return SignatureCheck::Invalid { reason: format!("the signature does not verify under the key it names ({})", named.label()) };
+            return SignatureCheck::Invalid { reason: SignatureInvalid::NamedKeyRefuses { key: named.label() } };
         }
         // A key id is not signed, so it must not decide the outcome: a signature that no
         // trusted key verifies is invalid as far as the investigator's trust goes (the bytes
@@ -692,10 +825,8 @@ impl KeyRing {
         // key it names. Only with no trusted key at all is it merely uncheckable.
         let trusted = order.iter().filter(|k| k.is_trusted()).count();
         if trusted > 0 {
-            let named = if key_id.trim().is_empty() { "names no key".to_string() } else { format!("names key {key_id}, which is none of them,") };
-            return SignatureCheck::Invalid {
-                reason: format!("it {named} and none of the {trusted} trusted keys verifies it: the signed bytes or the signature were changed, or a key that was not supplied signed it"),
-            };
+            let named = Some(key_id.to_string()).filter(|id| !id.trim().is_empty());
+            return SignatureCheck::Invalid { reason: SignatureInvalid::NoTrustedKeyVerifies { named, trusted } };
         }
         SignatureCheck::NoKey { named: key_id.to_string() }
     }
@@ -715,7 +846,186 @@ mod tests {
         assert_eq!(keys[0].principals, vec!["alice@example.com", "bob@example.com"]);
         assert_eq!(keys[0].namespaces.as_deref(), Some(&["git".to_string(), "file".to_string()][..]));
         assert_eq!(keys[1].principals, vec!["carol x@example.com"]);
-        assert!(read_key_file(&format!("x@example.com cert-authority {KEY}"), &KeyOrigin::Supplied { file: "a".into() }).is_err(), "CA entries are refused, not misread");
+        assert!(
+            matches!(read_key_file(&format!("x@example.com cert-authority {KEY}"), &KeyOrigin::Supplied { file: "a".into() }), Err(KeyError::AllowedSigners { line: 1, source: AllowedSignerError::CertAuthority })),
+            "CA entries are refused, not misread"
+        );
+    }
+
+    /// An RSA key as `ssh-keygen -t rsa` writes it: read, but not one Custody verifies with.
+    const RSA_KEY: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC2ZJd97egTVYrKLbK+0By3bfBZr4AzpwN13FZJaV5BUByhBiSLmCZ+f/LlxY54r4a6LS/t4NSq8/V8vH326bvp2Ev4Slgt/2lXZ3qAoRzzkeMn73bEltT5Ra3P5ilpPJCc+iM5hjrwWy1WMKFuGJWWpRJosKjshYEUfM/KYyd3gw==";
+
+    fn has_cause<T: std::error::Error + 'static>(e: &dyn std::error::Error) -> bool {
+        e.source().is_some_and(|c| c.is::<T>())
+    }
+
+    /// Each way key material is unusable has its variant, its cause and the message it had
+    /// when they were `Unsupported(String)` and `Malformed(String)`.
+    #[test]
+    fn unusable_key_material_names_what_went_wrong() {
+        use PublicKeyError as E;
+        let e = PublicKey::ed25519(&[0u8; 3]).unwrap_err();
+        assert!(matches!(e, E::Ed25519Length { len: 3 }), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: an Ed25519 key has 32 bytes, not 3");
+
+        // 32 bytes of 2 are no point's compressed y coordinate
+        let e = PublicKey::ed25519(&[2u8; 32]).unwrap_err();
+        assert!(matches!(e, E::Ed25519(_)), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: Ed25519 key: signature error: Cannot decompress Edwards point");
+        assert!(has_cause::<ed25519_dalek::SignatureError>(&e));
+
+        for (algorithm, curve) in [(KeyAlgorithm::EcdsaP256, "P-256"), (KeyAlgorithm::EcdsaP384, "P-384")] {
+            let e = PublicKey::ecdsa_sec1(algorithm, &[4, 1, 2]).unwrap_err();
+            assert!(matches!(e, E::EcPoint { curve: c, .. } if c == curve), "{e:?}");
+            assert_eq!(e.to_string(), format!("malformed key: {curve} point: signature error"));
+            assert!(has_cause::<p256::ecdsa::Error>(&e));
+        }
+
+        let e = PublicKey::from_spki_der(b"not der").unwrap_err();
+        assert!(matches!(e, E::UnsupportedSpki), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (a SubjectPublicKeyInfo that is not Ed25519, P-256 or P-384 (RSA and P-521 keys are not supported))");
+
+        let e = PublicKey::from_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap_err();
+        assert!(matches!(e, E::NoPemBlock), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: no -----BEGIN PUBLIC KEY----- block");
+
+        let rsa = ssh_key::PublicKey::from_openssh(RSA_KEY).unwrap();
+        let e = PublicKey::from_ssh(rsa.key_data()).unwrap_err();
+        assert!(matches!(e, E::UnsupportedSshKey { algorithm: ssh_key::Algorithm::Rsa { .. } }), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (SSH key type ssh-rsa)");
+
+        let e = crate::signer::public_of_private_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap_err();
+        assert!(matches!(e, E::UnsupportedPrivateKey), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (a private key that is not an unencrypted PKCS#8 or SEC1 Ed25519, P-256 or P-384 key)");
+    }
+
+    /// Each way a key or trust file is unreadable has its variant, its cause and the message
+    /// it had when they were `Unsupported(String)` and `Malformed(String)`.
+    #[test]
+    fn unreadable_key_files_name_what_went_wrong() {
+        use KeyError as E;
+        let read = |text: &str| read_key_file(text, &KeyOrigin::Supplied { file: "k".into() }).unwrap_err();
+        let trust = |text: &str| read_trust_file(text, &KeyOrigin::Supplied { file: "k".into() }).unwrap_err();
+
+        let e = read("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        assert!(matches!(e, E::Key(PublicKeyError::UnsupportedSpki)), "{e:?}");
+        assert_eq!(e.to_string(), PublicKeyError::UnsupportedSpki.to_string());
+        assert!(has_cause::<PublicKeyError>(&e));
+
+        let e = read("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\na$bc\n-----END PGP PUBLIC KEY BLOCK-----\n");
+        assert!(matches!(e, E::OpenPgp(crate::openpgp::OpenPgpError::Base64 { .. })), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: not base64: Invalid symbol 36, offset 1.");
+        assert!(has_cause::<crate::openpgp::OpenPgpError>(&e));
+
+        // one v4 public-key packet (old format, tag 6) of an RSA key: read, but not usable
+        let e = read("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmAYEAAAAAAE=\n-----END PGP PUBLIC KEY BLOCK-----\n");
+        let E::NoUsableOpenPgpKey { problems } = &e else { panic!("{e:?}") };
+        assert!(matches!(problems.as_slice(), [(_, crate::openpgp::OpenPgpError::RsaKey)]), "{problems:?}");
+        assert_eq!(e.to_string(), format!("not a public key Custody can use (an OpenPGP key with no usable key ({}: an RSA key (OpenPGP RSA signatures are not verified yet)))", problems[0].0));
+
+        let json_error = serde_json::from_str::<serde_json::Value>("{ not json").unwrap_err().to_string();
+        let e = read("{ not json");
+        assert!(matches!(e, E::Json(_)), "{e:?}");
+        assert_eq!(e.to_string(), format!("malformed key: key JSON: {json_error}"));
+        assert!(has_cause::<serde_json::Error>(&e));
+
+        let e = read("{}");
+        assert!(matches!(e, E::JsonWithoutKey), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: JSON without keytype/scheme/keyval");
+
+        let e = read(r#"{"keytype": "ed25519", "scheme": "ed25519", "keyval": {"public": "zz"}}"#);
+        assert!(matches!(e, E::IntotoKeyNotHex(hex::FromHexError::InvalidHexCharacter { c: 'z', index: 0 })), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: ed25519 keyval.public is not hex: Invalid character 'z' at position 0");
+        assert!(has_cause::<hex::FromHexError>(&e));
+
+        let e = read(r#"{"keytype": "rsa", "scheme": "rsassa-pss-sha256", "keyval": {"public": "x"}}"#);
+        assert!(matches!(&e, E::UnsupportedIntotoKeytype { keytype } if keytype == "rsa"), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (in-toto keytype rsa)");
+
+        let e = read("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        assert!(matches!(e, E::EncryptedPrivateKey), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (an encrypted or non-PKCS#8 private key; give the public key instead)");
+
+        let e = read("# nothing but a comment\n\n");
+        assert!(matches!(e, E::NoKey), "{e:?}");
+        assert_eq!(e.to_string(), "not a public key Custody can use (no PEM, OpenSSH, allowed-signers or in-toto key found)");
+
+        let e = trust(r#"{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1"}"#);
+        assert!(matches!(e, E::TrustedRoot(crate::keyless::KeylessError::EmptyTrustedRoot)), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: a trusted root with neither transparency logs nor certificate authorities");
+        assert!(has_cause::<crate::keyless::KeylessError>(&e));
+
+        let e = trust(&serde_json::json!({"mediaType": TRUSTED_IDENTITY_MEDIA_TYPE, "issuer": "https://accounts.google.com"}).to_string());
+        assert!(matches!(e, E::IdentityRecordWithoutIdentity), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: a trusted identity without `identity`");
+
+        let e = TrustedIdentity::parse(" , https://accounts.google.com").unwrap_err();
+        assert!(matches!(e, E::EmptyIdentity), "{e:?}");
+        assert_eq!(e.to_string(), "malformed key: an empty identity");
+    }
+
+    /// Each way a signature is invalid has its variant and the message it had when the
+    /// reason was a string; a signature no key could check is not invalid.
+    #[test]
+    fn invalid_signatures_name_why() {
+        use ed25519_dalek::Signer as _;
+        let signer = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let key = PublicKey::ed25519(&signer.verifying_key().to_bytes()).unwrap();
+        let known = KnownKey { key: key.clone(), origin: KeyOrigin::Supplied { file: "k.pem".into() }, principals: Vec::new(), namespaces: None, format: KeyFormat::Pem, aliases: Vec::new() };
+        let ring = KeyRing { keys: vec![known.clone()], ..KeyRing::default() };
+        let signature = signer.sign(b"signed").to_bytes();
+        assert!(matches!(ring.check("", b"signed", &signature), SignatureCheck::Valid(_)), "the signature these are cut from verifies");
+
+        let reason = |id: &str| match ring.check(id, b"changed", &signature) {
+            SignatureCheck::Invalid { reason } => reason,
+            other => panic!("{other:?}"),
+        };
+        let e = reason(&key.fingerprint());
+        assert_eq!(e, SignatureInvalid::NamedKeyRefuses { key: known.label() });
+        assert_eq!(e.to_string(), format!("the signature does not verify under the key it names ({})", known.label()));
+
+        let tail = "the signed bytes or the signature were changed, or a key that was not supplied signed it";
+        let e = reason(" ");
+        assert_eq!(e, SignatureInvalid::NoTrustedKeyVerifies { named: None, trusted: 1 });
+        assert_eq!(e.to_string(), format!("it names no key and none of the 1 trusted keys verifies it: {tail}"));
+        let e = reason("other-key");
+        assert_eq!(e, SignatureInvalid::NoTrustedKeyVerifies { named: Some("other-key".into()), trusted: 1 });
+        assert_eq!(e.to_string(), format!("it names key other-key, which is none of them, and none of the 1 trusted keys verifies it: {tail}"));
+
+        let evidence_only = KeyRing { keys: vec![KnownKey { origin: KeyOrigin::Evidence { file: "k.pem".into() }, ..known }], ..KeyRing::default() };
+        assert!(matches!(evidence_only.check("other-key", b"changed", &signature), SignatureCheck::NoKey { named } if named == "other-key"));
+    }
+
+    /// Each way an allowed-signers line is unreadable has its variant, and the line number
+    /// (counted from 1, comments and blank lines included) is kept.
+    #[test]
+    fn unreadable_allowed_signers_lines_name_what_went_wrong() {
+        use AllowedSignerError as A;
+        let read = |line: &str| match read_key_file(&format!("# team\n\n{line}\n"), &KeyOrigin::Supplied { file: "a".into() }).unwrap_err() {
+            KeyError::AllowedSigners { line: 3, source } => source,
+            other => panic!("{other:?}"),
+        };
+        let message = |line: &str| read_key_file(&format!("# team\n\n{line}\n"), &KeyOrigin::Supplied { file: "a".into() }).unwrap_err().to_string();
+
+        assert!(matches!(read("alice@example.com laptop"), A::NoKeyType));
+        assert_eq!(message("alice@example.com laptop"), "malformed key: line 3: no key type (ssh-ed25519, ecdsa-sha2-nistp256 …)");
+        assert!(matches!(read("ssh-ed25519 not-a-key"), A::NoPrincipals));
+        assert_eq!(message("ssh-ed25519 not-a-key"), "malformed key: line 3: expected `principals [options] keytype key`");
+        assert!(matches!(read("alice@example.com ssh-ed25519"), A::NoKeyAfterType));
+        assert_eq!(message("alice@example.com ssh-ed25519"), "malformed key: line 3: expected `principals [options] keytype key`");
+        assert!(matches!(read(&format!("alice@example.com cert-authority {KEY}")), A::CertAuthority));
+        assert_eq!(message(&format!("alice@example.com cert-authority {KEY}")), "malformed key: line 3: cert-authority entries (SSH certificates) are not supported");
+
+        let e = read("alice@example.com ssh-ed25519 AAAA");
+        assert!(matches!(e, A::SshKey(_)), "{e:?}");
+        let ssh_error = ssh_key::PublicKey::from_openssh("ssh-ed25519 AAAA").unwrap_err();
+        assert_eq!(message("alice@example.com ssh-ed25519 AAAA"), format!("malformed key: line 3: SSH key: {ssh_error}"));
+        assert!(has_cause::<ssh_key::Error>(&e));
+
+        let e = read(&format!("alice@example.com {RSA_KEY}"));
+        assert!(matches!(e, A::Key(PublicKeyError::UnsupportedSshKey { .. })), "{e:?}");
+        assert_eq!(message(&format!("alice@example.com {RSA_KEY}")), "malformed key: line 3: not a public key Custody can use (SSH key type ssh-rsa)");
+        assert!(has_cause::<PublicKeyError>(&e));
     }
 
     #[test]

@@ -15,11 +15,11 @@
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 use super::b64;
-use super::keys::{KeyAlgorithm, KeyError, PublicKey};
+use super::keys::{KeyAlgorithm, PublicKey, PublicKeyError};
 
 /// Why an OpenPGP key block or signature cannot be read, a key cannot be used, or a signature
 /// does not verify. The messages are the ones Custody's answers carry.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum OpenPgpError {
     /// The text has no `-----BEGIN PGP` line.
     #[error("no -----BEGIN PGP armour")]
@@ -28,8 +28,11 @@ pub enum OpenPgpError {
     #[error("armour without an -----END PGP line")]
     UnterminatedArmour,
     /// The armour's body is not base64 (the decoder's message, as [`b64::decode`] words it).
-    #[error("{problem}")]
-    Base64 { problem: String },
+    #[error("{source}")]
+    Base64 {
+        #[source]
+        source: b64::NotBase64,
+    },
     /// A byte that should begin a packet lacks the packet bit (0x80).
     #[error("not an OpenPGP packet")]
     NotAPacket,
@@ -61,8 +64,8 @@ pub enum OpenPgpError {
     #[error("OpenPGP public-key algorithm {0} (not supported)")]
     UnsupportedKeyAlgorithm(u8),
     /// The key material of a supported algorithm does not make a valid key (its message as is).
-    #[error(transparent)]
-    Key(KeyError),
+    #[error("{0}")]
+    Key(#[source] PublicKeyError),
     /// A key block without a public-key or public-subkey packet.
     #[error("an OpenPGP block without a public key")]
     NoPublicKey,
@@ -110,7 +113,7 @@ pub fn dearmor(text: &str) -> Result<Vec<u8>, OpenPgpError> {
     let mut in_headers = true;
     for line in lines {
         if line.starts_with("-----END PGP") {
-            return b64::decode(&body).map_err(|problem| OpenPgpError::Base64 { problem });
+            return b64::decode(&body).map_err(|source| OpenPgpError::Base64 { source });
         }
         if in_headers {
             if line.is_empty() {
@@ -187,7 +190,7 @@ const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 
 /// A key from an OpenPGP public key block.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PgpKey {
     /// v4 fingerprint, uppercase hex.
     pub fingerprint: String,
@@ -198,7 +201,7 @@ pub struct PgpKey {
 }
 
 /// A public key block: its keys (primary and subkeys) and user ids.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PgpCert {
     pub keys: Vec<PgpKey>,
     pub user_ids: Vec<String>,
@@ -435,11 +438,12 @@ mod tests {
     #[test]
     fn messages_are_unchanged() {
         use super::OpenPgpError as E;
-        let key = crate::PublicKey::ed25519(&[0u8; 3]).unwrap_err();
+        let key = || crate::PublicKey::ed25519(&[0u8; 3]).unwrap_err();
+        let not_base64 = crate::b64::decode("x").unwrap_err();
         let cases: Vec<(E, String)> = vec![
             (E::NoArmour, "no -----BEGIN PGP armour".into()),
             (E::UnterminatedArmour, "armour without an -----END PGP line".into()),
-            (E::Base64 { problem: "not base64: x".into() }, "not base64: x".into()),
+            (E::Base64 { source: not_base64.clone() }, format!("not base64: {}", not_base64.0)),
             (E::NotAPacket, "not an OpenPGP packet".into()),
             (super::truncated("packet header"), "truncated packet header".into()),
             (super::truncated("Ed25519 signature"), "truncated Ed25519 signature".into()),
@@ -451,7 +455,7 @@ mod tests {
             (E::RsaKey, "an RSA key (OpenPGP RSA signatures are not verified yet)".into()),
             (E::DsaKey, "a DSA key (not supported)".into()),
             (E::UnsupportedKeyAlgorithm(99), "OpenPGP public-key algorithm 99 (not supported)".into()),
-            (E::Key(key.clone()), key.to_string()),
+            (E::Key(key()), key().to_string()),
             (E::NoPublicKey, "an OpenPGP block without a public key".into()),
             (E::NoSignaturePacket, "no signature packet".into()),
             (E::UnsupportedSignatureVersion(3), "OpenPGP signature version 3 is not supported (only v4)".into()),
@@ -468,7 +472,7 @@ mod tests {
         for (e, want) in cases {
             assert_eq!(e.to_string(), want, "{e:?}");
         }
-        assert_eq!(key.to_string(), "malformed key: an Ed25519 key has 32 bytes, not 3");
+        assert_eq!(key().to_string(), "malformed key: an Ed25519 key has 32 bytes, not 3");
     }
 
     #[test]
@@ -476,7 +480,10 @@ mod tests {
         use super::OpenPgpError as E;
         assert!(matches!(super::read_signature("nothing"), Err(E::NoArmour)));
         assert!(matches!(super::read_signature("-----BEGIN PGP SIGNATURE-----\n\niQ"), Err(E::UnterminatedArmour)));
-        assert!(matches!(super::read_signature("-----BEGIN PGP SIGNATURE-----\n\na$b\n-----END PGP SIGNATURE-----"), Err(E::Base64 { .. })));
+        let e = super::read_signature("-----BEGIN PGP SIGNATURE-----\n\na$b\n-----END PGP SIGNATURE-----").unwrap_err();
+        assert!(matches!(e, E::Base64 { .. }), "{e:?}");
+        assert!(e.to_string().starts_with("not base64: "), "{e}");
+        assert!(std::error::Error::source(&e).is_some_and(|c| c.is::<crate::b64::NotBase64>()), "the base64 error is the cause");
         // an old-format signature packet (tag 2) of length 3 with only 1 byte
         assert!(matches!(super::packets(&[0x88, 3, 4]), Err(E::Truncated { what: "packet" })));
         assert!(matches!(super::packets(&[0x01]), Err(E::NotAPacket)));

@@ -14,10 +14,8 @@
 //! not hold what was asked for (no such commit, no such path in its tree) and an error when it
 //! does but cannot be read: an object another object names that is absent from the object
 //! database ([`GitError::MissingObject`]), or one that is there but damaged or no longer hashes
-//! to its name ([`GitError::UnreadableObject`]). Their older counterparts without `try_`
-//! (`blob_at` …) keep their `Option` answers for the callers that have not moved yet, and read
-//! both cases as absent. [`GitRepo::verify_commit`] reports damaged objects in its
-//! [`Integrity`] instead of failing.
+//! to its name ([`GitError::UnreadableObject`]). Every reader of objects is a `try_` reader.
+//! [`GitRepo::verify_commit`] reports damaged objects in its [`Integrity`] instead of failing.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -67,6 +65,26 @@ pub enum GitError {
         #[source]
         source: git2::Error,
     },
+}
+
+impl GitError {
+    /// What cannot be read, without the local path of the repository (a finding or a note
+    /// names the repository by its place in the evidence): `blob 1a2b… cannot be read: …`.
+    pub fn describe(&self) -> String {
+        match self {
+            GitError::Open { source, .. } => format!("not a readable git repository: {}", source.message()),
+            GitError::History { source, .. } => format!("reading git history: {}", source.message()),
+            GitError::MissingObject { kind, id, .. } => format!("{kind} {id} is named in the repository but absent from its object database"),
+            GitError::UnreadableObject { kind, id, source, .. } => format!("{kind} {id} cannot be read: {}", source.message()),
+            GitError::Diff { from, to, source, .. } => format!("comparing {from} with {to}: {}", source.message()),
+        }
+    }
+
+    /// Whether an object is named but absent from the object database (as opposed to there
+    /// but damaged, or a history or diff that cannot be read).
+    pub fn is_missing(&self) -> bool {
+        matches!(self, GitError::MissingObject { .. })
+    }
 }
 
 /// A person as git records them.
@@ -300,7 +318,8 @@ impl GitRepo {
 
     /// The files that differ between the trees of two commits, with line counts (binary
     /// files count no lines): `Ok(None)` when either commit is not in the repository, an error
-    /// when the trees or a changed file's blobs cannot be read.
+    /// when the trees or a changed file's blobs cannot be read (naming the blob when libgit2's
+    /// failure comes from one).
     pub fn try_changed_files(&self, from: &str, to: &str) -> Result<Option<Vec<FileChange>>, GitError> {
         let repo = self.repo();
         let (a, b) = (self.tree_of(&repo, from)?, self.tree_of(&repo, to)?);
@@ -311,7 +330,8 @@ impl GitRepo {
         let diff = repo.diff_tree_to_tree(Some(&a), Some(&b), Some(&mut opts)).map_err(diff_err)?;
         let mut out = Vec::new();
         for (i, delta) in diff.deltas().enumerate() {
-            let (lines_added, lines_removed) = match git2::Patch::from_diff(&diff, i).map_err(diff_err)? {
+            let patch = git2::Patch::from_diff(&diff, i).map_err(|source| self.unreadable_blob_of(&repo, &delta).unwrap_or_else(|| diff_err(source)))?;
+            let (lines_added, lines_removed) = match patch {
                 Some(patch) => patch.line_stats().map(|(_, adds, dels)| (adds, dels)).map_err(diff_err)?,
                 None => (0, 0),
             };
@@ -339,7 +359,7 @@ impl GitRepo {
             text.push_str(&String::from_utf8_lossy(line.content()));
             true
         })
-        .map_err(diff_err)?;
+        .map_err(|source| diff.deltas().find_map(|delta| self.unreadable_blob_of(&repo, &delta)).unwrap_or_else(|| diff_err(source)))?;
         Ok(Some(text))
     }
 
@@ -386,78 +406,10 @@ impl GitRepo {
         Ok(Some((text[at..].to_string(), data[..at].to_vec(), tagger)))
     }
 
-    // --- the same readers, with an unreadable object read as absent
-
-    /// The signature armour of a signed commit and the bytes it signs. An unreadable commit
-    /// reads as unsigned here; [`GitRepo::try_signature_of`] tells the two apart.
-    pub fn signature_of(&self, sha: &str) -> Option<(String, Vec<u8>)> {
-        self.try_signature_of(sha).ok().flatten()
-    }
-
-    /// The signature armour of a signed annotated tag, the bytes it signs and the tagger's
-    /// email. An unreadable tag reads as unsigned here; [`GitRepo::try_tag_signature_of`]
-    /// tells the two apart.
-    pub fn tag_signature_of(&self, name: &str) -> Option<(String, Vec<u8>, String)> {
-        self.try_tag_signature_of(name).ok().flatten()
-    }
-
     /// The commit with this full object name, if the repository has it.
     pub fn commit(&self, sha: &str) -> Option<&Commit> {
         let sha = sha.to_ascii_lowercase();
         self.commits.iter().find(|c| c.sha == sha)
-    }
-
-    /// Whether the object database holds a commit with this id (even if unreachable from refs).
-    /// An unreadable commit counts as absent here; [`GitRepo::try_has_commit`] tells the two
-    /// apart.
-    pub fn has_commit(&self, sha: &str) -> bool {
-        self.try_has_commit(sha).unwrap_or(false)
-    }
-
-    /// Looks up a commit that no ref reaches (dangling) and converts it. An unreadable commit
-    /// reads as absent here; [`GitRepo::try_find_commit_anywhere`] tells the two apart.
-    pub fn find_commit_anywhere(&self, sha: &str) -> Option<Commit> {
-        self.try_find_commit_anywhere(sha).ok().flatten()
-    }
-
-    /// The bytes of the file at `path` in `commit`'s tree. An unreadable tree or blob reads as
-    /// absent here; [`GitRepo::try_blob_at`] tells the two apart.
-    pub fn blob_at(&self, commit: &str, path: &str) -> Option<Vec<u8>> {
-        self.try_blob_at(commit, path).ok().flatten()
-    }
-
-    /// The blob id (git's name of the content) of the file at `path` in `commit`. An
-    /// unreadable tree reads as absent here; [`GitRepo::try_blob_id_at`] tells the two apart.
-    pub fn blob_id_at(&self, commit: &str, path: &str) -> Option<String> {
-        self.try_blob_id_at(commit, path).ok().flatten()
-    }
-
-    /// Every file path ('/'-separated) in `commit`'s tree for which `keep` is true. An absent
-    /// commit, and an unreadable tree, give no paths here; [`GitRepo::try_paths_where`] tells
-    /// them apart.
-    pub fn paths_where(&self, commit: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
-        self.try_paths_where(commit, keep).ok().flatten().unwrap_or_default()
-    }
-
-    /// The commits reachable from `to` and not from `from`, newest first. `None` when either
-    /// commit is not in the repository, or a commit cannot be read
-    /// ([`GitRepo::try_commits_between`] tells the two apart).
-    pub fn commits_between(&self, from: &str, to: &str) -> Option<Vec<Commit>> {
-        self.try_commits_between(from, to).ok().flatten()
-    }
-
-    /// The files that differ between the trees of two commits, with line counts. `None` when
-    /// either commit is not in the repository, or the trees cannot be read
-    /// ([`GitRepo::try_changed_files`] tells the two apart).
-    pub fn changed_files(&self, from: &str, to: &str) -> Option<Vec<FileChange>> {
-        self.try_changed_files(from, to).ok().flatten()
-    }
-
-    /// The unified diff of one file between two commits (empty when it is the same). `None`
-    /// when either commit is not in the repository, or the file cannot be read
-    /// ([`GitRepo::try_file_diff`] tells the two apart).
-    pub fn file_diff(&self, from: &str, to: &str, path: &str) -> Option<String> {
-        self.try_file_diff(from, to, path).ok().flatten()
     }
 
     /// The git blob id that a file with these bytes would have.
@@ -533,6 +485,16 @@ impl GitRepo {
     /// An object another object names: its absence is an error too.
     fn referenced<T>(&self, kind: &'static str, id: Oid, found: Result<T, git2::Error>) -> Result<T, GitError> {
         self.named(kind, id, found)?.ok_or_else(|| GitError::MissingObject { path: self.path.clone(), kind, id: id.to_string() })
+    }
+
+    /// The blob of a file of `delta` that cannot be read, if one cannot: asked when a patch
+    /// could not be made, since libgit2 then says only that loading failed, not of which
+    /// object. (A submodule's entry names a commit of another repository and is no blob.)
+    fn unreadable_blob_of(&self, repo: &Repository, delta: &git2::DiffDelta<'_>) -> Option<GitError> {
+        [delta.old_file(), delta.new_file()]
+            .into_iter()
+            .filter(|f| !f.id().is_zero() && f.mode() != git2::FileMode::Commit)
+            .find_map(|f| self.referenced("blob", f.id(), repo.find_blob(f.id())).err())
     }
 
     /// The commit `sha` names: `Ok(None)` when `sha` is no object name or the repository has no
@@ -779,12 +741,13 @@ mod tests {
         let err = repo.try_blob_at(&commit, "a.txt").unwrap_err();
         assert!(matches!(&err, GitError::UnreadableObject { kind: "blob", id, .. } if *id == a.to_string()), "{err:?}");
         assert!(err.to_string().contains(&format!("blob {a} cannot be read")), "{err}");
+        assert_eq!(err.to_string(), format!("{}: {}", dir.path().display(), err.describe()), "described as displayed, without the local path");
+        assert!(!err.is_missing());
         assert!(std::error::Error::source(&err).is_some(), "the cause is kept");
         // the blob's id is in its tree, readable as ever; the other file too
         assert_eq!(repo.try_blob_id_at(&commit, "a.txt").unwrap(), Some(a.to_string()));
         assert!(repo.try_blob_at(&commit, "dir/b.txt").unwrap().is_some());
-        // the old reader still answers None, and the integrity check reports it
-        assert_eq!(repo.blob_at(&commit, "a.txt"), None);
+        // the integrity check reports it too
         let integrity = repo.verify_commit(&commit);
         assert!(integrity.corrupt.iter().any(|(id, kind, _)| *id == a.to_string() && kind == "blob"), "{integrity:?}");
     }
@@ -802,9 +765,79 @@ mod tests {
         assert!(matches!(&err, GitError::MissingObject { kind: "tree", id, .. } if *id == sub.to_string()), "{err:?}");
         assert!(repo.try_blob_id_at(&commit, "dir/b.txt").is_err());
         assert!(matches!(repo.try_paths_where(&commit, |_| true), Err(GitError::MissingObject { kind: "tree", .. })));
-        assert_eq!(repo.paths_where(&commit, |_| true), Vec::<String>::new());
+        assert!(err.is_missing() && err.describe() == format!("tree {sub} is named in the repository but absent from its object database"), "{err}");
         let integrity = repo.verify_commit(&commit);
         assert!(integrity.missing.contains(&a.to_string()) && integrity.missing.contains(&sub.to_string()), "{integrity:?}");
+    }
+
+    /// A second commit on HEAD over `parent` whose `a.txt` is `text`; returns it and the blob.
+    fn change_a(dir: &Path, parent: &str, text: &[u8]) -> (String, Oid) {
+        let repo = Repository::open(dir).unwrap();
+        let parent = repo.find_commit(Oid::from_str(parent).unwrap()).unwrap();
+        let blob = repo.blob(text).unwrap();
+        let mut root = repo.treebuilder(Some(&parent.tree().unwrap())).unwrap();
+        root.insert("a.txt", blob, 0o100644).unwrap();
+        let tree = repo.find_tree(root.write().unwrap()).unwrap();
+        let who = git2::Signature::new("T", "t@example.org", &git2::Time::new(60, 0)).unwrap();
+        let commit = repo.commit(Some("HEAD"), &who, &who, "two", &tree, &[&parent]).unwrap();
+        (commit.to_string(), blob)
+    }
+
+    #[test]
+    fn the_diff_readers_tell_a_damaged_blob_from_an_absent_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, _, _) = repository(dir.path());
+        let (two, blob) = change_a(dir.path(), &one, b"a\nmore\n");
+        let nowhere = "0".repeat(40);
+        {
+            let repo = open(dir.path());
+            assert_eq!(repo.try_commits_between(&one, &two).unwrap().unwrap().iter().map(|c| c.sha.clone()).collect::<Vec<_>>(), [two.clone()]);
+            let files = repo.try_changed_files(&one, &two).unwrap().unwrap();
+            assert_eq!((files.len(), files[0].path.as_str(), files[0].lines_added, files[0].lines_removed), (1, "a.txt", 1, 0));
+            assert!(repo.try_file_diff(&one, &two, "a.txt").unwrap().unwrap().contains("+more"));
+            assert_eq!(repo.try_commits_between(&one, &nowhere).unwrap().map(|c| c.len()), None);
+            assert_eq!(repo.try_changed_files(&nowhere, &two).unwrap(), None);
+            assert_eq!(repo.try_file_diff(&one, &nowhere, "a.txt").unwrap(), None);
+        }
+        std::fs::write(object_file(dir.path(), blob), b"not zlib at all").unwrap();
+        let repo = open(dir.path());
+        // the history is intact; the changed file's content is not
+        assert_eq!(repo.try_commits_between(&one, &two).unwrap().map(|c| c.len()), Some(1));
+        let err = repo.try_changed_files(&one, &two).unwrap_err();
+        assert!(matches!(&err, GitError::UnreadableObject { kind: "blob", id, .. } if *id == blob.to_string()), "the damaged blob is named: {err:?}");
+        let err = repo.try_file_diff(&one, &two, "a.txt").unwrap_err();
+        assert!(matches!(&err, GitError::UnreadableObject { kind: "blob", id, .. } if *id == blob.to_string()), "{err:?}");
+        // a file the damage does not touch is still compared
+        assert_eq!(repo.try_file_diff(&one, &two, "dir/b.txt").unwrap().as_deref(), Some(""));
+        assert_eq!(repo.try_changed_files(&nowhere, &two).unwrap(), None, "an absent commit is still no error");
+    }
+
+    #[test]
+    fn a_damaged_dangling_commit_is_an_error_not_an_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let (one, _, _) = repository(dir.path());
+        // a commit no ref reaches
+        let dangling = {
+            let raw = Repository::open(dir.path()).unwrap();
+            let parent = raw.find_commit(Oid::from_str(&one).unwrap()).unwrap();
+            let who = git2::Signature::new("T", "t@example.org", &git2::Time::new(120, 0)).unwrap();
+            raw.commit(None, &who, &who, "dangling", &parent.tree().unwrap(), &[&parent]).unwrap()
+        };
+        {
+            let repo = open(dir.path());
+            assert!(repo.commit(&dangling.to_string()).is_none(), "no ref reaches it");
+            assert!(repo.try_has_commit(&dangling.to_string()).unwrap());
+            assert_eq!(repo.try_find_commit_anywhere(&dangling.to_string()).unwrap().map(|c| c.summary), Some("dangling".to_string()));
+            assert!(repo.try_find_commit_anywhere(&"0".repeat(40)).unwrap().is_none());
+            assert!(repo.try_find_commit_anywhere("not hex").unwrap().is_none());
+        }
+        std::fs::write(object_file(dir.path(), dangling), b"not zlib at all").unwrap();
+        let repo = open(dir.path());
+        let err = repo.try_has_commit(&dangling.to_string()).unwrap_err();
+        assert!(matches!(&err, GitError::UnreadableObject { kind: "commit", id, .. } if *id == dangling.to_string()), "{err:?}");
+        assert!(matches!(repo.try_find_commit_anywhere(&dangling.to_string()), Err(GitError::UnreadableObject { kind: "commit", .. })));
+        assert!(matches!(repo.try_commits_between(&one, &dangling.to_string()), Err(GitError::UnreadableObject { kind: "commit", .. })));
+        assert!(!repo.try_has_commit(&"0".repeat(40)).unwrap());
     }
 
     #[test]

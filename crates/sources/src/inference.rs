@@ -307,6 +307,17 @@ pub enum InferenceError {
     BadField { spec: String },
 }
 
+impl InferenceError {
+    /// A log that is there but unreadable is an input problem; a file that is not a log, or a
+    /// field the investigator named wrongly, is a usage problem.
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        match self {
+            InferenceError::Io { .. } | InferenceError::BadJson { .. } | InferenceError::BadTable { .. } => custody_evidence::ErrorKind::Input,
+            InferenceError::UnknownFormat { .. } | InferenceError::NoPredictionId { .. } | InferenceError::UnknownField { .. } | InferenceError::BadField { .. } => custody_evidence::ErrorKind::Usage,
+        }
+    }
+}
+
 /// Why a log cannot be read as a table ([`InferenceError::BadTable`]).
 #[derive(Debug, thiserror::Error)]
 pub enum TableProblem {

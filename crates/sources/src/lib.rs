@@ -11,6 +11,7 @@ pub mod dvc;
 pub mod git;
 pub mod inference;
 pub mod mlflow;
+pub mod mlmodel;
 pub mod signatures;
 pub mod sqlite;
 
@@ -187,6 +188,16 @@ pub enum SourceError {
     Gone { path: String, kind: SourceKind },
     #[error("reading sources was cancelled")]
     Cancelled,
+}
+
+impl SourceError {
+    /// A source that cannot be read is an input problem; a cancelled read is the user's choice.
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        match self {
+            SourceError::Cancelled => custody_evidence::ErrorKind::Cancelled,
+            _ => custody_evidence::ErrorKind::Input,
+        }
+    }
 }
 
 /// Every source of one evidence folder, read and checked.

@@ -73,6 +73,9 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
         let node = NodeRef { kind: NodeKind::Commit, id: String::new(), label: display.clone() };
         findings.push(Finding::new(Status::Unverifiable, Check::SourceRecord, node, format!("lock file in git history could not be read: {err}")));
     }
+    for problem in &links.problems {
+        findings.push(git_problem_finding(ev, lineage, problem));
+    }
     findings
 }
 
@@ -267,12 +270,24 @@ fn check_git_dependency(
         return;
     }
     let in_repo = format!("{prefix}{path}");
-    let Some(bytes) = repo.blob_at(commit, &in_repo) else { return };
+    let nid = id::data_version(&project.rel, path, digest);
+    let bytes = match repo.try_blob_at(commit, &in_repo) {
+        Ok(Some(bytes)) => bytes,
+        // not in git at this commit: nothing to compare (a DVC-managed dependency)
+        Ok(None) => return,
+        Err(err) => {
+            let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
+            let detail = format!("`{in_repo}` at commit {commit} of {} cannot be compared with the lock's {}: {}", repo.rel, digest.kind.name(), err.describe());
+            let mut f = Finding::new(unreadable_git_status(&err), Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), None);
+            f.path = Some(git_display(repo, commit, &in_repo));
+            findings.push(f);
+            return;
+        }
+    };
     let observed = match digest.kind {
         HashKind::Md5 => hashing::md5_hex(&bytes),
         HashKind::Md5Dos2unix => hashing::md5_dos2unix_hex(&bytes),
     };
-    let nid = id::data_version(&project.rel, path, digest);
     let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
     let display = git_display(repo, commit, &in_repo);
     let crlf = (observed != digest.hex).then(|| crlf_checkout(&bytes)).flatten().map(|b| match digest.kind {
@@ -289,6 +304,32 @@ fn check_git_dependency(
     let mut f = Finding::new(status, Check::DvcGitDependency, node, detail).by(witness).expect(digest.hex.clone(), Some(observed));
     f.path = Some(display);
     findings.push(f);
+}
+
+/// The status of a git object that cannot be read, whichever reader meets it: a damaged object
+/// (there, but unreadable or no longer hashing to its name) is a mismatch, and one that is
+/// named but absent from the object database is missing, as [`check_commit_objects`] reports
+/// the same objects when it re-hashes a commit. Not `Unverifiable`, which says there is nothing
+/// to check a claim against: here the evidence itself is damaged, and that must weigh in the
+/// verdict as it does when the re-hash finds it.
+fn unreadable_git_status(err: &custody_sources::git::GitError) -> Status {
+    if err.is_missing() { Status::Missing } else { Status::Mismatch }
+}
+
+/// A git object identity resolution needed and could not read (see
+/// [`custody_lineage::resolve::GitProblem`]), on the commit's node, located at
+/// `repository@commit:path` (or `repository@commit` when no one file was being read).
+fn git_problem_finding(ev: &Evidence, lineage: &Lineage, problem: &custody_lineage::resolve::GitProblem) -> Finding {
+    let repo = &ev.git[problem.repo];
+    let commit = problem.commit.as_str();
+    let node = node_ref(lineage, &id::commit(commit), NodeKind::Commit, commit);
+    let (place, what) = match &problem.path {
+        Some(path) => (git_display(repo, commit, path), format!("`{path}` at commit {commit} of {}", repo.rel)),
+        None => (format!("{}@{}", repo.rel, custody_evidence::text::head(commit, 12)), format!("commit {commit} of {}", repo.rel)),
+    };
+    let mut f = Finding::new(unreadable_git_status(&problem.error), Check::GitObjects, node, format!("reading {what}: {}", problem.error.describe()));
+    f.path = Some(place);
+    f
 }
 
 /// A text blob as git checks it out with `eol=crlf` (or `core.autocrlf`): LF line endings
@@ -852,25 +893,28 @@ fn check_location(ev: &Evidence, lineage: &Lineage, nid: &str, kind: NodeKind, l
 }
 
 /// The `MLmodel` file written with a model names the run (and, in 3.x, the model id) that
-/// logged it; both must agree with the registry's records.
+/// logged it; both must agree with the registry's records. An `MLmodel` that cannot be read
+/// (absent, a link, too large) or is not a mapping is not checked here.
 fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&str>, run_id: Option<&str>, model_id: Option<&str>, out: &mut Vec<Finding>) {
+    use custody_sources::mlmodel::{MlModel, MlModelError};
     let Some(found) = location.and_then(|l| ev.rerooter.locate(l, &RelPath::root())) else { return };
-    let Ok(mlmodel) = found.rel.join("MLmodel") else { return };
-    let Ok(bytes) = std::fs::read(mlmodel.to_local(&ev.root)) else { return };
-    let node = node_ref(lineage, nid, NodeKind::LoggedModel, nid);
-    let doc: serde_json::Value = match serde_norway::from_slice(&bytes) {
-        Ok(d) => d,
-        Err(e) => {
-            out.push(Finding::new(Status::Mismatch, Check::ModelMetadata, node, format!("MLmodel is not valid YAML: {e}")).at(&mlmodel));
+    let Ok(mlmodel) = found.rel.join(custody_sources::mlmodel::FILE_NAME) else { return };
+    let node = || node_ref(lineage, nid, NodeKind::LoggedModel, nid);
+    let doc = match MlModel::read(&ev.root, &mlmodel) {
+        Ok(doc) => doc,
+        Err(MlModelError::NotYaml { source, .. }) => {
+            out.push(Finding::new(Status::Mismatch, Check::ModelMetadata, node(), format!("MLmodel is not valid YAML: {source}")).at(&mlmodel));
             return;
         }
+        Err(_) => return,
     };
+    let node = node();
     let mut problems = Vec::new();
     let mut agreed = Vec::new();
-    if let (Some(want), Some(have)) = (run_id, doc.get("run_id").and_then(|v| v.as_str())) {
+    if let (Some(want), Some(have)) = (run_id, doc.run_id.as_deref()) {
         if want.eq_ignore_ascii_case(have) { agreed.push("run_id") } else { problems.push(("run_id", want.to_string(), have.to_string())) }
     }
-    if let (Some(want), Some(have)) = (model_id, doc.get("model_id").and_then(|v| v.as_str())) {
+    if let (Some(want), Some(have)) = (model_id, doc.model_id.as_deref()) {
         if want == have { agreed.push("model_id") } else { problems.push(("model_id", want.to_string(), have.to_string())) }
     }
     for (key, want, have) in problems {
@@ -885,35 +929,15 @@ fn check_mlmodel(ev: &Evidence, lineage: &Lineage, nid: &str, location: Option<&
         out.push(Finding::new(Status::Verified, Check::ModelMetadata, node.clone(), format!("MLmodel agrees with the tracking store on {}", agreed.join(", "))).at(&mlmodel));
     }
     // the files MLmodel's flavours name (the pickled model, a model data folder) must be there
-    let dir = mlmodel.parent();
-    for (flavour, key, file) in flavour_files(&doc) {
-        let Ok(rel) = dir.join(&file) else { continue };
-        if !rel.to_local(&ev.root).exists() {
-            out.push(
-                Finding::new(Status::Missing, Check::ModelMetadata, node.clone(), format!("MLmodel's `{flavour}` flavour names `{file}` ({key}), which is absent from the model folder"))
-                    .at(&rel)
-                    .by(Witness::at(&mlmodel, format!("flavors.{flavour}.{key}")))
-                    .expect(file.clone(), None),
-            );
-        }
+    for f in doc.absent_files(&ev.root) {
+        let (flavour, key, file) = (&f.flavour, &f.key, &f.file);
+        out.push(
+            Finding::new(Status::Missing, Check::ModelMetadata, node.clone(), format!("MLmodel's `{flavour}` flavour names `{file}` ({key}), which is absent from the model folder"))
+                .at(&f.rel)
+                .by(Witness::at(&mlmodel, format!("flavors.{flavour}.{key}")))
+                .expect(file.clone(), None),
+        );
     }
-}
-
-/// The files an `MLmodel` names per flavour: `pickled_model`, `model_path`, `data`,
-/// `model_data`, `saved_model_dir` (relative paths inside the model folder).
-fn flavour_files(doc: &serde_json::Value) -> Vec<(String, String, String)> {
-    let mut out = Vec::new();
-    let Some(flavours) = doc.get("flavors").and_then(|f| f.as_object()) else { return out };
-    for (name, f) in flavours {
-        for key in ["pickled_model", "model_path", "data", "model_data", "saved_model_dir"] {
-            if let Some(file) = f.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty() && !s.contains("://") && !s.starts_with('/')) {
-                out.push((name.clone(), key.to_string(), file.to_string()));
-            }
-        }
-    }
-    out.sort();
-    out.dedup_by(|a, b| a.2 == b.2);
-    out
 }
 
 fn check_symlinks(ev: &Evidence, out: &mut Vec<Finding>) {

@@ -207,10 +207,10 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         }
         trees.push((top, link.repo));
     }
+    // (listed by identity resolution; a HEAD tree it could not read lists nothing here and is
+    // a finding of its own, from `links.problems`)
     for (top, g) in &trees {
-        let repo = &ev.git[*g];
-        let Some(head) = &repo.head else { continue };
-        let tracked: HashSet<String> = repo.paths_where(head, |_| true).into_iter().collect();
+        let Some(tracked) = links.tracked_at_head.get(*g).and_then(Option::as_ref) else { continue };
         for f in files.iter().filter_map(|f| f.strip_prefix(top).map(|inner| (f, inner))) {
             if tracked.contains(f.1.as_str()) {
                 read.insert((*f.0).clone());

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 use custody_evidence::RelPath;
 use custody_evidence::hashing::{Algorithms, Digests};
 use custody_lineage::{Lineage, NodeKind, Witness};
+use custody_signing::keys::{KeyOrigin, KnownKey};
 pub use custody_lineage::status::{Status, VerdictClass};
 
 /// Which check produced a finding.
@@ -109,11 +110,17 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub explanation: Option<serde_json::Value>,
+    /// Who signed the claim this finding checks, when it comes from a signature that verifies
+    /// under a key or a certificate identity (trusted or not): the signature's own finding and
+    /// those of the files and commits it covers. None when nothing verifies the signature.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub signer: Option<Signer>,
 }
 
 impl Finding {
     pub fn new(status: Status, check: Check, node: NodeRef, detail: impl Into<String>) -> Finding {
-        Finding { status, check, node, path: None, source: None, expected: None, observed: None, detail: detail.into(), explanation: None }
+        Finding { status, check, node, path: None, source: None, expected: None, observed: None, detail: detail.into(), explanation: None, signer: None }
     }
     /// The evidence file involved.
     pub fn at(mut self, path: &RelPath) -> Finding {
@@ -130,6 +137,81 @@ impl Finding {
         self.expected = Some(expected.into());
         self.observed = observed;
         self
+    }
+    /// Who signed the claim checked, when a key or certificate identity verifies its signature.
+    pub fn signed_by(mut self, signer: Option<&Signer>) -> Finding {
+        self.signer = signer.cloned();
+        self
+    }
+}
+
+/// Who signed: the key a signature verifies under, or the certificate identity of a keyless
+/// (Sigstore) signature, and whether and why the investigator trusts it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Signer {
+    /// A short name: a key's allowed-signers principal or its algorithm and fingerprint prefix
+    /// ("ECDSA P-256 key 5c384f9c9a0b"), or a certificate identity.
+    pub label: String,
+    /// The key's fingerprint (hex SHA-256 of its SubjectPublicKeyInfo, the id of its `key:`
+    /// node); none for a certificate identity, which has no lasting key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub key_fingerprint: Option<String>,
+    /// Whether the investigator trusts the signer ([`Trust::is_trusted`]).
+    pub trusted: bool,
+    /// Why the signer is trusted or not: where the key came from, or whether the identity is
+    /// one the investigator named.
+    pub trust: Trust,
+    /// The same in words, with the file the key came from ("trusted: supplied by the
+    /// investigator (/keys/release-p256.pub)"), as the key's node lists its origins.
+    pub origin: String,
+}
+
+/// Why the investigator trusts a signer, or does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum Trust {
+    /// A key the investigator supplied (`--trust`): trusted.
+    SuppliedKey,
+    /// A certificate identity the investigator trusts (`--trust-identity`): trusted.
+    TrustedIdentity,
+    /// A key found in the evidence: listed, never trusted.
+    EvidenceKey,
+    /// A key carried inside the signature itself (an SSH signature's): never trusted.
+    EmbeddedKey,
+    /// A certificate identity the investigator has not said to trust.
+    UntrustedIdentity,
+}
+
+impl Trust {
+    /// Only the investigator's own keys and identities are trusted.
+    pub fn is_trusted(self) -> bool {
+        matches!(self, Trust::SuppliedKey | Trust::TrustedIdentity)
+    }
+}
+
+impl Signer {
+    /// The key a signature verifies under.
+    pub fn key(k: &KnownKey) -> Signer {
+        let trust = match k.origin {
+            KeyOrigin::Supplied { .. } => Trust::SuppliedKey,
+            KeyOrigin::Evidence { .. } => Trust::EvidenceKey,
+            KeyOrigin::Embedded { .. } => Trust::EmbeddedKey,
+        };
+        Signer { label: k.label(), key_fingerprint: Some(k.key.fingerprint()), trusted: trust.is_trusted(), trust, origin: k.origin.describe() }
+    }
+
+    /// A keyless signature's certificate identity (its names and OIDC issuer, as the detail
+    /// gives them); `trusted` when the investigator named the identity.
+    pub fn identity(identity: &str, trusted: bool) -> Signer {
+        let (trust, origin) = if trusted {
+            (Trust::TrustedIdentity, "trusted: a certificate identity the investigator trusts")
+        } else {
+            (Trust::UntrustedIdentity, "not trusted: a certificate identity the investigator has not said to trust")
+        };
+        Signer { label: identity.to_string(), key_fingerprint: None, trusted, trust, origin: origin.to_string() }
     }
 }
 

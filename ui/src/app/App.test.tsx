@@ -193,6 +193,13 @@ const pklFinding: Finding = {
   path: "serving/fraud-detector/model.pkl",
   source: { file: "serving/fraud-detector/model.sig", record: "" },
   detail: signedDetail,
+  signer: {
+    label: "ECDSA P-256 key 5c384f9c9a0b",
+    key_fingerprint: KEY.slice(4),
+    trusted: true,
+    trust: "supplied-key",
+    origin: "trusted: supplied by the investigator (/keys/release-p256.pub)",
+  },
 };
 const empty = (focus: string) => ({ focus, nodes: [], edges: [], clusters: [], upstream: [] });
 
@@ -279,6 +286,9 @@ describe("signatures, keys and reports", () => {
     expect(signed.dataset.status).toBe("signature-valid");
     expect(signed.textContent).toContain("ECDSA P-256 key 5c384f9c9a0b (signature-valid)");
     expect(signed.textContent).toContain("via serving/fraud-detector/model.sig");
+    expect(signed.textContent).toContain("trusted: supplied by the investigator (/keys/release-p256.pub)");
+    expect(signed.dataset.trust).toBe("supplied-key");
+    expect(signed.title).toBe(KEY.slice(4));
     expect((await ui.findByTestId("inspector-status")).textContent).toBe("signature-valid");
   });
 

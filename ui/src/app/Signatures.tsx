@@ -5,7 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { backend } from "../backend";
 import type { NodeDetails } from "../generated/NodeDetails";
-import { keyInfo, shortHex, signatureInfo, signedBy, trustOf } from "./model";
+import { keyInfo, shortHex, signatureInfo, signedBy } from "./model";
 
 type Navigate = (id: string) => void;
 
@@ -160,17 +160,14 @@ export function SignedBySection({ details }: { details: NodeDetails }) {
     <section data-testid="signed-by-list">
       <h3>Signed by</h3>
       <ul>
-        {list.map((s, i) => {
-          const trust = trustOf(s.detail);
-          return (
-            <li key={i} class="signed-by" data-testid="signed-by" data-status={s.status}>
-              {s.signer ?? <span class="muted">no verified signer</span>}{" "}
-              <span class={`status st-${s.status}`}>({s.status})</span>
-              <div class="muted mono">via {s.via}</div>
-              {trust && <div class="muted">{trust}</div>}
-            </li>
-          );
-        })}
+        {list.map((s, i) => (
+          <li key={i} class="signed-by" data-testid="signed-by" data-status={s.status} data-trust={s.signer?.trust} title={s.signer?.key_fingerprint}>
+            {s.signer?.label ?? <span class="muted">no verified signer</span>}{" "}
+            <span class={`status st-${s.status}`}>({s.status})</span>
+            <div class="muted mono">via {s.via}</div>
+            {s.signer && <div class="muted">{s.signer.origin}</div>}
+          </li>
+        ))}
       </ul>
     </section>
   );

@@ -48,7 +48,8 @@ import type { NodeDetails } from "../generated/NodeDetails";
 import type { Payload } from "../generated/Payload";
 import type { SignatureFacts } from "../generated/SignatureFacts";
 import type { ReportCheck } from "../generated/ReportCheck";
-import { isFailure, keyInfo, reportVerdict, SEVERITY, signatureInfo, signedBy, signerOf, statusCounts, trustOf } from "./model";
+import type { Signer } from "../generated/Signer";
+import { isFailure, keyInfo, reportVerdict, SEVERITY, signatureInfo, signedBy, statusCounts } from "./model";
 
 const validDetail =
   "the file's bytes are the signed bytes; the bundle's DSSE signature verifies under ECDSA P-256 key 5c384f9c9a0b (trusted: supplied by the investigator (/keys/release-p256.pub))";
@@ -81,24 +82,44 @@ describe("signature statuses", () => {
 });
 
 describe("signers", () => {
-  it("names the signer and the trust from a finding's detail", () => {
-    expect(signerOf(validDetail)).toBe("ECDSA P-256 key 5c384f9c9a0b");
-    expect(trustOf(validDetail)).toBe("trusted: supplied by the investigator (/keys/release-p256.pub)");
-    expect(signerOf(untrustedDetail)).toBe("ECDSA P-256 key ff57169879e7");
-    expect(trustOf(untrustedDetail)).toBe("not trusted: carried inside the signature (serving/fraud-detector/model.sig)");
-    expect(signerOf("the DSSE signature is invalid: bad signature")).toBeNull();
-  });
+  const supplied: Signer = {
+    label: "ECDSA P-256 key 5c384f9c9a0b",
+    key_fingerprint: "5c384f9c9a0b".padEnd(64, "0"),
+    trusted: true,
+    trust: "supplied-key",
+    origin: "trusted: supplied by the investigator (/keys/release-p256.pub)",
+  };
+  const embedded: Signer = {
+    label: "ECDSA P-256 key ff57169879e7",
+    key_fingerprint: "ff57169879e7".padEnd(64, "0"),
+    trusted: false,
+    trust: "embedded-key",
+    origin: "not trusted: carried inside the signature (serving/fraud-detector/model.sig)",
+  };
 
-  it("lists the signatures covering a file from its signed-digest and commit-signature findings", () => {
+  it("lists the signatures covering a file or commit from its signed-digest and commit-signature findings, signer as the engine names it", () => {
+    const invalid = "the file's digest matches the signed statement, but the DSSE signature is invalid: x";
     const findings: Finding[] = [
-      { ...f("signature-valid", "file:m.pkl"), check: "signed-digest", detail: validDetail, source: { file: "serving/fraud-detector/model.sig", record: "" } },
-      { ...f("verified", "file:m.pkl"), check: "evidence-register" },
-      { ...f("signature-invalid", "file:m.pkl"), check: "signed-digest", detail: "the file's digest matches the signed statement, but the DSSE signature is invalid: x", path: "a.sig" },
+      { ...f("signature-valid", "file:m.pkl"), check: "signed-digest", detail: validDetail, signer: supplied, source: { file: "serving/fraud-detector/model.sig", record: "" } },
+      { ...f("verified", "file:m.pkl"), check: "evidence-register", signer: supplied },
+      { ...f("untrusted-key", "commit:abc"), check: "commit-signature", detail: untrustedDetail, signer: embedded, path: "repo" },
+      { ...f("signature-invalid", "file:m.pkl"), check: "signed-digest", detail: invalid, path: "a.sig" },
     ];
     expect(signedBy(findings)).toEqual([
-      { status: "signature-valid", signer: "ECDSA P-256 key 5c384f9c9a0b", via: "serving/fraud-detector/model.sig", detail: validDetail },
-      { status: "signature-invalid", signer: null, via: "a.sig", detail: "the file's digest matches the signed statement, but the DSSE signature is invalid: x" },
+      { status: "signature-valid", signer: supplied, via: "serving/fraud-detector/model.sig", detail: validDetail },
+      { status: "untrusted-key", signer: embedded, via: "repo", detail: untrustedDetail },
+      { status: "signature-invalid", signer: null, via: "a.sig", detail: invalid },
     ]);
+  });
+
+  it("takes the signer from the finding's signer field only, never from its words", () => {
+    // the detail names a key and its trust, but the engine gave no signer: none is made up
+    const [s] = signedBy([{ ...f("signature-valid", "file:m.pkl"), check: "signed-digest", detail: validDetail }]);
+    expect(s.signer).toBeNull();
+    // and a keyless identity, which has no key fingerprint, is shown as given
+    const keyless: Signer = { label: "release@example.com", trusted: false, trust: "untrusted-identity", origin: "not trusted: a certificate identity the investigator has not said to trust" };
+    const [k] = signedBy([{ ...f("untrusted-key", "file:m.pkl"), check: "signed-digest", detail: "d", signer: keyless }]);
+    expect(k.signer).toEqual(keyless);
   });
 });
 

@@ -10,6 +10,7 @@ import type { Coverage } from "../generated/Coverage";
 import type { FindingGroup as EngineGroup } from "../generated/FindingGroup";
 import type { VerdictClass } from "../generated/VerdictClass";
 import type { SignatureFacts } from "../generated/SignatureFacts";
+import type { Signer } from "../generated/Signer";
 
 /** Every status, worst first (the engine's order, reversed). */
 export const SEVERITY: Status[] = ["signature-invalid", "mismatch", "conflict", "missing", "untrusted-key", "not-collected", "unverifiable", "informational", "signature-valid", "verified"];
@@ -126,29 +127,17 @@ export function statusCounts(s: Summary): { status: Status; count: number }[] {
 /** One signature a file or commit is covered by, from its `signed-digest` / `commit-signature` findings. */
 export interface SignedBy {
   status: Status;
-  /** Who signed, as the engine named the key; null when no key verified the signature. */
-  signer: string | null;
+  /** Who signed (the engine's structured signer: label, key fingerprint, trust); null when no key or identity verified the signature. */
+  signer: Signer | null;
   /** The record carrying the signature (a signature file, or the repository for a commit). */
   via: string;
   detail: string;
 }
 
-/** The signer named in a finding's detail ("… verifies under KEY (trusted: …)"), if any. */
-export function signerOf(detail: string): string | null {
-  const m = /verifies under (.+?) \((?:trusted|not trusted):/.exec(detail);
-  return m ? m[1] : null;
-}
-
-/** How the trust in a signer was established, from the detail ("trusted: supplied by …"). */
-export function trustOf(detail: string): string | null {
-  const m = /\(((?:trusted|not trusted): [^()]*(?:\([^()]*\))?[^()]*)\)/.exec(detail);
-  return m ? m[1] : null;
-}
-
 export function signedBy(findings: Finding[]): SignedBy[] {
   return findings
     .filter((f) => f.check === "signed-digest" || f.check === "commit-signature")
-    .map((f) => ({ status: f.status, signer: signerOf(f.detail), via: f.source?.file ?? f.path ?? "", detail: f.detail }));
+    .map((f) => ({ status: f.status, signer: f.signer ?? null, via: f.source?.file ?? f.path ?? "", detail: f.detail }));
 }
 
 /** What the inspector says about a signature node. */

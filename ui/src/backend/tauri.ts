@@ -53,7 +53,7 @@ export const tauriBackend: Backend = {
   comparables: () => call("comparables"),
   trace: (prediction, onProgress) => call("trace", { prediction, onProgress: channel(onProgress) }),
   saveDossier: (prediction, dir, onProgress) => call("save_dossier", { prediction, dir, onProgress: channel(onProgress) }),
-  slice: (r, onProgress) => call("slice", { ...r, onProgress: channel(onProgress) }),
+  slice: (request, onProgress) => call("slice", { request, onProgress: channel(onProgress) }),
   tableColumns: (reference, onProgress) => call("table_columns", { reference, onProgress: channel(onProgress) }),
   // a chart is small (a few hundred KB): its bytes travel as a JSON array, like any argument
   saveExport: (path, bytes) => call("save_export", { path, bytes: Array.from(bytes) }),

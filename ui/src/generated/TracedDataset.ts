@@ -6,7 +6,8 @@ import type { Status } from "./Status";
  */
 export type TracedDataset = { path: string, sha256: string | null, md5: string | null, 
 /**
- * As the run recorded it: `training`, `testing`, `validation` …
+ * What the run used it for, as MLflow's input context records it (`training`, `testing`,
+ * `validation` …; `input` when none is recorded).
  */
 role: string, 
 /**

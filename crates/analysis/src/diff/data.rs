@@ -206,7 +206,41 @@ pub fn compare_tables(member: &str, a: &DataFrame, b: &DataFrame, sources: &[Raw
         })
         .collect();
     let (ca, cb) = (hash_columns(a, &shared)?, hash_columns(b, &shared)?);
-    let (ha, hb) = (combine(&ca, a.height()), combine(&cb, b.height()));
+    let rows = match_rows(&combine(&ca, a.height()), &combine(&cb, b.height()));
+    // pair unmatched rows by key into changed rows
+    let key = if rows.only_a.is_empty() || rows.only_b.is_empty() { None } else { key_column(a, b, &shared, &ca, &cb) };
+    let keyed = match &key {
+        Some(k) => pair_by_key(&rows, &shared, k, &ca, &cb),
+        None => Keyed { added: rows.only_b.clone(), removed: rows.only_a.clone(), changed: 0, changed_per_column: BTreeMap::new() },
+    };
+    let columns = column_shifts(a, b, &an, &bn, &keyed.changed_per_column);
+    let added_from = attribute(b, &keyed.added, sources)?;
+    Ok(TableComparison {
+        member: member.to_string(),
+        rows_a: a.height(),
+        rows_b: b.height(),
+        columns_added: bn.iter().filter(|n| !an.contains(n)).cloned().collect(),
+        columns_removed: an.iter().filter(|n| !bn.contains(n)).cloned().collect(),
+        types_changed,
+        rows_unchanged: rows.unchanged,
+        rows_added: keyed.added.len(),
+        rows_removed: keyed.removed.len(),
+        rows_changed: keyed.changed,
+        key,
+        columns,
+        added_from,
+    })
+}
+
+/// Rows matched by their hash over the shared columns: how many are in both, and the
+/// indexes of those only A or only B holds (a row held twice on one side is matched once).
+struct RowMatch {
+    unchanged: usize,
+    only_a: Vec<usize>,
+    only_b: Vec<usize>,
+}
+
+fn match_rows(ha: &[u64], hb: &[u64]) -> RowMatch {
     let mut pool: HashMap<u64, Vec<usize>> = HashMap::with_capacity(ha.len());
     for (i, h) in ha.iter().enumerate() {
         pool.entry(*h).or_default().push(i);
@@ -221,64 +255,56 @@ pub fn compare_tables(member: &str, a: &DataFrame, b: &DataFrame, sources: &[Raw
     }
     let mut only_a: Vec<usize> = pool.into_values().flatten().collect();
     only_a.sort_unstable();
+    RowMatch { unchanged, only_a, only_b }
+}
 
-    // pair unmatched rows by key into changed rows
-    let key = if only_a.is_empty() || only_b.is_empty() { None } else { key_column(a, b, &shared, &ca, &cb) };
-    let mut changed_per_column: BTreeMap<String, usize> = BTreeMap::new();
-    let (mut added, mut removed, mut changed) = (only_b.clone(), only_a.clone(), 0usize);
-    if let Some(k) = &key {
-        let at = shared.iter().position(|n| n == k).expect("the key is a shared column");
-        let (ka, kb) = (&ca[at], &cb[at]);
-        let a_by_key: HashMap<u64, usize> = only_a.iter().map(|&i| (ka[i], i)).collect();
-        let mut paired: Vec<(usize, usize)> = Vec::new();
-        added.clear();
-        for &j in &only_b {
-            match a_by_key.get(&kb[j]) {
-                Some(&i) => paired.push((i, j)),
-                None => added.push(j),
-            }
-        }
-        let paired_a: HashSet<usize> = paired.iter().map(|p| p.0).collect();
-        removed.retain(|i| !paired_a.contains(i));
-        changed = paired.len();
-        for (c, name) in shared.iter().enumerate() {
-            let (va, vb) = (&ca[c], &cb[c]);
-            let n = paired.iter().filter(|(i, j)| va[*i] != vb[*j]).count();
-            if n > 0 {
-                changed_per_column.insert(name.clone(), n);
-            }
+/// The unmatched rows once those with the same key are paired as changed rows.
+struct Keyed {
+    added: Vec<usize>,
+    removed: Vec<usize>,
+    changed: usize,
+    /// How many changed rows differ in each column.
+    changed_per_column: BTreeMap<String, usize>,
+}
+
+fn pair_by_key(rows: &RowMatch, shared: &[String], key: &str, ca: &[Vec<u64>], cb: &[Vec<u64>]) -> Keyed {
+    let at = shared.iter().position(|n| n == key).expect("the key is a shared column");
+    let (ka, kb) = (&ca[at], &cb[at]);
+    let a_by_key: HashMap<u64, usize> = rows.only_a.iter().map(|&i| (ka[i], i)).collect();
+    let mut paired: Vec<(usize, usize)> = Vec::new();
+    let mut added = Vec::new();
+    for &j in &rows.only_b {
+        match a_by_key.get(&kb[j]) {
+            Some(&i) => paired.push((i, j)),
+            None => added.push(j),
         }
     }
+    let paired_a: HashSet<usize> = paired.iter().map(|p| p.0).collect();
+    let removed = rows.only_a.iter().copied().filter(|i| !paired_a.contains(i)).collect();
+    let mut changed_per_column = BTreeMap::new();
+    for (c, name) in shared.iter().enumerate() {
+        let (va, vb) = (&ca[c], &cb[c]);
+        let n = paired.iter().filter(|(i, j)| va[*i] != vb[*j]).count();
+        if n > 0 {
+            changed_per_column.insert(name.clone(), n);
+        }
+    }
+    Keyed { added, removed, changed: paired.len(), changed_per_column }
+}
 
-    let mut columns = Vec::new();
+/// Every column of either side, in name order, summarised on each side.
+fn column_shifts(a: &DataFrame, b: &DataFrame, an: &[String], bn: &[String], changed_per_column: &BTreeMap<String, usize>) -> Vec<ColumnShift> {
     let mut all: Vec<String> = an.iter().chain(bn.iter()).cloned().collect();
     all.sort();
     all.dedup();
-    for name in all {
-        columns.push(ColumnShift {
+    all.into_iter()
+        .map(|name| ColumnShift {
             a: a.column(&name).ok().map(summarise),
             b: b.column(&name).ok().map(summarise),
             changed_rows: changed_per_column.get(&name).copied().unwrap_or(0),
             name,
-        });
-    }
-
-    let added_from = attribute(b, &added, sources)?;
-    Ok(TableComparison {
-        member: member.to_string(),
-        rows_a: a.height(),
-        rows_b: b.height(),
-        columns_added: bn.iter().filter(|n| !an.contains(n)).cloned().collect(),
-        columns_removed: an.iter().filter(|n| !bn.contains(n)).cloned().collect(),
-        types_changed,
-        rows_unchanged: unchanged,
-        rows_added: added.len(),
-        rows_removed: removed.len(),
-        rows_changed: changed,
-        key,
-        columns,
-        added_from,
-    })
+        })
+        .collect()
 }
 
 /// How many of `rows` of `table` each source holds (over the columns they share; a row is

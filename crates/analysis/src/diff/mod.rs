@@ -73,11 +73,13 @@ pub struct CodeChange {
     pub files: Vec<custody_sources::git::FileChange>,
 }
 
-/// Compares the code at two commits.
-pub fn code(repo: &custody_sources::git::GitRepo, from: &str, to: &str) -> Option<CodeChange> {
-    let commits = repo.commits_between(from, to)?.into_iter().map(|c| (c.sha, c.summary)).collect();
-    let files = repo.changed_files(from, to)?;
-    Some(CodeChange { from: from.to_string(), to: to.to_string(), commits, files })
+/// Compares the code at two commits: `Ok(None)` when the repository does not hold both, an
+/// error naming the object when a commit between them or a changed file cannot be read.
+pub fn code(repo: &custody_sources::git::GitRepo, from: &str, to: &str) -> Result<Option<CodeChange>, custody_sources::git::GitError> {
+    let Some(commits) = repo.try_commits_between(from, to)? else { return Ok(None) };
+    let Some(files) = repo.try_changed_files(from, to)? else { return Ok(None) };
+    let commits = commits.into_iter().map(|c| (c.sha, c.summary)).collect();
+    Ok(Some(CodeChange { from: from.to_string(), to: to.to_string(), commits, files }))
 }
 
 /// How one package differs between two environments.

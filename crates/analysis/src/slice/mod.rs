@@ -36,7 +36,7 @@ use polars::prelude::*;
 
 pub use self::metrics::{Disparity, GroupStats};
 pub use self::origin::{RowOrigins, SourceColumns, SourceComposition, SourceCount, row_origins};
-pub use self::spec::{Outcome, SliceError, SliceSpec, parse_filter, resolve_column};
+pub use self::spec::{Outcome, SliceError, SliceSpec, SpecProblem, parse_filter, resolve_column};
 use crate::rows::RawSource;
 
 /// Group metrics of one table.

@@ -32,11 +32,43 @@ pub enum SliceError {
     #[error("`{column}` is not a 0/1 column (values such as {}): name the positive value, e.g. `{column}={}`", examples.join(", "), examples.first().map(String::as_str).unwrap_or("VALUE"))]
     NotBinary { column: String, examples: Vec<String> },
     #[error("cannot use `{spec}`: {problem}")]
-    BadSpec { spec: String, problem: String },
+    BadSpec { spec: String, problem: SpecProblem },
     #[error("no rows are left after the filters")]
     NoRows,
     #[error(transparent)]
     Polars(#[from] PolarsError),
+}
+
+/// What is wrong with an outcome, a filter or a list of columns as written.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecProblem {
+    #[error("empty; write COL, COL=VALUE, COL>=X or COL>X")]
+    Empty,
+    #[error("only COL, COL=VALUE, COL>=X and COL>X are understood")]
+    UnknownOperator,
+    #[error("no column name before the operator")]
+    NoColumn,
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("no value after `=`")]
+    NoValue,
+    #[error("a filter is written COL=VALUE")]
+    NotAFilter,
+    #[error("no column name before `=`")]
+    NoFilterColumn,
+    #[error("`{0}` is named twice")]
+    NamedTwice(String),
+    #[error("`{column}` is {dtype}, not a number")]
+    NotNumeric { column: String, dtype: String },
+    #[error("`{column}` is {dtype}, not 0/1")]
+    NotZeroOne { column: String, dtype: String },
+}
+
+impl SliceError {
+    /// A slice that cannot be computed asks for other columns, filters or outcomes.
+    pub fn kind(&self) -> custody_evidence::ErrorKind {
+        custody_evidence::ErrorKind::Usage
+    }
 }
 
 fn shortlist(names: &[String]) -> String {
@@ -63,22 +95,22 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn parse(spec: &str) -> Result<Outcome, SliceError> {
-        let bad = |problem: &str| SliceError::BadSpec { spec: spec.to_string(), problem: problem.to_string() };
+        let bad = |problem: SpecProblem| SliceError::BadSpec { spec: spec.to_string(), problem };
         let text = spec.trim();
         if text.is_empty() {
-            return Err(bad("empty; write COL, COL=VALUE, COL>=X or COL>X"));
+            return Err(bad(SpecProblem::Empty));
         }
         if text.contains('<') || text.contains("!=") {
-            return Err(bad("only COL, COL=VALUE, COL>=X and COL>X are understood"));
+            return Err(bad(SpecProblem::UnknownOperator));
         }
         let column_of = |c: &str| -> Result<String, SliceError> {
             let c = c.trim();
-            if c.is_empty() { Err(bad("no column name before the operator")) } else { Ok(c.to_string()) }
+            if c.is_empty() { Err(bad(SpecProblem::NoColumn)) } else { Ok(c.to_string()) }
         };
         let threshold_of = |x: &str| -> Result<f64, SliceError> {
             match x.trim().parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(bad(&format!("`{}` is not a number", x.trim()))),
+                _ => Err(bad(SpecProblem::NotANumber(x.trim().to_string()))),
             }
         };
         if let Some((c, x)) = text.split_once(">=") {
@@ -92,7 +124,7 @@ impl Outcome {
             let v = v.strip_prefix('=').unwrap_or(v).trim();
             let v = unquote(v);
             if v.is_empty() {
-                return Err(bad("no value after `=`"));
+                return Err(bad(SpecProblem::NoValue));
             }
             return Ok(Outcome::Equals { column: column_of(c)?, value: v.to_string() });
         }
@@ -147,11 +179,11 @@ fn unquote(v: &str) -> &str {
 
 /// Reads a `COL=VALUE` filter (compared as text; surrounding quotes are dropped).
 pub fn parse_filter(spec: &str) -> Result<(String, String), SliceError> {
-    let bad = |problem: &str| SliceError::BadSpec { spec: spec.to_string(), problem: problem.to_string() };
-    let (c, v) = spec.split_once('=').ok_or_else(|| bad("a filter is written COL=VALUE"))?;
+    let bad = |problem: SpecProblem| SliceError::BadSpec { spec: spec.to_string(), problem };
+    let (c, v) = spec.split_once('=').ok_or_else(|| bad(SpecProblem::NotAFilter))?;
     let v = unquote(v.strip_prefix('=').unwrap_or(v).trim());
     if c.trim().is_empty() {
-        return Err(bad("no column name before `=`"));
+        return Err(bad(SpecProblem::NoFilterColumn));
     }
     Ok((c.trim().to_string(), v.to_string()))
 }
@@ -182,7 +214,7 @@ pub(super) fn resolve(table: &DataFrame, spec: &SliceSpec) -> Result<Resolved, S
     let by: Vec<String> = spec.by.iter().map(|b| resolve_column(table, b)).collect::<Result<_, _>>()?;
     for (i, b) in by.iter().enumerate() {
         if by[..i].contains(b) {
-            return Err(SliceError::BadSpec { spec: spec.by.join(","), problem: format!("`{b}` is named twice") });
+            return Err(SliceError::BadSpec { spec: spec.by.join(","), problem: SpecProblem::NamedTwice(b.clone()) });
         }
     }
     let label = spec.label.as_ref().map(|o| o.resolved(table)).transpose()?;
@@ -256,7 +288,7 @@ pub(super) fn outcome_expr(df: &DataFrame, lf: &LazyFrame, outcome: &Outcome) ->
         Outcome::Equals { value, .. } => Ok(equals_text(df, column, value)?),
         Outcome::AtLeast { threshold, strict, .. } => {
             if !(dtype.is_primitive_numeric() || dtype == DataType::Boolean) {
-                return Err(SliceError::BadSpec { spec: outcome.describe(), problem: format!("`{column}` is {dtype}, not a number") });
+                return Err(SliceError::BadSpec { spec: outcome.describe(), problem: SpecProblem::NotNumeric { column: column.to_string(), dtype: dtype.to_string() } });
             }
             let x = col(column).cast(DataType::Float64);
             Ok(if *strict { x.gt(lit(*threshold)) } else { x.gt_eq(lit(*threshold)) })
@@ -285,7 +317,7 @@ pub(super) fn outcome_expr(df: &DataFrame, lf: &LazyFrame, outcome: &Outcome) ->
                 }
                 return Ok(when(yes).then(lit(true)).when(no).then(lit(false)).otherwise(lit(NULL).cast(DataType::Boolean)));
             }
-            Err(SliceError::BadSpec { spec: outcome.describe(), problem: format!("`{column}` is {dtype}, not 0/1") })
+            Err(SliceError::BadSpec { spec: outcome.describe(), problem: SpecProblem::NotZeroOne { column: column.to_string(), dtype: dtype.to_string() } })
         }
     }
 }

@@ -27,6 +27,65 @@ pub struct DatasetInput {
     pub context: Option<String>,
 }
 
+/// What a run used a dataset for: MLflow's `mlflow.data.context` tag, or `input` when the
+/// run's input carries none. The context is free text in MLflow: the values MLflow's own docs
+/// use are named, any other is kept exactly as written (`train`, `eval` … are not folded into
+/// the named ones, so the role reads as the tool recorded it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DatasetRole {
+    Training,
+    Validation,
+    Testing,
+    Evaluation,
+    /// No context recorded.
+    Input,
+    Other(String),
+}
+
+impl DatasetRole {
+    /// The role of an input recorded with `context` (none: [`DatasetRole::Input`]).
+    pub fn of(context: Option<&str>) -> DatasetRole {
+        match context {
+            None | Some("input") => DatasetRole::Input,
+            Some("training") => DatasetRole::Training,
+            Some("validation") => DatasetRole::Validation,
+            Some("testing") => DatasetRole::Testing,
+            Some("evaluation") => DatasetRole::Evaluation,
+            Some(other) => DatasetRole::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            DatasetRole::Training => "training",
+            DatasetRole::Validation => "validation",
+            DatasetRole::Testing => "testing",
+            DatasetRole::Evaluation => "evaluation",
+            DatasetRole::Input => "input",
+            DatasetRole::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for DatasetRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DatasetRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatasetRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(DatasetRole::of(Some(&s)))
+    }
+}
+
 /// Attaches every input edge to its run (nothing when the schema has no `inputs` table).
 pub(super) fn attach(t: &Tables<'_>, runs: &mut Runs) -> Result<(), MlflowError> {
     if !t.has("inputs") {

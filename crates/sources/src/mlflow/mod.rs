@@ -43,7 +43,7 @@ use tables::Tables;
 
 pub use datasets::Dataset;
 pub use experiments::Experiment;
-pub use inputs::DatasetInput;
+pub use inputs::{DatasetInput, DatasetRole};
 pub use logged_models::LoggedModel;
 pub use registry::{Alias, ModelSource, ModelVersion, STAGE_DELETED_INTERNAL};
 pub use runs::{GIT_COMMIT_TAG, Metric, Run, RunId};

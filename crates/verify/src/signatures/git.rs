@@ -11,17 +11,21 @@
 //! * an SSH signature is valid only under a key the investigator supplied (allowed signers);
 //!   a principal that does not name the committer is noted, not hidden;
 //! * a signature in a format Custody does not verify (X.509, unknown armour) is
-//!   `unverifiable`, never valid.
+//!   `unverifiable`, never valid;
+//! * a signed commit or tag whose object the repository names but cannot read gets a
+//!   `signature-invalid` finding on its commit saying so, never a silent pass;
+//! * both findings name the signer (key, fingerprint, trust) when a key verifies the
+//!   signature.
 
 
 use super::Cx;
 use super::verdict::Verdict;
-use crate::{Check, Finding};
+use crate::{Check, Finding, Status};
 use custody_lineage::build::id;
 use custody_lineage::payload::SignatureFacts;
 use custody_lineage::{Node, Relation, Witness};
 use custody_signing::gitsig::{self, GitSignatureKind, PgpOutcome, SshOutcome};
-use custody_sources::git::GitRepo;
+use custody_sources::git::{GitError, GitRepo};
 
 /// A signed git object: a commit, or a tag (which signs the commit it points at).
 struct SignedObject {
@@ -36,14 +40,47 @@ struct SignedObject {
     identity: String,
 }
 
+/// A commit or tag listed as signed whose object cannot be read.
+struct UnreadableObject {
+    /// The commit (for a tag, the commit it points at).
+    commit: String,
+    /// "commit <sha>" or "tag <name>".
+    what: String,
+    error: GitError,
+}
+
 impl Cx<'_, '_> {
     /// Signatures on the commits and tags of every repository.
     pub(super) fn commits(&mut self) {
         for repo in &self.ev.git {
             for object in signed_objects(repo) {
-                self.git_signature(repo, &object);
+                match object {
+                    Ok(object) => self.git_signature(repo, &object),
+                    Err(unreadable) => self.unreadable_object(repo, &unreadable),
+                }
             }
         }
+    }
+
+    /// A signed commit or tag whose object cannot be read: a finding on the commit, whose
+    /// signature could not be checked.
+    fn unreadable_object(&mut self, repo: &GitRepo, object: &UnreadableObject) {
+        let cid = id::commit(&object.commit);
+        if !self.lineage.contains(&cid) {
+            return;
+        }
+        let what = &object.what;
+        let status = Status::SignatureInvalid;
+        if let Some(c) = self.lineage.node_mut(&cid).and_then(|n| n.payload.commit_mut()) {
+            if what.starts_with("tag") {
+                c.tag_signature = Some(status);
+            } else {
+                c.signature = Some(status);
+            }
+        }
+        let detail = format!("the {what}'s signature cannot be read: {}", object.error.describe());
+        let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(Witness::new(repo.rel.as_str(), format!("{what} signature")));
+        self.out.push(f);
     }
 
     /// One signed commit or tag: its signature node, and the findings on the commit and on
@@ -70,7 +107,7 @@ impl Cx<'_, '_> {
                 c.signature = Some(status);
             }
         }
-        let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone());
+        let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone()).signed_by(verdict.signer.as_ref());
         self.out.push(f.clone());
         let mut g = f;
         g.node = self.node(&sid);
@@ -90,7 +127,7 @@ impl Cx<'_, '_> {
                     }
                     Verdict::by(signer, detail)
                 }
-                SshOutcome::Invalid { reason, .. } => Verdict::invalid(reason),
+                SshOutcome::Invalid { reason, .. } => Verdict::invalid(reason.to_string()),
             },
             GitSignatureKind::OpenPgp => match gitsig::check_openpgp(armour, signed, self.ring) {
                 PgpOutcome::Valid(signer) => {
@@ -105,17 +142,24 @@ impl Cx<'_, '_> {
     }
 }
 
-/// The signed commits, then the signed tags, of one repository, with the bytes each signs.
-fn signed_objects(repo: &GitRepo) -> Vec<SignedObject> {
+/// The signed commits, then the signed tags, of one repository, with the bytes each signs;
+/// an object that cannot be read is kept as such, with why.
+fn signed_objects(repo: &GitRepo) -> Vec<Result<SignedObject, UnreadableObject>> {
     let mut objects = Vec::new();
     for c in repo.commits.iter().filter(|c| c.signed) {
-        if let Some((armour, signed)) = repo.signature_of(&c.sha) {
-            objects.push(SignedObject { commit: c.sha.clone(), what: format!("commit {}", c.sha), armour, signed, identity: c.committer.email.clone() });
+        let what = format!("commit {}", c.sha);
+        match repo.try_signature_of(&c.sha) {
+            Ok(Some((armour, signed))) => objects.push(Ok(SignedObject { commit: c.sha.clone(), what, armour, signed, identity: c.committer.email.clone() })),
+            Ok(None) => {}
+            Err(error) => objects.push(Err(UnreadableObject { commit: c.sha.clone(), what, error })),
         }
     }
     for t in repo.tags.iter().filter(|t| t.signed) {
-        if let Some((armour, signed, tagger)) = repo.tag_signature_of(&t.name) {
-            objects.push(SignedObject { commit: t.commit.clone(), what: format!("tag {}", t.name), armour, signed, identity: tagger });
+        let what = format!("tag {}", t.name);
+        match repo.try_tag_signature_of(&t.name) {
+            Ok(Some((armour, signed, tagger))) => objects.push(Ok(SignedObject { commit: t.commit.clone(), what, armour, signed, identity: tagger })),
+            Ok(None) => {}
+            Err(error) => objects.push(Err(UnreadableObject { commit: t.commit.clone(), what, error })),
         }
     }
     objects

@@ -35,7 +35,7 @@ mod verdict;
 
 use super::{Check, DigestTable, Finding, NodeRef, Status};
 use binding::DigestIndex;
-use custody_evidence::RelPath;
+use custody_evidence::{RelPath, hashing};
 use custody_lineage::build::id;
 use custody_lineage::payload::{FileFacts, KeyFacts, SignatureFacts};
 use custody_lineage::{Lineage, Node, NodeKind, Relation, Witness};
@@ -118,7 +118,7 @@ impl Cx<'_, '_> {
         let sid = node.id.clone();
         if let Some(s) = node.payload.signature_mut() {
             s.verdict = Some(verdict.status);
-            if let Some(k) = &verdict.signer {
+            if let Some(k) = &verdict.key {
                 s.signer = Some(k.label());
                 s.key_fingerprint = Some(k.key.fingerprint());
                 s.key_trusted = Some(k.is_trusted());
@@ -126,7 +126,7 @@ impl Cx<'_, '_> {
             }
         }
         self.lineage.add(node);
-        if let Some(k) = &verdict.signer {
+        if let Some(k) = &verdict.key {
             let kid = self.key_node(k);
             self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
         }
@@ -139,7 +139,10 @@ impl Cx<'_, '_> {
         self.add_signature(Node::new(sid, label, facts), verdict);
         let evidence_file = self.file_node(&record.file);
         self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
-        let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone()).at(&record.file).by(Witness::new(record.file.as_str(), record_label(record)));
+        let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone())
+            .at(&record.file)
+            .by(Witness::new(record.file.as_str(), record_label(record)))
+            .signed_by(verdict.signer.as_ref());
         self.out.push(f);
     }
 
@@ -161,7 +164,8 @@ impl Cx<'_, '_> {
     /// A detached Ed25519 signature over the bytes of one file.
     fn detached(&mut self, record: &SignatureRecord, signature: &[u8], target: &RelPath) {
         let sid = id::signature(&record.place());
-        let verdict = match std::fs::read(target.to_local(&self.ev.root)) {
+        // the whole file: an Ed25519 signature cannot be checked from a digest or a stream
+        let verdict = match hashing::read_capped(&target.to_local(&self.ev.root), hashing::WHOLE_FILE_CAP) {
             Ok(bytes) => Verdict::of(self.ring.check("", &bytes, signature), "the detached Ed25519 signature"),
             Err(e) => Verdict::invalid(format!("the signed file cannot be read: {e}")),
         };
@@ -172,8 +176,9 @@ impl Cx<'_, '_> {
     /// A detached OpenPGP signature over the bytes of one file.
     fn openpgp(&mut self, record: &SignatureRecord, target: &RelPath) {
         let sid = id::signature(&record.place());
-        let armour = std::fs::read_to_string(record.file.to_local(&self.ev.root)).unwrap_or_default();
-        let verdict = match std::fs::read(target.to_local(&self.ev.root)) {
+        let armour = hashing::read_capped(&record.file.to_local(&self.ev.root), hashing::WHOLE_FILE_CAP).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default();
+        // the whole file: the OpenPGP check takes the signed bytes, not a digest
+        let verdict = match hashing::read_capped(&target.to_local(&self.ev.root), hashing::WHOLE_FILE_CAP) {
             Ok(bytes) => match gitsig::check_openpgp(&armour, &bytes, self.ring) {
                 PgpOutcome::Valid(k) => {
                     let detail = format!("the OpenPGP signature verifies under {} ({})", k.label(), k.origin.describe());
@@ -192,4 +197,167 @@ impl Cx<'_, '_> {
 /// Where in its file a record was read, for a witness: its line, when the file holds several.
 fn record_label(record: &SignatureRecord) -> String {
     if record.line > 0 { format!("line {}", record.line) } else { String::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Signer, Trust};
+    use custody_evidence::hashing::Digests;
+    use custody_evidence::progress::Silent;
+    use custody_lineage::payload::CommitFacts;
+    use custody_signing::keys::{KeyOrigin, read_key_file};
+    use custody_signing::signer::InvestigatorKey;
+    use custody_sources::git::{Commit, GitRepo, Person, Tag};
+    use sha2::Digest as _;
+    use std::path::Path;
+
+    const SIGNED: &[u8] = b"model weights\n";
+
+    /// An evidence folder holding `model.bin` and its detached Ed25519 signature (and, when
+    /// `key_in_evidence`, the signer's public key); returns it, the key's folder and the key.
+    fn signed_folder(key_in_evidence: bool) -> (tempfile::TempDir, tempfile::TempDir, InvestigatorKey) {
+        let (evidence, keys) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let key = InvestigatorKey::create(&keys.path().join("signer.pem")).unwrap();
+        std::fs::write(evidence.path().join("model.bin"), SIGNED).unwrap();
+        std::fs::write(evidence.path().join("model.bin.sig"), key.sign(SIGNED)).unwrap();
+        if key_in_evidence {
+            std::fs::write(evidence.path().join("signer.pub"), key.public().to_pem()).unwrap();
+        }
+        (evidence, keys, key)
+    }
+
+    fn evidence(root: &Path) -> Evidence {
+        let entries = custody_evidence::walk(root, &Silent).unwrap();
+        Evidence::load(root, &[], entries, &Silent).unwrap()
+    }
+
+    /// Verifies the signatures of `root` with `ring`: the findings on the signature and on
+    /// `model.bin`.
+    fn verify(root: &Path, ring: &KeyRing) -> (Finding, Finding) {
+        let ev = evidence(root);
+        let mut table = DigestTable::default();
+        let sha = hex::encode(sha2::Sha256::digest(SIGNED));
+        table.digests.insert(RelPath::new("model.bin").unwrap(), Digests { size: SIGNED.len() as u64, sha256: Some(sha), ..Default::default() });
+        let findings = check(&ev, ring, &table, &mut Lineage::new());
+        let one = |check: Check, path: &str| {
+            let found: Vec<&Finding> = findings.iter().filter(|f| f.check == check && f.path.as_deref() == Some(path)).collect();
+            assert_eq!(found.len(), 1, "one {check:?} finding on {path}: {findings:#?}");
+            found[0].clone()
+        };
+        (one(Check::Signature, "model.bin.sig"), one(Check::SignedDigest, "model.bin"))
+    }
+
+    #[test]
+    fn a_key_the_investigator_supplied_is_the_trusted_signer_of_the_signature_and_what_it_covers() {
+        let (ev, _keys, key) = signed_folder(false);
+        let mut ring = KeyRing::default();
+        for k in read_key_file(&key.public().to_pem(), &KeyOrigin::Supplied { file: "/keys/signer.pub".into() }).unwrap() {
+            ring.add(k);
+        }
+        let (sig, file) = verify(ev.path(), &ring);
+        let fingerprint = key.public().fingerprint();
+        let want = Signer {
+            label: format!("Ed25519 key {}", &fingerprint[..12]),
+            key_fingerprint: Some(fingerprint),
+            trusted: true,
+            trust: Trust::SuppliedKey,
+            origin: "trusted: supplied by the investigator (/keys/signer.pub)".into(),
+        };
+        assert_eq!((sig.status, file.status), (Status::SignatureValid, Status::SignatureValid));
+        assert_eq!(sig.signer.as_ref(), Some(&want));
+        assert_eq!(file.signer.as_ref(), Some(&want));
+        // the words are as they were; the structure says the same
+        assert_eq!(sig.detail, format!("the detached Ed25519 signature verifies under {} (trusted: supplied by the investigator (/keys/signer.pub))", want.label));
+        let json = serde_json::to_value(&file).unwrap();
+        assert_eq!(json["signer"]["trust"], "supplied-key");
+        assert_eq!(json["signer"]["trusted"], true);
+    }
+
+    #[test]
+    fn a_key_found_in_the_evidence_signs_untrusted_and_no_key_names_no_signer() {
+        let (ev, _keys, key) = signed_folder(true);
+        let (sig, file) = verify(ev.path(), &KeyRing::default());
+        assert_eq!((sig.status, file.status), (Status::UntrustedKey, Status::UntrustedKey));
+        for f in [&sig, &file] {
+            let s = f.signer.as_ref().expect("the evidence key verifies the signature");
+            assert_eq!((s.trust, s.trusted), (Trust::EvidenceKey, false));
+            assert_eq!(s.key_fingerprint.as_deref(), Some(key.public().fingerprint().as_str()));
+            assert_eq!(s.origin, "not trusted: found in the evidence (signer.pub)");
+        }
+
+        let (ev, _keys, _) = signed_folder(false);
+        let (sig, file) = verify(ev.path(), &KeyRing::default());
+        assert_eq!((sig.status, file.status), (Status::Unverifiable, Status::Unverifiable));
+        assert_eq!((&sig.signer, &file.signer), (&None, &None));
+        assert!(serde_json::to_value(&file).unwrap().get("signer").is_none(), "no signer is left out of the JSON");
+    }
+
+    #[test]
+    fn a_keyless_identity_signs_without_a_key_and_is_trusted_only_when_the_investigator_named_it() {
+        let identity = "a@example.org (issuer https://issuer.example)";
+        let named = Verdict::by_identity(Signer::identity(identity, true), "d".into());
+        assert_eq!(named.status, Status::SignatureValid);
+        assert!(named.key.is_none(), "no key node for a certificate identity");
+        let s = named.signer.expect("the identity signed");
+        assert_eq!((s.label.as_str(), s.trusted, s.trust, s.key_fingerprint.as_deref()), (identity, true, Trust::TrustedIdentity, None));
+        assert!(serde_json::to_value(&s).unwrap().get("key_fingerprint").is_none());
+
+        let other = Verdict::by_identity(Signer::identity(identity, false), "d".into());
+        assert_eq!(other.status, Status::UntrustedKey);
+        let s = other.signer.expect("the identity signed");
+        assert_eq!((s.trusted, s.trust), (false, Trust::UntrustedIdentity));
+        assert!(s.origin.starts_with("not trusted: "), "{}", s.origin);
+    }
+
+    /// A bare repository with no commits; returns its folder.
+    fn bare_repository(root: &Path) -> std::path::PathBuf {
+        let git = root.join("repo.git");
+        for d in ["objects", "refs/heads", "refs/tags"] {
+            std::fs::create_dir_all(git.join(d)).unwrap();
+        }
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+        std::fs::write(git.join("config"), "[core]\n\trepositoryformatversion = 0\n\tbare = true\n").unwrap();
+        git
+    }
+
+    /// Writes a damaged loose object named `id`.
+    fn damaged_object(git: &Path, id: &str) {
+        let dir = git.join("objects").join(&id[..2]);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(&id[2..]), b"not zlib at all").unwrap();
+    }
+
+    #[test]
+    fn a_signed_commit_or_tag_that_cannot_be_read_is_a_finding_on_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = bare_repository(dir.path());
+        let mut repo = GitRepo::open(&git, dir.path(), RelPath::new("repo.git").unwrap()).unwrap();
+        // listed as signed when the repository was read, damaged since
+        let (commit, tag_object) = ("c0".repeat(20), "7a".repeat(20));
+        damaged_object(&git, &commit);
+        damaged_object(&git, &tag_object);
+        std::fs::write(git.join("refs/tags/v1"), format!("{tag_object}\n")).unwrap();
+        let who = Person { name: "T".into(), email: "t@example.org".into(), time: 0 };
+        repo.commits.push(Commit { sha: commit.clone(), tree: "0".repeat(40), parents: Vec::new(), author: who.clone(), committer: who, summary: String::new(), message: String::new(), signed: true });
+        repo.tags.push(Tag { name: "v1".into(), commit: commit.clone(), annotated: true, signed: true });
+        let mut ev = Evidence::load(dir.path(), &[], Vec::new(), &Silent).unwrap();
+        ev.git.push(repo);
+        let mut lineage = Lineage::new();
+        let cid = id::commit(&commit);
+        lineage.add(Node::new(&cid, &commit, CommitFacts::default()));
+
+        let findings = check(&ev, &KeyRing::default(), &DigestTable::default(), &mut lineage);
+        let on_commit: Vec<&Finding> = findings.iter().filter(|f| f.check == Check::CommitSignature && f.node.id == cid).collect();
+        assert_eq!(on_commit.len(), 2, "the commit's and the tag's: {findings:#?}");
+        for (f, what, object) in [(on_commit[0], format!("commit {commit}"), format!("commit {commit}")), (on_commit[1], "tag v1".to_string(), format!("tag {tag_object}"))] {
+            assert_eq!(f.status, Status::SignatureInvalid);
+            assert!(f.detail.starts_with(&format!("the {what}'s signature cannot be read: {object} cannot be read")), "{}", f.detail);
+            assert!(!f.detail.contains(&dir.path().display().to_string()), "no local path: {}", f.detail);
+            assert_eq!(f.source.as_ref().map(|w| w.file.as_str()), Some("repo.git"));
+            assert_eq!(f.signer, None);
+        }
+        let facts = lineage.node(&cid).and_then(|n| n.payload.commit()).unwrap();
+        assert_eq!((facts.signature, facts.tag_signature), (Some(Status::SignatureInvalid), Some(Status::SignatureInvalid)));
+    }
 }

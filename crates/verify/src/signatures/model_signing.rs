@@ -15,17 +15,18 @@
 //! * bytes appended after the last shard, links (unless signed with `allow_symlinks`) and
 //!   files the manifest neither lists nor ignores (the signature file aside) are `mismatch`:
 //!   model-signing refuses such a folder;
-//! * a manifest whose file digests do not add up to its signed root digest is `mismatch`.
+//! * a manifest whose file digests do not add up to its signed root digest is `mismatch`;
+//! * bytes are read only through `custody_evidence`: a shard is hashed by its streaming
+//!   hashing (constant memory, no link followed); an artifact under a message signature, which
+//!   the verifier needs whole, through its capped read, and one over the cap is `unverifiable`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Seek, SeekFrom};
-
-use sha2::Digest as _;
 
 use super::binding::sibling_target;
 use super::verdict::{Claim, Verdict};
 use super::{Cx, record_label};
-use crate::{Check, Finding, Status};
+use crate::{Check, Finding, Signer, Status};
+use custody_evidence::hashing::{self, ReadError};
 use custody_evidence::{EntryKind, RelPath};
 use custody_lineage::build::id;
 use custody_lineage::payload::AgentFacts;
@@ -51,6 +52,11 @@ impl KeylessSigner {
         KeylessSigner { identity, trusted }
     }
 
+    /// The signer as findings name it.
+    fn signer(&self) -> Signer {
+        Signer::identity(&self.identity, self.trusted)
+    }
+
     /// The verdict on a keyless signature: `outcome` is `None` when no trust root was
     /// supplied; `artifact_present` whether the signed artifact itself is in the evidence.
     fn verdict(&self, outcome: Option<keyless::KeylessOutcome>, artifact_present: bool) -> Verdict {
@@ -61,12 +67,11 @@ impl KeylessSigner {
             Some((_, Ok(summary))) if !artifact_present => {
                 Verdict::unverifiable(format!("the keyless signature by {identity} verifies for the artifact digest the bundle states ({summary}), but the artifact itself is not in the evidence"))
             }
-            Some((_, Ok(summary))) if self.trusted => Verdict { status: Status::SignatureValid, signer: None, detail: format!("the keyless signature by {identity}, an identity the investigator trusts, verifies: {summary}") },
-            Some((_, Ok(summary))) => Verdict {
-                status: Status::UntrustedKey,
-                signer: None,
-                detail: format!("the keyless signature by {identity} verifies ({summary}), but that identity is not one the investigator trusts; trust it with --trust-identity if it is the expected signer"),
-            },
+            Some((_, Ok(summary))) if self.trusted => Verdict::by_identity(self.signer(), format!("the keyless signature by {identity}, an identity the investigator trusts, verifies: {summary}")),
+            Some((_, Ok(summary))) => Verdict::by_identity(
+                self.signer(),
+                format!("the keyless signature by {identity} verifies ({summary}), but that identity is not one the investigator trusts; trust it with --trust-identity if it is the expected signer"),
+            ),
             Some((false, Err(problem))) => Verdict::invalid(format!("the keyless signature by {identity} does not verify: {problem}")),
         }
     }
@@ -92,8 +97,12 @@ impl Cx<'_, '_> {
     fn message_bundle(&mut self, record: &SignatureRecord, sid: &str, signature: &[u8], hint: &str) {
         let target = sibling_target(self.ev, &record.file);
         let verdict = match &target {
-            Some(t) => match std::fs::read(t.to_local(&self.ev.root)) {
+            // The key ring checks a signature over the message itself (an Ed25519 signature
+            // hashes the message twice and cannot take a stream), so the artifact is read
+            // whole, through the evidence crate's capped door (no link followed).
+            Some(t) => match hashing::read_capped(&t.to_local(&self.ev.root), hashing::WHOLE_FILE_CAP) {
                 Ok(bytes) => Verdict::of(self.ring.check(hint, &bytes, signature), "the bundle's message signature"),
+                Err(ReadError::TooLarge { size, cap }) => Verdict::unverifiable(too_large(t, size, cap)),
                 Err(e) => Verdict::invalid(format!("the signed file {t} cannot be read: {e}")),
             },
             None => Verdict::unverifiable("a message-signature bundle whose artifact is not beside it".into()),
@@ -120,13 +129,27 @@ impl Cx<'_, '_> {
             }
             Content::MessageSignature { digest, signature, .. } => {
                 let target = sibling_target(self.ev, &record.file);
-                let bytes = target.as_ref().and_then(|t| std::fs::read(t.to_local(&self.ev.root)).ok());
+                // The certificate's key checks a signature over the artifact's bytes (which may
+                // be Ed25519, which cannot take a stream), so the artifact is read whole,
+                // through the evidence crate's capped door (no link followed); its digest is
+                // taken from those same bytes.
+                let read = target.as_ref().map(|t| hashing::read_capped(&t.to_local(&self.ev.root), hashing::WHOLE_FILE_CAP));
+                let too_big = match (&target, &read) {
+                    (Some(t), Some(Err(ReadError::TooLarge { size, cap }))) => Some(too_large(t, *size, *cap)),
+                    _ => None,
+                };
+                let bytes = read.and_then(Result::ok);
                 let stated = match &bytes {
-                    Some(b) => sha2::Sha256::digest(b).to_vec(),
+                    Some(b) => hashing::sha256_digest(b).to_vec(),
                     None => digest.clone(),
                 };
-                let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Artifact { bytes: bytes.as_deref(), digest: &stated }, signature, roots));
-                let v = signer.verdict(result, bytes.is_some());
+                let v = match too_big {
+                    Some(why) => Verdict::unverifiable(format!("the keyless signature by {} cannot be checked: {why}", signer.identity)),
+                    None => {
+                        let result = (!roots.is_empty()).then(|| keyless::verify_keyless(b, KeylessSigned::Artifact { bytes: bytes.as_deref(), digest: &stated }, signature, roots));
+                        signer.verdict(result, bytes.is_some())
+                    }
+                };
                 self.signature_node(sid, record.file.file_name(), record, "Sigstore bundle (keyless)", &v);
                 self.keyless_signer(sid, &signer);
                 if let Some(t) = target {
@@ -305,32 +328,19 @@ impl Cx<'_, '_> {
             Finding::new(Status::Unverifiable, Check::SignedDigest, self.node(&fid), format!("a shard signed with {}, which Custody does not recompute", r.algorithm))
         } else {
             let (end, start) = (range[0], range[1]);
-            match shard_sha256(&rel.to_local(&self.ev.root), start, end) {
+            match hashing::sha256_range(&rel.to_local(&self.ev.root), start, end) {
                 Ok(have) if have == r.digest => Finding::new(verdict.status, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} is the signed bytes; {}", verdict.detail)).expect(r.digest.clone(), Some(have)),
                 Ok(have) => Finding::new(Status::Mismatch, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} differs from its signed digest: the file was changed after signing")).expect(r.digest.clone(), Some(have)),
                 Err(e) => Finding::new(Status::Missing, Check::SignedDigest, self.node(&fid), format!("shard {start}..{end} cannot be read: {e}")).expect(r.digest.clone(), None),
             }
         };
-        self.out.push(f.at(rel).by(witness));
+        self.out.push(f.at(rel).by(witness).signed_by(verdict.signer.as_ref()));
     }
 }
 
-/// The SHA-256 (hex) of the bytes [start, end) of a file.
-fn shard_sha256(path: &std::path::Path, start: u64, end: u64) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    file.seek(SeekFrom::Start(start))?;
-    let mut h = sha2::Sha256::new();
-    let mut left = end - start;
-    let mut buf = vec![0u8; 1 << 20];
-    while left > 0 {
-        let n = file.read(&mut buf[..left.min(1 << 20) as usize])?;
-        if n == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file is shorter than the shard"));
-        }
-        h.update(&buf[..n]);
-        left -= n as u64;
-    }
-    Ok(hex::encode(h.finalize()))
+/// Why a signed artifact is not checked: more bytes than Custody holds in memory at once.
+fn too_large(target: &RelPath, size: u64, cap: u64) -> String {
+    format!("the signed file {target} is {size} bytes, more than the {cap} bytes Custody reads into memory to check a signature over a whole file")
 }
 
 /// The file a model-signing resource names (a shard is `path:start:end`).

@@ -110,7 +110,7 @@ impl Cx<'_, '_> {
                 let cid = id::commit(sha);
                 if self.lineage.contains(&cid) {
                     self.lineage.link(aid, Relation::WasDerivedFrom, &cid, Some("subject"));
-                    let f = Finding::new(verdict.status, Check::SignedDigest, self.node(&cid), format!("the commit is a subject of a signed attestation; {}", verdict.detail)).by(claim.witness());
+                    let f = Finding::new(verdict.status, Check::SignedDigest, self.node(&cid), format!("the commit is a subject of a signed attestation; {}", verdict.detail)).by(claim.witness()).signed_by(verdict.signer.as_ref());
                     self.out.push(f);
                 }
                 continue;

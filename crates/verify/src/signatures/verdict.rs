@@ -11,10 +11,14 @@
 //! * of several signatures on one envelope the best decides (t-of-n with t = 1);
 //! * a covered file is checked by its digest first: absent is `missing`, other bytes are
 //!   `mismatch`, a digest Custody does not compute is `unverifiable`; only the signed bytes
-//!   take the signature's own status.
+//!   take the signature's own status;
+//! * the signature's finding and every finding it gives a covered file name the signer
+//!   ([`Finding::signer`]: label, key fingerprint, trust) whenever a key or certificate
+//!   identity verifies the signature, trusted or not, and no signer otherwise; the detail
+//!   says the same in words.
 
 use super::{Cx, record_label};
-use crate::{Algorithm, Check, Finding, Status};
+use crate::{Algorithm, Check, Finding, Signer, Status};
 use custody_evidence::RelPath;
 use custody_lineage::{Relation, Witness};
 use custody_signing::dsse::Envelope;
@@ -25,47 +29,55 @@ use custody_sources::signatures::SignatureRecord;
 #[derive(Debug, Clone)]
 pub(super) struct Verdict {
     pub(super) status: Status,
-    /// Who signed, when a key verifies the signature.
-    pub(super) signer: Option<KnownKey>,
+    /// The key that verifies the signature, when one does.
+    pub(super) key: Option<KnownKey>,
+    /// Who signed, as the findings name them: the key, or a keyless certificate identity,
+    /// when either verifies the signature.
+    pub(super) signer: Option<Signer>,
     pub(super) detail: String,
 }
 
 impl Verdict {
     pub(super) fn of(check: SignatureCheck, what: &str) -> Verdict {
         match check {
-            SignatureCheck::Valid(k) if k.is_trusted() => Verdict { status: Status::SignatureValid, detail: format!("{what} verifies under {} ({})", k.label(), k.origin.describe()), signer: Some(k) },
-            SignatureCheck::Valid(k) => Verdict {
-                status: Status::UntrustedKey,
-                detail: format!("{what} verifies under {} ({}); supply the signer's key with --trust if it is the expected signer", k.label(), k.origin.describe()),
-                signer: Some(k),
-            },
-            SignatureCheck::Invalid { reason, .. } => Verdict { status: Status::SignatureInvalid, detail: format!("{what} is invalid: {reason}"), signer: None },
-            SignatureCheck::NoKey { named } => Verdict {
-                status: Status::Unverifiable,
-                detail: if named.is_empty() {
-                    format!("{what} cannot be checked: no supplied or evidence key verifies it; supply the signer's public key with --trust")
-                } else {
-                    format!("{what} cannot be checked: no key named {named} was supplied or found; supply the signer's public key with --trust")
-                },
-                signer: None,
-            },
+            SignatureCheck::Valid(k) if k.is_trusted() => {
+                let detail = format!("{what} verifies under {} ({})", k.label(), k.origin.describe());
+                Verdict::by(k, detail)
+            }
+            SignatureCheck::Valid(k) => {
+                let detail = format!("{what} verifies under {} ({}); supply the signer's key with --trust if it is the expected signer", k.label(), k.origin.describe());
+                Verdict::by(k, detail)
+            }
+            SignatureCheck::Invalid { reason, .. } => Verdict::invalid(format!("{what} is invalid: {reason}")),
+            SignatureCheck::NoKey { named } => Verdict::unverifiable(if named.is_empty() {
+                format!("{what} cannot be checked: no supplied or evidence key verifies it; supply the signer's public key with --trust")
+            } else {
+                format!("{what} cannot be checked: no key named {named} was supplied or found; supply the signer's public key with --trust")
+            }),
         }
     }
 
     /// A signature that verifies under `k`: valid when the investigator trusts `k`.
     pub(super) fn by(k: KnownKey, detail: String) -> Verdict {
         let status = if k.is_trusted() { Status::SignatureValid } else { Status::UntrustedKey };
-        Verdict { status, signer: Some(k), detail }
+        Verdict { status, signer: Some(Signer::key(&k)), key: Some(k), detail }
+    }
+
+    /// A keyless signature that verifies for the certificate identity `signer`: valid when
+    /// the investigator trusts that identity.
+    pub(super) fn by_identity(signer: Signer, detail: String) -> Verdict {
+        let status = if signer.trusted { Status::SignatureValid } else { Status::UntrustedKey };
+        Verdict { status, key: None, signer: Some(signer), detail }
     }
 
     pub(super) fn invalid(detail: String) -> Verdict {
-        Verdict { status: Status::SignatureInvalid, signer: None, detail }
+        Verdict { status: Status::SignatureInvalid, key: None, signer: None, detail }
     }
 
     /// A signature Custody cannot check (no key, no trust root, no artifact, a format it does
     /// not verify).
     pub(super) fn unverifiable(detail: String) -> Verdict {
-        Verdict { status: Status::Unverifiable, signer: None, detail }
+        Verdict { status: Status::Unverifiable, key: None, signer: None, detail }
     }
 }
 
@@ -144,6 +156,6 @@ impl Cx<'_, '_> {
                 f
             }
         };
-        self.out.push(f.at(rel).by(witness));
+        self.out.push(f.at(rel).by(witness).signed_by(verdict.signer.as_ref()));
     }
 }

@@ -7,8 +7,10 @@
 //! tools: it is folded into the commit's divergence (`also_seen`) rather than reported twice.
 //!
 //! Guarantees: repositories are only read (git2); commits that are not both in a repository of
-//! the evidence give a divergence whose note says so, never a failed comparison; folding drops
-//! a witness only when a commit divergence's changed files name its path.
+//! the evidence give a divergence whose note says so, never a failed comparison, and so does a
+//! history or a changed file that is in the repository but cannot be read (the note names the
+//! object; what could be read is kept); folding drops a witness only when a commit
+//! divergence's changed files name its path.
 
 use custody_lineage::query::NodeSummary;
 use custody_lineage::{Lineage, Node};
@@ -60,15 +62,31 @@ fn detail(evidence: &EvidenceSet, a: &Node, b: &Node) -> CodeDetail {
     };
     detail.repository = Some(repo.rel.as_str().to_string());
     let line = |c: custody_sources::git::Commit| CommitLine { sha: c.sha, summary: c.summary };
-    match (repo.commits_between(&from, &to), repo.changed_files(&from, &to)) {
-        (Some(commits), Some(files)) => {
-            detail.commits = commits.into_iter().map(line).collect();
-            detail.commits_only_in_from = repo.commits_between(&to, &from).unwrap_or_default().into_iter().map(line).collect();
-            detail.files = files;
-        }
-        _ => detail.note = Some(format!("{} does not hold both commits", repo.rel)),
+    let mut unreadable: Vec<String> = Vec::new();
+    let (between, changed) = (readable(repo.try_commits_between(&from, &to), &mut unreadable), readable(repo.try_changed_files(&from, &to), &mut unreadable));
+    let held = between.is_some() || changed.is_some() || !unreadable.is_empty();
+    if held {
+        detail.commits = between.unwrap_or_default().into_iter().map(line).collect();
+        detail.commits_only_in_from = readable(repo.try_commits_between(&to, &from), &mut unreadable).unwrap_or_default().into_iter().map(line).collect();
+        detail.files = changed.unwrap_or_default();
     }
+    detail.note = match (held, unreadable.is_empty()) {
+        (_, false) => Some(format!("{} cannot be read in full: {}", repo.rel, unreadable.join("; "))),
+        (false, true) => Some(format!("{} does not hold both commits", repo.rel)),
+        (true, true) => None,
+    };
     detail
+}
+
+/// What a reader answered, with an object that cannot be read noted (once) and read as none.
+fn readable<T>(found: Result<Option<T>, custody_sources::git::GitError>, unreadable: &mut Vec<String>) -> Option<T> {
+    found.unwrap_or_else(|e| {
+        let why = e.describe();
+        if !unreadable.contains(&why) {
+            unreadable.push(why);
+        }
+        None
+    })
 }
 
 /// Folds a code-file dependency that changed into the commit divergence whose diff holds the

@@ -9,6 +9,10 @@
 //! Guarantees: files are only read; one missing on a side compares as no packages (every
 //! package of the other side added or removed); a repository file is listed only when at least
 //! one side has it; packages are compared as pip names them ([`crate::diff::normalize_package`]).
+//! A repository file that is in git but cannot be read is never taken for a missing one: it
+//! is listed with no package changes and the side it is on says that it cannot be read and
+//! why, naming the object; it is a divergence of its own unless git names the same content on
+//! both sides (then it is equal whatever its bytes).
 
 use std::collections::BTreeMap;
 
@@ -27,8 +31,9 @@ const REPOSITORY_FILES: [&str; 4] = ["requirements.txt", "environment.yml", "env
 
 /// The environment divergence of two runs, if a file of theirs lists a changed package.
 pub(super) fn compare(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &Node) -> Option<Leaf> {
-    let env = detail(lineage, evidence, a, b);
-    let changed: Vec<String> = env.files.iter().filter(|f| !f.changes.is_empty()).map(|f| format!("{} ({} packages)", f.role, f.changes.len())).collect();
+    let (env, unreadable) = detail(lineage, evidence, a, b);
+    let mut changed: Vec<String> = env.files.iter().filter(|f| !f.changes.is_empty()).map(|f| format!("{} ({} packages)", f.role, f.changes.len())).collect();
+    changed.extend(unreadable.iter().map(|role| format!("{role} (cannot be read)")));
     if changed.is_empty() {
         return None;
     }
@@ -37,11 +42,13 @@ pub(super) fn compare(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &N
 }
 
 /// The environment files of two runs: those of the models each logged, and the
-/// repository's at each run's commit.
-fn detail(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &Node) -> EnvironmentDetail {
+/// repository's at each run's commit; with the roles of repository files that cannot be read
+/// and may differ.
+fn detail(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &Node) -> (EnvironmentDetail, Vec<String>) {
     let mut files = model_environments(evidence, &model_files(lineage, a), &model_files(lineage, b));
-    files.extend(repository_environments(lineage, evidence, a, b));
-    EnvironmentDetail { files }
+    let (repository, unreadable) = repository_environments(lineage, evidence, a, b);
+    files.extend(repository);
+    (EnvironmentDetail { files }, unreadable)
 }
 
 /// The environment files of the models a run logged: role (`model requirements.txt`) → path.
@@ -77,23 +84,66 @@ fn model_environments(evidence: &EvidenceSet, fa: &BTreeMap<String, String>, fb:
     files
 }
 
+/// A repository environment file at one run's commit.
+enum Side {
+    Text(String),
+    /// Not in the commit's tree (or not text).
+    Absent,
+    /// In git but unreadable: why, naming the object.
+    Unreadable(String),
+}
+
+/// The repository file `name` at commit `c` of repository `r`.
+fn side(evidence: &EvidenceSet, r: &str, c: &str, name: &str) -> Side {
+    let Some(repo) = evidence.repo(r) else { return Side::Absent };
+    match repo.try_blob_at(c, name) {
+        Ok(Some(bytes)) => String::from_utf8(bytes).map(Side::Text).unwrap_or(Side::Absent),
+        Ok(None) => Side::Absent,
+        Err(e) => Side::Unreadable(e.describe()),
+    }
+}
+
+/// Whether git names the same content for `name` at both commits (read from the trees, not
+/// the blobs, so it holds for a blob that cannot be read).
+fn same_blob(evidence: &EvidenceSet, (ra, ca): (&str, &str), (rb, cb): (&str, &str), name: &str) -> bool {
+    let id = |r: &str, c: &str| evidence.repo(r).and_then(|g| g.try_blob_id_at(c, name).ok().flatten());
+    id(ra, ca).is_some_and(|x| Some(x) == id(rb, cb))
+}
+
 /// The repository's environment files at each run's commit, compared name by name (none
-/// when either run records no commit).
-fn repository_environments(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &Node) -> Vec<EnvironmentFile> {
-    let mut files = Vec::new();
-    let (Some((ra, ca)), Some((rb, cb))) = (commit_of(lineage, a), commit_of(lineage, b)) else { return files };
+/// when either run records no commit), and the roles of those that cannot be read on a side
+/// and may differ.
+fn repository_environments(lineage: &Lineage, evidence: &EvidenceSet, a: &Node, b: &Node) -> (Vec<EnvironmentFile>, Vec<String>) {
+    let (mut files, mut unreadable) = (Vec::new(), Vec::new());
+    let (Some((ra, ca)), Some((rb, cb))) = (commit_of(lineage, a), commit_of(lineage, b)) else { return (files, unreadable) };
     for name in REPOSITORY_FILES {
-        let text = |r: &str, c: &str| evidence.repo(r).and_then(|g| g.blob_at(c, name)).and_then(|b| String::from_utf8(b).ok());
-        let (ta, tb) = (text(&ra, &ca), text(&rb, &cb));
-        if ta.is_none() && tb.is_none() {
-            continue;
-        }
+        let (sa, sb) = (side(evidence, &ra, &ca, name), side(evidence, &rb, &cb, name));
         let role = format!("repository {name}");
+        let place = |r: &str, c: &str| format!("{r}@{}:{name}", short(c));
+        let (ta, tb) = match (sa, sb) {
+            (Side::Absent, Side::Absent) => continue,
+            (Side::Text(ta), Side::Text(tb)) => (Some(ta), Some(tb)),
+            (Side::Text(ta), Side::Absent) => (Some(ta), None),
+            (Side::Absent, Side::Text(tb)) => (None, Some(tb)),
+            (sa, sb) => {
+                // not compared: one side, or both, cannot be read
+                let located = |s: Side, r: &str, c: &str| match s {
+                    Side::Text(_) => Some(place(r, c)),
+                    Side::Absent => None,
+                    Side::Unreadable(why) => Some(format!("{} (cannot be read: {why})", place(r, c))),
+                };
+                if !same_blob(evidence, (&ra, &ca), (&rb, &cb), name) {
+                    unreadable.push(role.clone());
+                }
+                files.push(EnvironmentFile { role, a: located(sa, &ra, &ca), b: located(sb, &rb, &cb), changes: Vec::new() });
+                continue;
+            }
+        };
         let parse = |t: Option<String>| t.map(|t| packages_of(name, &t)).unwrap_or_default();
         let changes = crate::diff::packages(&parse(ta.clone()), &parse(tb.clone()));
-        files.push(EnvironmentFile { role, a: ta.map(|_| format!("{ra}@{}:{name}", short(&ca))), b: tb.map(|_| format!("{rb}@{}:{name}", short(&cb))), changes });
+        files.push(EnvironmentFile { role, a: ta.map(|_| place(&ra, &ca)), b: tb.map(|_| place(&rb, &cb)), changes });
     }
-    files
+    (files, unreadable)
 }
 
 /// The repository and commit a run used as its code: (repository, sha).

@@ -6,20 +6,16 @@
 //! metadata, not a change of the model, and alone does not make two models differ.
 //!
 //! Guarantees: members are compared by the SHA-256 the lineage records; only an `MLmodel` is
-//! read from the evidence, and one that cannot be read or parsed counts as changed.
+//! read from the evidence (through the sources' one `MLmodel` reader, which knows the stamps),
+//! and one that cannot be read or parsed counts as changed.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use custody_lineage::{Lineage, Node, Relation};
 use custody_sources::EvidenceSet;
+use custody_sources::mlmodel::MlModel;
 
 use super::{Detail, MemberChange, MemberChangeKind, ModelDetail};
-
-/// The keys of `MLmodel` that MLflow stamps on every model (ids and times), set aside when two
-/// `MLmodel` files are compared.
-const STAMPS: [&str; 6] = ["run_id", "model_uuid", "model_id", "utc_time_created", "artifact_path", "model_size_bytes"];
 
 /// How two logged models differ, if they do beyond metadata: a one-line summary and every
 /// member that differs.
@@ -73,14 +69,6 @@ fn files_of(lineage: &Lineage, n: &Node) -> BTreeMap<String, (String, Option<Str
 /// Whether two `MLmodel` files say the same once the ids and times MLflow stamps on every
 /// model are set aside.
 fn same_mlmodel(evidence: &EvidenceSet, a: &str, b: &str) -> bool {
-    let parse = |p: &str| -> Option<Value> {
-        let mut v: Value = serde_norway::from_slice(&evidence.read(p)?).ok()?;
-        if let Some(o) = v.as_object_mut() {
-            for k in STAMPS {
-                o.remove(k);
-            }
-        }
-        Some(v)
-    };
-    matches!((parse(a), parse(b)), (Some(x), Some(y)) if x == y)
+    let read = |p: &str| MlModel::read_in(evidence, p).ok();
+    matches!((read(a), read(b)), (Some(x), Some(y)) if x.same_apart_from_stamps(&y))
 }
