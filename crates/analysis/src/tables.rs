@@ -215,11 +215,55 @@ pub enum TableError {
     #[error(transparent)]
     Reference(#[from] custody_lineage::query::RefError),
     #[error("`{reference}`: {problem}")]
-    NotATable { reference: String, problem: String },
+    NotATable { reference: String, problem: TableProblem },
     #[error("`{reference}` is a directory of several tables; name one: {}", members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
     SeveralTables { reference: String, members: Vec<String> },
     #[error("`{reference}`: {problem}")]
-    Unreadable { reference: String, problem: String },
+    Unreadable {
+        reference: String,
+        #[source]
+        problem: ReadProblem,
+    },
+}
+
+/// Why a reference names no table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableProblem {
+    #[error("no such node")]
+    NoSuchNode,
+    #[error("the run records no training dataset")]
+    NoTrainingDataset,
+    #[error("MLflow's dataset record is tied to no file in the evidence")]
+    DatasetNotInEvidence,
+    #[error("a {} is not a table", .0.name())]
+    NotData(NodeKind),
+    /// A node (by its label) from which no chain of links reaches data.
+    #[error("{0} leads to no data in the lineage")]
+    LeadsToNoData(String),
+    #[error("{label} has no member `{member}` (members: {})", members.join(", "))]
+    NoSuchMember { label: String, member: String, members: Vec<String> },
+    /// A data version (by its label) with no readable member.
+    #[error("{0} holds no CSV or Parquet table")]
+    NoTable(String),
+    #[error("{0} is not in the evidence")]
+    NotInEvidence(String),
+    #[error("{0} is neither CSV, Parquet nor JSON lines")]
+    UnknownFormat(String),
+}
+
+/// Why the bytes of a table cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadProblem {
+    /// The data version's tables cannot be listed; the notes say why.
+    #[error("{}", .0.join("; "))]
+    NotListed(Vec<String>),
+    /// The bytes of the chosen table are not in the evidence, with the first note on why.
+    #[error("{}", .0.as_deref().unwrap_or("the bytes of this version are not in the evidence"))]
+    BytesMissing(Option<String>),
+    #[error("{0}")]
+    Table(#[source] Box<custody_sources::dataset::DatasetError>),
+    #[error("{0}")]
+    Log(#[source] Box<custody_sources::inference::InferenceError>),
 }
 
 impl TableError {
@@ -254,7 +298,7 @@ impl TableLocator<'_> {
         // a model version, alias, logged model or run stands for its training data
         let mut hops = 0;
         loop {
-            let n = self.lineage.node(&id).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: "no such node".into() })?;
+            let n = self.lineage.node(&id).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: TableProblem::NoSuchNode })?;
             let next = match n.kind() {
                 NodeKind::Alias => self.follow(&id, Relation::AlternateOf, |_| true),
                 NodeKind::ModelVersion | NodeKind::LoggedModel => self.follow(&id, Relation::WasGeneratedBy, |t| t.kind() == NodeKind::Run),
@@ -262,7 +306,7 @@ impl TableLocator<'_> {
                     let training = self.lineage.outgoing(&id).into_iter().find(|e| e.relation == Relation::Used && custody_sources::mlflow::DatasetRole::of(e.role.as_deref()) == custody_sources::mlflow::DatasetRole::Training && self.lineage.node(&e.to).is_some_and(|t| t.kind() == NodeKind::Dataset));
                     match training {
                         Some(e) => Some(e.to),
-                        None => return Err(TableError::NotATable { reference: r.into(), problem: "the run records no training dataset".into() }),
+                        None => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::NoTrainingDataset }),
                     }
                 }
                 NodeKind::Dataset => {
@@ -277,7 +321,7 @@ impl TableLocator<'_> {
                         }
                         None => match local {
                             Some(l) if self.evidence.local(&l).is_some() => return self.read_file(r, &l, Some(id.clone())),
-                            _ => return Err(TableError::NotATable { reference: r.into(), problem: "MLflow's dataset record is tied to no file in the evidence".into() }),
+                            _ => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::DatasetNotInEvidence }),
                         },
                     }
                 }
@@ -285,12 +329,12 @@ impl TableLocator<'_> {
                 NodeKind::File => {
                     return self.read_file(r, &n.label, Some(id.clone()));
                 }
-                other => return Err(TableError::NotATable { reference: r.into(), problem: format!("a {} is not a table", other.name()) }),
+                other => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::NotData(other) }),
             };
             hops += 1;
             match next {
                 Some(t) if hops < 6 => id = t,
-                _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} leads to no data in the lineage", n.label) }),
+                _ => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::LeadsToNoData(n.label.clone()) }),
             }
         }
     }
@@ -316,12 +360,12 @@ impl TableLocator<'_> {
 
     fn read_version(&self, r: &str, n: &Node, member: Option<&str>) -> Result<LocatedTable, TableError> {
         let mut notes = Vec::new();
-        let tables = self.tables_of(n, &mut notes).ok_or_else(|| TableError::Unreadable { reference: r.into(), problem: notes.join("; ") })?;
+        let Some(tables) = self.tables_of(n, &mut notes) else { return Err(TableError::Unreadable { reference: r.into(), problem: ReadProblem::NotListed(notes) }) };
         let readable: Vec<&String> = tables.iter().filter(|(m, _)| Format::of(m).is_some() || m.is_empty()).map(|(m, _)| m).collect();
         let chosen = match member {
-            Some(m) => tables.get_key_value(m).map(|(k, _)| k).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{} has no member `{m}` (members: {})", n.label, tables.keys().cloned().collect::<Vec<_>>().join(", ")) })?,
+            Some(m) => tables.get_key_value(m).map(|(k, _)| k).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: TableProblem::NoSuchMember { label: n.label.clone(), member: m.to_string(), members: tables.keys().cloned().collect() } })?,
             None if readable.len() == 1 => readable[0],
-            None if readable.is_empty() => return Err(TableError::NotATable { reference: r.into(), problem: format!("{} holds no CSV or Parquet table", n.label) }),
+            None if readable.is_empty() => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::NoTable(n.label.clone()) }),
             None => {
                 let dir = n.payload.data_version().map(|d| d.path.as_str()).unwrap_or("");
                 let rev = r.rsplit_once('@').map(|(_, v)| format!("@{v}")).unwrap_or_default();
@@ -330,9 +374,9 @@ impl TableLocator<'_> {
         };
         let (md5, local) = &tables[chosen];
         if local.as_os_str().is_empty() {
-            return Err(TableError::Unreadable { reference: r.into(), problem: notes.first().cloned().unwrap_or_else(|| "the bytes of this version are not in the evidence".into()) });
+            return Err(TableError::Unreadable { reference: r.into(), problem: ReadProblem::BytesMissing(notes.first().cloned()) });
         }
-        let frame = read_local_table(local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
+        let frame = read_local_table(local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: ReadProblem::Table(Box::new(e)) })?;
         let dir = path_of(n);
         let path = if chosen.is_empty() { dir.to_string() } else { format!("{dir}/{chosen}") };
         let read_from = self.evidence_rel(local).unwrap_or_else(|| "a copy of the git blob".into());
@@ -345,14 +389,14 @@ impl TableLocator<'_> {
     }
 
     fn read_file(&self, r: &str, rel: &str, node: Option<String>) -> Result<LocatedTable, TableError> {
-        let local = self.evidence.local(rel).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: format!("{rel} is not in the evidence") })?;
+        let local = self.evidence.local(rel).ok_or_else(|| TableError::NotATable { reference: r.into(), problem: TableProblem::NotInEvidence(rel.to_string()) })?;
         let frame = match custody_sources::inference::LogFormat::detect(&local) {
             Some(custody_sources::inference::LogFormat::JsonLines) => {
-                let log = custody_sources::inference::InferenceLog::open(&local, rel, &Default::default()).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?;
-                log.read_frame().map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?
+                let log = custody_sources::inference::InferenceLog::open(&local, rel, &Default::default()).map_err(|e| TableError::Unreadable { reference: r.into(), problem: ReadProblem::Log(Box::new(e)) })?;
+                log.read_frame().map_err(|e| TableError::Unreadable { reference: r.into(), problem: ReadProblem::Log(Box::new(e)) })?
             }
-            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: e.to_string() })?,
-            _ => return Err(TableError::NotATable { reference: r.into(), problem: format!("{rel} is neither CSV, Parquet nor JSON lines") }),
+            _ if Format::of(rel).is_some() || is_parquet(&local) => read_local_table(&local).map_err(|e| TableError::Unreadable { reference: r.into(), problem: ReadProblem::Table(Box::new(e)) })?,
+            _ => return Err(TableError::NotATable { reference: r.into(), problem: TableProblem::UnknownFormat(rel.to_string()) }),
         };
         // the data version a work-tree file is the current copy of (for its stage)
         let version = self

@@ -274,6 +274,13 @@ pub fn trace(tables: &TableLocator, findings: &[Finding], logs: &[InferenceLog],
     Ok(Trace { prediction, log_node: t.log_node, also_logged, model, run, commit, params, environment, datasets, sources, failures, verification: t.checks, chain: t.chain })
 }
 
+/// What the log claims served: the version node it names, or the name of a version the
+/// registry cannot hold (a version that is not a number).
+struct Claim {
+    claimed: Option<String>,
+    unheld: Option<String>,
+}
+
 struct Tracer<'a> {
     lineage: &'a Lineage,
     evidence: &'a EvidenceSet,
@@ -360,43 +367,25 @@ impl Tracer<'_> {
         let digest = p.model_digest.as_deref().map(|d| d.trim().trim_start_matches("sha256:").to_ascii_lowercase());
         let mut m = TracedModel { name: p.model_name.clone(), version: p.model_version.clone(), digest: digest.clone(), node: None, alias: None, alias_now: None, alias_node: None, logged_model: None, artifacts: Vec::new() };
         // 1. what the log names: a models:/ URI, else a name and version
-        let mut claimed: Option<String> = None;
-        // a name and a version that is not a number: nothing the registry can hold
-        let mut unheld: Option<String> = None;
-        if let Some(uri) = p.model_uri.as_deref() {
-            if let Some(rest) = uri.strip_prefix("runs:/") {
-                // `runs:/RUN_ID/ARTIFACT_PATH`: the version registered from that run's model
-                let run = NodeId::run(rest.split('/').next().unwrap_or(rest)).to_string();
-                if !self.lineage.contains(&run) {
-                    self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
-                }
-                claimed = self.versions_from(&run, Relation::WasGeneratedBy, uri);
-            } else if let Some(rest) = uri.strip_prefix("models:/") {
-                if let Some((name, alias)) = rest.split_once('@') {
-                    m.name.get_or_insert(name.to_string());
-                    m.alias = Some(alias.to_string());
-                    let alias_id = NodeId::alias(name, alias).to_string();
-                    m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.payload.model_version()).map(|v| v.version.to_string());
-                    if self.lineage.contains(&alias_id) {
-                        self.visit(&alias_id);
-                        m.alias_node = Some(alias_id.clone());
-                    } else {
-                        self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
-                    }
-                } else if rest.starts_with("m-") && !rest.contains('/') {
-                    // an MLflow 3 logged model: the version registered from it
-                    let lm = NodeId::LoggedModel(rest.to_string()).to_string();
-                    if !self.lineage.contains(&lm) {
-                        self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
-                    }
-                    claimed = self.versions_from(&lm, Relation::WasDerivedFrom, uri);
-                    m.logged_model = Some(lm);
-                } else if let Some((name, version)) = rest.rsplit_once('/') {
-                    m.name.get_or_insert(name.to_string());
-                    m.version.get_or_insert(version.to_string());
-                }
-            }
+        let claim = self.log_claim(p, &mut m);
+        // 2. the artifact digest: which files carry it, which versions hold those files
+        let digest_versions = match &digest {
+            Some(d) => self.digest_versions(d, &mut m),
+            None => Vec::new(),
+        };
+        // 3. reconcile the claim with the digest
+        let version_node = self.reconcile(claim, digest.is_some(), &digest_versions);
+        if let Some(v) = &version_node {
+            self.served_version(v, digest.as_deref(), &mut m);
         }
+        m
+    }
+
+    /// What the log names: a `runs:/` or `models:/` URI, else a name and a version, else only
+    /// an alias (whose version now is assumed). Notes on `m` the name, version and alias it gives.
+    fn log_claim(&mut self, p: &LoggedPrediction, m: &mut TracedModel) -> Claim {
+        let mut claimed = p.model_uri.as_deref().and_then(|uri| self.uri_claim(uri, m));
+        let mut unheld = None;
         if claimed.is_some() {
             // named by a run or a logged model
         } else if let (Some(name), Some(version)) = (&m.name, &m.version) {
@@ -417,32 +406,88 @@ impl Tracer<'_> {
                 self.check(Link::Model, None, Status::Unverifiable, format!("the log says alias `{alias}` served version {version}; the registry gives `{alias}` to version {now} now (it was moved since)"));
             }
         }
-        // 2. the artifact digest: which files carry it, which versions hold those files
+        Claim { claimed, unheld }
+    }
+
+    /// The version the log's model URI names by its run (`runs:/`) or logged model
+    /// (`models:/m-…`); a `models:/NAME/VERSION` or `models:/NAME@ALIAS` URI is noted on `m`.
+    fn uri_claim(&mut self, uri: &str, m: &mut TracedModel) -> Option<String> {
+        if let Some(rest) = uri.strip_prefix("runs:/") {
+            // `runs:/RUN_ID/ARTIFACT_PATH`: the version registered from that run's model
+            let run = NodeId::run(rest.split('/').next().unwrap_or(rest)).to_string();
+            if !self.lineage.contains(&run) {
+                self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a run the tracking store does not hold"));
+            }
+            return self.versions_from(&run, Relation::WasGeneratedBy, uri);
+        }
+        let rest = uri.strip_prefix("models:/")?;
+        if let Some((name, alias)) = rest.split_once('@') {
+            self.uri_alias(uri, name, alias, m);
+            None
+        } else if rest.starts_with("m-") && !rest.contains('/') {
+            // an MLflow 3 logged model: the version registered from it
+            let lm = NodeId::LoggedModel(rest.to_string()).to_string();
+            if !self.lineage.contains(&lm) {
+                self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names a logged model the tracking store does not hold"));
+            }
+            let claimed = self.versions_from(&lm, Relation::WasDerivedFrom, uri);
+            m.logged_model = Some(lm);
+            claimed
+        } else {
+            if let Some((name, version)) = rest.rsplit_once('/') {
+                m.name.get_or_insert(name.to_string());
+                m.version.get_or_insert(version.to_string());
+            }
+            None
+        }
+    }
+
+    /// Notes on `m` the alias a `models:/NAME@ALIAS` URI names and the version the registry
+    /// gives it now.
+    fn uri_alias(&mut self, uri: &str, name: &str, alias: &str, m: &mut TracedModel) {
+        m.name.get_or_insert(name.to_string());
+        m.alias = Some(alias.to_string());
+        let alias_id = NodeId::alias(name, alias).to_string();
+        m.alias_now = out_edges(self.lineage, &alias_id, Relation::AlternateOf).first().and_then(|e| self.lineage.node(&e.to)).and_then(|n| n.payload.model_version()).map(|v| v.version.to_string());
+        if self.lineage.contains(&alias_id) {
+            self.visit(&alias_id);
+            m.alias_node = Some(alias_id.clone());
+        } else {
+            self.check(Link::Model, None, Status::Missing, format!("the log's model URI {uri} names alias `{alias}`, which the registry does not have"));
+        }
+    }
+
+    /// The model versions whose files carry the logged `digest`; the files are noted on `m`.
+    fn digest_versions(&mut self, d: &str, m: &mut TracedModel) -> Vec<String> {
         let mut digest_versions: Vec<String> = Vec::new();
-        if let Some(d) = &digest {
-            let files: Vec<String> = self.files_with_digest(d).into_iter().map(|n| n.id.clone()).collect();
-            m.artifacts = files.iter().map(|f| file_path(f).unwrap_or_else(|| f.clone())).collect();
-            for f in &files {
-                for e in self.lineage.incoming(f).into_iter().filter(|e| e.relation == Relation::HadMember) {
-                    for v in self.lineage.incoming(&e.from).into_iter().filter(|v| v.relation == Relation::WasDerivedFrom) {
-                        if self.lineage.node(&v.from).is_some_and(|n| n.kind() == NodeKind::ModelVersion) && !digest_versions.contains(&v.from) {
-                            digest_versions.push(v.from.clone());
-                        }
+        let files: Vec<String> = self.files_with_digest(d).into_iter().map(|n| n.id.clone()).collect();
+        m.artifacts = files.iter().map(|f| file_path(f).unwrap_or_else(|| f.clone())).collect();
+        for f in &files {
+            for e in self.lineage.incoming(f).into_iter().filter(|e| e.relation == Relation::HadMember) {
+                for v in self.lineage.incoming(&e.from).into_iter().filter(|v| v.relation == Relation::WasDerivedFrom) {
+                    if self.lineage.node(&v.from).is_some_and(|n| n.kind() == NodeKind::ModelVersion) && !digest_versions.contains(&v.from) {
+                        digest_versions.push(v.from.clone());
                     }
                 }
             }
-            if files.is_empty() {
-                self.check(Link::Artifact, None, Status::Missing, format!("the logged model digest {d} matches no file in the evidence: the model that made this decision is not among the known artifacts"));
-            }
         }
-        // 3. reconcile the claim with the digest
+        if files.is_empty() {
+            self.check(Link::Artifact, None, Status::Missing, format!("the logged model digest {d} matches no file in the evidence: the model that made this decision is not among the known artifacts"));
+        }
+        digest_versions
+    }
+
+    /// The version that served, from what the log claims and the versions the digest
+    /// identifies (`digest_versions`, empty when the log records no digest).
+    fn reconcile(&mut self, claim: Claim, has_digest: bool, digest_versions: &[String]) -> Option<String> {
+        let Claim { claimed, unheld } = claim;
         let unheld = unheld.or_else(|| claimed.as_ref().filter(|c| !self.lineage.contains(c)).map(|c| version_text(c)));
-        let version_node = match (&claimed, digest_versions.as_slice()) {
+        match (&claimed, digest_versions) {
             _ if unheld.is_some() => {
                 self.check(Link::Model, None, Status::Missing, format!("the log names {}, which the registry does not hold", unheld.as_deref().unwrap_or_default()));
                 digest_versions.first().cloned()
             }
-            (Some(c), dv) if digest.is_some() && !dv.is_empty() && !dv.contains(c) => {
+            (Some(c), dv) if has_digest && !dv.is_empty() && !dv.contains(c) => {
                 let names: Vec<String> = dv.iter().map(|v| version_text(v)).collect();
                 self.check(Link::Artifact, Some(c), Status::Conflict, format!("the log says {} served, but the logged digest is that of {}", version_text(c), names.join(", ")));
                 Some(c.clone())
@@ -457,43 +502,50 @@ impl Tracer<'_> {
                 self.check(Link::Model, None, Status::Unverifiable, format!("the log names no version and the digest is that of several: {}", many.join(", ")));
                 None
             }
-        };
-        if let Some(v) = &version_node {
-            let node = self.lineage.node(v).expect("exists").clone();
-            if let Some(facts) = node.payload.model_version() {
-                m.name = Some(facts.name.clone());
-                m.version = Some(facts.version.to_string());
-            }
-            m.node = Some(v.clone());
-            self.visit(v);
-            self.node_check(Link::Model, v, &format!("model version {}", version_text(v)));
-            let lm = out_edges(self.lineage, v, Relation::WasDerivedFrom).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::LoggedModel));
-            if let Some(lm) = lm {
-                self.visit(&lm);
-                m.logged_model = Some(lm.clone());
-                if let Some(file) = self.model_file_of(&lm).cloned() {
-                    self.visit(&file.id);
-                    let file_digest = file_sha256(&file).map(str::to_string);
-                    match (&digest, &file_digest) {
-                        (Some(d), Some(f)) if d == f => {
-                            self.check(Link::Artifact, Some(&file.id), Status::Verified, format!("the logged digest {} is the SHA-256 of {} (re-hashed from the bytes)", short(d), file.label));
-                            self.node_check(Link::Artifact, &file.id, &file.label);
-                        }
-                        (Some(d), Some(f)) => {
-                            if !self.checks.iter().any(|c| c.link == Link::Artifact && c.status == Status::Conflict) {
-                                self.check(Link::Artifact, Some(&file.id), Status::Mismatch, format!("the logged digest {} is not the SHA-256 of {} ({})", short(d), file.label, short(f)));
-                            }
-                        }
-                        (None, f) => {
-                            m.digest = f.clone();
-                            self.check(Link::Artifact, Some(&file.id), Status::Unverifiable, format!("the log records no artifact digest; {} is the version's model file", file.label));
-                        }
-                        _ => {}
-                    }
-                }
+        }
+    }
+
+    /// Notes on `m` the version `v` that served and checks it, with the logged model it was
+    /// made from and that model's file.
+    fn served_version(&mut self, v: &str, digest: Option<&str>, m: &mut TracedModel) {
+        let node = self.lineage.node(v).expect("exists").clone();
+        if let Some(facts) = node.payload.model_version() {
+            m.name = Some(facts.name.clone());
+            m.version = Some(facts.version.to_string());
+        }
+        m.node = Some(v.to_string());
+        self.visit(v);
+        self.node_check(Link::Model, v, &format!("model version {}", version_text(v)));
+        let lm = out_edges(self.lineage, v, Relation::WasDerivedFrom).into_iter().map(|e| e.to).find(|t| is_kind(t, NodeKind::LoggedModel));
+        if let Some(lm) = lm {
+            self.visit(&lm);
+            m.logged_model = Some(lm.clone());
+            if let Some(file) = self.model_file_of(&lm).cloned() {
+                self.check_model_file(&file, digest, m);
             }
         }
-        m
+    }
+
+    /// Checks the logged digest against the SHA-256 of the served version's model `file`
+    /// (which gives `m` its digest when the log records none).
+    fn check_model_file(&mut self, file: &Node, digest: Option<&str>, m: &mut TracedModel) {
+        self.visit(&file.id);
+        let file_digest = file_sha256(file);
+        match (digest, file_digest) {
+            (Some(d), Some(f)) if d == f => {
+                self.check(Link::Artifact, Some(&file.id), Status::Verified, format!("the logged digest {} is the SHA-256 of {} (re-hashed from the bytes)", short(d), file.label));
+                self.node_check(Link::Artifact, &file.id, &file.label);
+            }
+            // a conflict already names the version whose digest the log has
+            (Some(d), Some(f)) if !self.checks.iter().any(|c| c.link == Link::Artifact && c.status == Status::Conflict) => {
+                self.check(Link::Artifact, Some(&file.id), Status::Mismatch, format!("the logged digest {} is not the SHA-256 of {} ({})", short(d), file.label, short(f)));
+            }
+            (None, f) => {
+                m.digest = f.map(str::to_string);
+                self.check(Link::Artifact, Some(&file.id), Status::Unverifiable, format!("the log records no artifact digest; {} is the version's model file", file.label));
+            }
+            _ => {}
+        }
     }
 
     /// The model version registered from `from` (a run or a logged model), when exactly one is.

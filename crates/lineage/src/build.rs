@@ -13,7 +13,7 @@ use super::{Lineage, Node, Relation, Witness};
 use custody_evidence::{EntryKind, RelPath};
 use custody_sources::Evidence;
 use custody_sources::dvc::{DvcDigest, DvcProject, Entry, Location, Stage};
-use custody_sources::mlflow::{GIT_COMMIT_TAG, ModelSource, TrackingStore};
+use custody_sources::mlflow::{GIT_COMMIT_TAG, ModelSource, Run, TrackingStore};
 
 /// Node ids as text, for the graph's string-keyed API; every one is spelled by [`NodeId`].
 pub mod id {
@@ -303,97 +303,135 @@ fn add_model_files(g: &mut Lineage, ev: &Evidence, model: &str, location: Option
     }
 }
 
+/// One tracking store as its nodes are added: the evidence, the resolved links, the store,
+/// its index in the evidence and its path (the witness of every claim it makes).
+struct StoreCx<'a> {
+    ev: &'a Evidence,
+    links: &'a Links,
+    s: usize,
+    store: &'a TrackingStore,
+    db: &'a str,
+}
+
 fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &TrackingStore) {
-    let db = store.rel.as_str();
+    let cx = StoreCx { ev, links, s, store, db: store.rel.as_str() };
     for (r, run) in store.runs.iter().enumerate() {
-        let rid = id::run(run.id.as_str());
-        let exp = store.experiment(&run.experiment_id);
-        let label = match &run.name {
-            Some(name) => format!("{name} ({})", short(run.id.as_str())),
-            None => run.id.as_str().to_string(),
+        let (rid, label) = add_run(g, &cx, run);
+        add_run_datasets(g, &cx, r, run, &rid);
+        add_run_models(g, &cx, run, &rid, &label);
+    }
+    add_logged_models(g, &cx);
+    add_model_versions(g, &cx);
+    add_aliases(g, &cx);
+}
+
+/// A run's node, the commit it records and the user who ran it; returns the run's id and label.
+fn add_run(g: &mut Lineage, cx: &StoreCx, run: &Run) -> (String, String) {
+    let db = cx.db;
+    let rid = id::run(run.id.as_str());
+    let exp = cx.store.experiment(&run.experiment_id);
+    let label = match &run.name {
+        Some(name) => format!("{name} ({})", short(run.id.as_str())),
+        None => run.id.as_str().to_string(),
+    };
+    let facts = RunFacts {
+        run_id: run.id.as_str().to_string(),
+        experiment: exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()).to_string(),
+        params: run.params.clone(),
+        metrics: run.metrics.iter().map(|(k, m)| (k.clone(), m.value.is_finite().then_some(m.value))).collect(),
+        tags: run.tags.iter().filter(|(k, _)| k.starts_with("mlflow.source") || !k.starts_with("mlflow.")).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        store: db.to_string(),
+        status: run.status.clone(),
+        user: run.user.clone(),
+        artifact_uri: run.artifact_uri.clone(),
+        start_time: run.start_time,
+        end_time: run.end_time,
+    };
+    let mut node = Node::new(&rid, label.clone(), facts);
+    if let Some(c) = run.git_commit() {
+        node = node.claim(
+            "git.commit",
+            c,
+            Witness::new(db, format!("tags[run_uuid={}, key={GIT_COMMIT_TAG}]", run.id.as_str())),
+        );
+    }
+    g.add(node);
+    if let Some(c) = run.git_commit() {
+        let cid = add_recorded_commit(g, cx.ev, c);
+        g.link(&rid, Relation::Used, &cid, Some("code"));
+    }
+    if let Some(user) = &run.user {
+        let who = id::agent(user);
+        g.add(Node::new(&who, user.as_str(), AgentFacts::default()));
+        g.link(&rid, Relation::WasAssociatedWith, &who, None);
+    }
+    (rid, label)
+}
+
+/// The node of a commit a run records, added when no repository's history holds it (so the
+/// gap shows in the graph where the code should be); returns the commit's id.
+fn add_recorded_commit(g: &mut Lineage, ev: &Evidence, c: &str) -> String {
+    let cid = id::commit(c);
+    if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // a repository that holds the commit but cannot read it is passed over here:
+        // resolution met the same object when it looked for the run's repository, and
+        // verification reports it from `links.problems`; the node says so
+        let mut unreadable_in = None;
+        let found = ev.git.iter().find_map(|repo| repo.try_find_commit_anywhere(c).unwrap_or_else(|_| {
+            unreadable_in.get_or_insert_with(|| repo.rel.clone());
+            None
+        }));
+        match (found, unreadable_in) {
+            (Some(found), _) => g.add(Node::new(&cid, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary), CommitFacts { sha: found.sha.clone(), ..Default::default() })),
+            (None, Some(repo)) => g.add(Node::new(&cid, format!("{} (in {repo}, but it cannot be read)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), ..Default::default() })),
+            (None, None) => g.add(Node::new(&cid, format!("{} (not in the evidence)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), absent: true, ..Default::default() })),
         };
-        let facts = RunFacts {
-            run_id: run.id.as_str().to_string(),
-            experiment: exp.map(|e| e.name.as_str()).unwrap_or(run.experiment_id.as_str()).to_string(),
-            params: run.params.clone(),
-            metrics: run.metrics.iter().map(|(k, m)| (k.clone(), m.value.is_finite().then_some(m.value))).collect(),
-            tags: run.tags.iter().filter(|(k, _)| k.starts_with("mlflow.source") || !k.starts_with("mlflow.")).map(|(k, v)| (k.clone(), v.clone())).collect(),
-            store: db.to_string(),
-            status: run.status.clone(),
-            user: run.user.clone(),
-            artifact_uri: run.artifact_uri.clone(),
-            start_time: run.start_time,
-            end_time: run.end_time,
-        };
-        let mut node = Node::new(&rid, label.clone(), facts);
-        if let Some(c) = run.git_commit() {
-            node = node.claim(
-                "git.commit",
-                c,
-                Witness::new(db, format!("tags[run_uuid={}, key={GIT_COMMIT_TAG}]", run.id.as_str())),
-            );
-        }
-        g.add(node);
-        if let Some(c) = run.git_commit() {
-            let cid = id::commit(c);
-            // a commit the run records but no repository holds: a node of its own, so the
-            // gap shows in the graph where the code should be
-            if !g.contains(&cid) && (c.len() == 40 || c.len() == 64) && c.bytes().all(|b| b.is_ascii_hexdigit()) {
-                // a repository that holds the commit but cannot read it is passed over here:
-                // resolution met the same object when it looked for the run's repository, and
-                // verification reports it from `links.problems`; the node says so
-                let mut unreadable_in = None;
-                let found = ev.git.iter().find_map(|repo| repo.try_find_commit_anywhere(c).unwrap_or_else(|_| {
-                    unreadable_in.get_or_insert_with(|| repo.rel.clone());
-                    None
-                }));
-                match (found, unreadable_in) {
-                    (Some(found), _) => g.add(Node::new(&cid, format!("{} {} (no branch or tag reaches it)", short(&found.sha), found.summary), CommitFacts { sha: found.sha.clone(), ..Default::default() })),
-                    (None, Some(repo)) => g.add(Node::new(&cid, format!("{} (in {repo}, but it cannot be read)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), ..Default::default() })),
-                    (None, None) => g.add(Node::new(&cid, format!("{} (not in the evidence)", short(c)), CommitFacts { sha: c.to_ascii_lowercase(), absent: true, ..Default::default() })),
-                };
+    }
+    cid
+}
+
+/// The datasets a run used, each linked to the data version its source is in the run's commit.
+fn add_run_datasets(g: &mut Lineage, cx: &StoreCx, r: usize, run: &Run, rid: &str) {
+    let db = cx.db;
+    for input in &run.dataset_inputs {
+        let Some(ds) = cx.store.dataset(&input.dataset_uuid) else { continue };
+        let did = id::dataset(&ds.uuid);
+        let facts = DatasetFacts { name: ds.name.clone(), digest: ds.digest.clone(), source: ds.source.clone(), source_type: ds.source_type.clone(), profile: ds.profile.clone(), local_path: None };
+        g.add(Node::new(&did, format!("{}@{}", ds.name, ds.digest), facts).claim("digest", ds.digest.as_str(), Witness::new(db, format!("datasets[dataset_uuid={}]", ds.uuid))));
+        g.link(rid, Relation::Used, &did, input.context.as_deref().or(Some("input")));
+        if let Some(local) = ds.source_uri().and_then(|u| locate_dataset_source(cx.ev, u)) {
+            if let Some(d) = g.node_mut(&did).and_then(|n| n.payload.dataset_mut()) {
+                d.local_path = Some(local.as_str().to_string());
             }
-            g.link(&rid, Relation::Used, &cid, Some("code"));
-        }
-        if let Some(user) = &run.user {
-            let who = id::agent(user);
-            g.add(Node::new(&who, user.as_str(), AgentFacts::default()));
-            g.link(&rid, Relation::WasAssociatedWith, &who, None);
-        }
-        for input in &run.dataset_inputs {
-            let Some(ds) = store.dataset(&input.dataset_uuid) else { continue };
-            let did = id::dataset(&ds.uuid);
-            let facts = DatasetFacts { name: ds.name.clone(), digest: ds.digest.clone(), source: ds.source.clone(), source_type: ds.source_type.clone(), profile: ds.profile.clone(), local_path: None };
-            g.add(Node::new(&did, format!("{}@{}", ds.name, ds.digest), facts).claim("digest", ds.digest.as_str(), Witness::new(db, format!("datasets[dataset_uuid={}]", ds.uuid))));
-            g.link(&rid, Relation::Used, &did, input.context.as_deref().or(Some("input")));
-            if let Some(local) = ds.source_uri().and_then(|u| locate_dataset_source(ev, u)) {
-                if let Some(d) = g.node_mut(&did).and_then(|n| n.payload.dataset_mut()) {
-                    d.local_path = Some(local.as_str().to_string());
-                }
-                if let Some(dv) = data_version_at(links, ev, s, r, &local) {
-                    g.link(&did, Relation::WasDerivedFrom, &dv, None);
-                }
-            }
-        }
-        // 2.x records each logged model in a run tag.
-        if let Some(history) = run.tags.get("mlflow.log-model.history") {
-            if let Ok(serde_json::Value::Array(entries)) = serde_json::from_str::<serde_json::Value>(history) {
-                for e in entries {
-                    let Some(path) = e.get("artifact_path").and_then(|v| v.as_str()) else { continue };
-                    if path.contains("://") || path.starts_with('/') {
-                        continue;
-                    }
-                    let mid = id::run_model(run.id.as_str(), path);
-                    let facts = LoggedModelFacts { artifact_path: Some(path.to_string()), model_uuid: e.get("model_uuid").and_then(|v| v.as_str()).map(str::to_string), ..Default::default() };
-                    g.add(Node::new(&mid, format!("{path} of run {label}"), facts));
-                    g.link(&mid, Relation::WasGeneratedBy, &rid, None);
-                    let loc = run.artifact_uri.as_ref().map(|a| format!("{}/{}", a.trim_end_matches('/'), path));
-                    add_model_files(g, ev, &mid, loc.as_deref());
-                }
+            if let Some(dv) = data_version_at(cx.links, cx.ev, cx.s, r, &local) {
+                g.link(&did, Relation::WasDerivedFrom, &dv, None);
             }
         }
     }
-    for lm in &store.logged_models {
+}
+
+/// The models a 2.x run logged, as its `mlflow.log-model.history` tag records them.
+fn add_run_models(g: &mut Lineage, cx: &StoreCx, run: &Run, rid: &str, label: &str) {
+    let Some(history) = run.tags.get("mlflow.log-model.history") else { return };
+    let Ok(serde_json::Value::Array(entries)) = serde_json::from_str::<serde_json::Value>(history) else { return };
+    for e in entries {
+        let Some(path) = e.get("artifact_path").and_then(|v| v.as_str()) else { continue };
+        if path.contains("://") || path.starts_with('/') {
+            continue;
+        }
+        let mid = id::run_model(run.id.as_str(), path);
+        let facts = LoggedModelFacts { artifact_path: Some(path.to_string()), model_uuid: e.get("model_uuid").and_then(|v| v.as_str()).map(str::to_string), ..Default::default() };
+        g.add(Node::new(&mid, format!("{path} of run {label}"), facts));
+        g.link(&mid, Relation::WasGeneratedBy, rid, None);
+        let loc = run.artifact_uri.as_ref().map(|a| format!("{}/{}", a.trim_end_matches('/'), path));
+        add_model_files(g, cx.ev, &mid, loc.as_deref());
+    }
+}
+
+/// The store's logged models (3.x), each with the run that produced it and its files.
+fn add_logged_models(g: &mut Lineage, cx: &StoreCx) {
+    let db = cx.db;
+    for lm in &cx.store.logged_models {
         let mid = id::logged_model(&lm.id);
         let facts = LoggedModelFacts { model_id: Some(lm.id.clone()), store: Some(db.to_string()), artifact_location: lm.artifact_location.clone(), ..Default::default() };
         let mut n = Node::new(&mid, format!("{} ({})", lm.name.as_deref().unwrap_or("model"), lm.id), facts);
@@ -404,9 +442,14 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
         if let Some(run) = &lm.source_run_id {
             g.link(&mid, Relation::WasGeneratedBy, &id::run(run), None);
         }
-        add_model_files(g, ev, &mid, lm.artifact_location.as_deref());
+        add_model_files(g, cx.ev, &mid, lm.artifact_location.as_deref());
     }
-    for v in &store.model_versions {
+}
+
+/// The registry's model versions, each linked to the model it was made from and its run.
+fn add_model_versions(g: &mut Lineage, cx: &StoreCx) {
+    let db = cx.db;
+    for v in &cx.store.model_versions {
         let vid = id::model_version(&v.name, v.version);
         let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
         let facts = ModelVersionFacts {
@@ -425,38 +468,46 @@ fn add_mlflow(g: &mut Lineage, ev: &Evidence, links: &Links, s: usize, store: &T
         if let Some(run) = &v.run_id {
             n = n.claim("run_id", run.as_str(), witness.clone());
         }
+        g.add(n);
         if v.is_deleted() {
             // the row of a deleted version: its source and run are redacted, nothing to link
-            g.add(n);
             continue;
         }
-        g.add(n);
-        match v.parsed_source() {
-            Some(ModelSource::LoggedModel { model_id }) => g.link(&vid, Relation::WasDerivedFrom, &id::logged_model(&model_id), None),
-            Some(ModelSource::RunArtifact { run_id, path }) => g.link(&vid, Relation::WasDerivedFrom, &id::run_model(&run_id, &path), None),
-            Some(ModelSource::Location { uri }) => {
-                // 2.x: `<run artifact uri>/<artifact path>`.
-                if let Some((run, path)) = run_artifact_of(store, &uri) {
-                    g.link(&vid, Relation::WasDerivedFrom, &id::run_model(&run, &path), None);
-                }
-            }
-            Some(ModelSource::Registry { name, version }) => {
-                if let Ok(ver) = version.parse() {
-                    g.link(&vid, Relation::WasDerivedFrom, &id::model_version(&name, ver), None);
-                }
-            }
-            _ => {}
-        }
+        link_version_source(g, cx.store, &vid, v.parsed_source());
         if let Some(run) = &v.run_id {
             g.link(&vid, Relation::WasGeneratedBy, &id::run(run), None);
         }
     }
-    for a in &store.aliases {
+}
+
+/// Links a model version to the model its recorded source names.
+fn link_version_source(g: &mut Lineage, store: &TrackingStore, vid: &str, source: Option<ModelSource>) {
+    match source {
+        Some(ModelSource::LoggedModel { model_id }) => g.link(vid, Relation::WasDerivedFrom, &id::logged_model(&model_id), None),
+        Some(ModelSource::RunArtifact { run_id, path }) => g.link(vid, Relation::WasDerivedFrom, &id::run_model(&run_id, &path), None),
+        Some(ModelSource::Location { uri }) => {
+            // 2.x: `<run artifact uri>/<artifact path>`.
+            if let Some((run, path)) = run_artifact_of(store, &uri) {
+                g.link(vid, Relation::WasDerivedFrom, &id::run_model(&run, &path), None);
+            }
+        }
+        Some(ModelSource::Registry { name, version }) => {
+            if let Ok(ver) = version.parse() {
+                g.link(vid, Relation::WasDerivedFrom, &id::model_version(&name, ver), None);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The registry's aliases, each an alternate of the version it points to.
+fn add_aliases(g: &mut Lineage, cx: &StoreCx) {
+    for a in &cx.store.aliases {
         let aid = id::alias(&a.model, &a.alias);
         g.add(Node::new(&aid, format!("models:/{}@{}", a.model, a.alias), AliasFacts {}).claim(
             "version",
             a.version.to_string(),
-            Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias)),
+            Witness::new(cx.db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias)),
         ));
         g.link(&aid, Relation::AlternateOf, &id::model_version(&a.model, a.version), None);
     }

@@ -18,6 +18,7 @@ pub mod payload;
 pub mod query;
 pub mod resolve;
 pub mod served;
+pub mod signed;
 pub mod status;
 
 use std::collections::{HashMap, HashSet, VecDeque};

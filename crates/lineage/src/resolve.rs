@@ -106,8 +106,24 @@ pub fn resolve(evidence: &Evidence) -> Links {
     for (p, project) in evidence.dvc.iter().enumerate() {
         links.project_repo[p] = link_project(evidence, project, &mut links.problems);
     }
+    read_tracked_at_head(evidence, &mut links);
+    link_runs(evidence, &mut links);
 
-    // What git tracks at HEAD, where coverage asks (a work tree, or a project's repository).
+    for (repo_idx, commits) in commits_that_matter(evidence, &links) {
+        let projects: Vec<(usize, ProjectRepo)> = links.projects_of_repo(repo_idx).into_iter().map(|(p, l)| (p, l.clone())).collect();
+        for (project, link) in projects {
+            let repo = &evidence.git[repo_idx];
+            for commit in commits.iter().cloned() {
+                let files = read_locks_at(repo, repo_idx, &link.prefix, &commit, &mut links);
+                links.commit_locks.push(CommitLocks { project, repo: repo_idx, commit, files });
+            }
+        }
+    }
+    links
+}
+
+/// What git tracks at HEAD, where coverage asks (a work tree, or a project's repository).
+fn read_tracked_at_head(evidence: &Evidence, links: &mut Links) {
     for (g, repo) in evidence.git.iter().enumerate() {
         let Some(head) = &repo.head else { continue };
         if repo.workdir.is_none() && !links.project_repo.iter().flatten().any(|l| l.repo == g) {
@@ -118,9 +134,11 @@ pub fn resolve(evidence: &Evidence) -> Links {
             Err(error) => add_problem(&mut links.problems, GitProblem { repo: g, commit: head.clone(), path: None, error }),
         }
     }
+}
 
-    // Which repository holds each run's commit: the first that can read it (one that holds it
-    // but cannot read it is a problem, and the search goes on).
+/// Which repository holds each run's commit: the first that can read it (one that holds it
+/// but cannot read it is a problem, and the search goes on).
+fn link_runs(evidence: &Evidence, links: &mut Links) {
     for (s, store) in evidence.mlflow.iter().enumerate() {
         for (r, run) in store.runs.iter().enumerate() {
             let Some(sha) = run.git_commit() else { continue };
@@ -138,8 +156,10 @@ pub fn resolve(evidence: &Evidence) -> Links {
             }
         }
     }
+}
 
-    // The commits that matter, per repository.
+/// The commits that matter, per repository: every linked run's commit, HEAD and every tag.
+fn commits_that_matter(evidence: &Evidence, links: &Links) -> BTreeMap<usize, BTreeSet<String>> {
     let mut wanted: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for (&(s, r), &repo) in &links.run_repo {
         if let Some(sha) = evidence.mlflow[s].runs[r].git_commit() {
@@ -151,53 +171,57 @@ pub fn resolve(evidence: &Evidence) -> Links {
         set.extend(repo.head.iter().cloned());
         set.extend(repo.tags.iter().map(|t| t.commit.clone()));
     }
+    wanted
+}
 
-    for (repo_idx, commits) in wanted {
-      let projects: Vec<(usize, ProjectRepo)> = links.projects_of_repo(repo_idx).into_iter().map(|(p, l)| (p, l.clone())).collect();
-      for (project, link) in projects {
-        let repo = &evidence.git[repo_idx];
-        for commit in commits.iter().cloned() {
-            let mut files = Vec::new();
-            let prefix = link.prefix.clone();
-            let listed = repo.try_paths_where(&commit, |p| {
-                let Some(inner) = p.strip_prefix(prefix.as_str()) else { return false };
-                !inner.starts_with(".dvc/") && (inner.ends_with("/dvc.lock") || inner == "dvc.lock" || (inner.ends_with(".dvc") && !inner.ends_with("/.dvc")))
-            });
-            let paths = listed.unwrap_or_else(|error| {
-                add_problem(&mut links.problems, GitProblem { repo: repo_idx, commit: commit.clone(), path: None, error });
-                None
-            });
-            for path in paths.unwrap_or_default() {
-                let inner = &path[prefix.len()..];
-                let Ok(rel) = RelPath::new(inner) else { continue };
-                let mut blob_at = |path: &str| {
-                    repo.try_blob_at(&commit, path).unwrap_or_else(|error| {
-                        add_problem(&mut links.problems, GitProblem { repo: repo_idx, commit: commit.clone(), path: Some(path.to_string()), error });
-                        None
-                    })
-                };
-                let Some(bytes) = blob_at(&path) else { continue };
-                let display = git_display(repo, &commit, &path);
-                let parsed = if rel.file_name() == "dvc.lock" {
-                    let yaml_path = format!("{}dvc.yaml", &path[..path.len() - "dvc.lock".len()]);
-                    // an unreadable dvc.yaml is a problem; the lock is still read, as without one
-                    let specs = blob_at(&yaml_path)
-                        .map(|y| dvc::stage_specs(&y, &git_display(repo, &commit, &yaml_path)).unwrap_or_default())
-                        .unwrap_or_default();
-                    dvc::parse_lock(&bytes, &rel, &display, &specs)
-                } else {
-                    dvc::parse_dvc_file(&bytes, &rel, &display)
-                };
-                match parsed {
-                    Ok(f) => files.push(f),
-                    Err(e) => links.unreadable.push((display, e)),
-                }
-            }
-            links.commit_locks.push(CommitLocks { project, repo: repo_idx, commit, files });
+/// The lock and `.dvc` files of the project at `prefix` in `repo` at `commit`; a file that
+/// cannot be parsed goes to [`Links::unreadable`], an object that cannot be read to
+/// [`Links::problems`].
+fn read_locks_at(repo: &GitRepo, repo_idx: usize, prefix: &str, commit: &str, links: &mut Links) -> Vec<LockFile> {
+    let mut files = Vec::new();
+    let listed = repo.try_paths_where(commit, |p| {
+        let Some(inner) = p.strip_prefix(prefix) else { return false };
+        !inner.starts_with(".dvc/") && (inner.ends_with("/dvc.lock") || inner == "dvc.lock" || (inner.ends_with(".dvc") && !inner.ends_with("/.dvc")))
+    });
+    let paths = listed.unwrap_or_else(|error| {
+        add_problem(&mut links.problems, GitProblem { repo: repo_idx, commit: commit.to_string(), path: None, error });
+        None
+    });
+    for path in paths.unwrap_or_default() {
+        let inner = &path[prefix.len()..];
+        let Ok(rel) = RelPath::new(inner) else { continue };
+        match read_lock_file(repo, repo_idx, commit, &path, &rel, &mut links.problems) {
+            Some(Ok(f)) => files.push(f),
+            Some(Err((display, e))) => links.unreadable.push((display, e)),
+            None => {}
         }
-      }
     }
-    links
+    files
+}
+
+/// One lock or `.dvc` file at `path` in `repo` at `commit` (`rel` inside its project), parsed;
+/// none when its blob cannot be read, the file's display name with the error when it cannot
+/// be parsed.
+fn read_lock_file(repo: &GitRepo, repo_idx: usize, commit: &str, path: &str, rel: &RelPath, problems: &mut Vec<GitProblem>) -> Option<Result<LockFile, (String, DvcError)>> {
+    let mut blob_at = |path: &str| {
+        repo.try_blob_at(commit, path).unwrap_or_else(|error| {
+            add_problem(problems, GitProblem { repo: repo_idx, commit: commit.to_string(), path: Some(path.to_string()), error });
+            None
+        })
+    };
+    let bytes = blob_at(path)?;
+    let display = git_display(repo, commit, path);
+    let parsed = if rel.file_name() == "dvc.lock" {
+        let yaml_path = format!("{}dvc.yaml", &path[..path.len() - "dvc.lock".len()]);
+        // an unreadable dvc.yaml is a problem; the lock is still read, as without one
+        let specs = blob_at(&yaml_path)
+            .map(|y| dvc::stage_specs(&y, &git_display(repo, commit, &yaml_path)).unwrap_or_default())
+            .unwrap_or_default();
+        dvc::parse_lock(&bytes, rel, &display, &specs)
+    } else {
+        dvc::parse_dvc_file(&bytes, rel, &display)
+    };
+    Some(parsed.map_err(|e| (display, e)))
 }
 
 /// Keeps a problem once: the same object read again for the same commit and path (HEAD's

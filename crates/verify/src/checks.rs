@@ -15,7 +15,7 @@ use custody_lineage::resolve::{Links, git_display};
 use custody_lineage::{Lineage, NodeKind, Witness};
 use custody_sources::Evidence;
 use custody_sources::dvc::{self, DvcDigest, DvcProject, Entry, HashKind, Location, ManifestEntry};
-use custody_sources::mlflow::{GIT_COMMIT_TAG, ModelSource, TrackingStore};
+use custody_sources::mlflow::{Alias, GIT_COMMIT_TAG, ModelSource, ModelVersion, TrackingStore};
 
 /// A directory output to check once the files under it are hashed.
 #[derive(Debug, Clone)]
@@ -53,6 +53,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
         let prefix = links.project_repo[p].as_ref().map(|l| l.prefix.clone()).unwrap_or_default();
         for cl in links.commit_locks.iter().filter(|c| c.project == p) {
             let repo = &ev.git[cl.repo];
+            let at = LocksAt { lineage, project, repo, commit: &cl.commit, prefix: &prefix };
             for f in &cl.files {
                 let display = git_display(repo, &cl.commit, &format!("{prefix}{}", f.file));
                 for stage in &f.stages {
@@ -60,7 +61,7 @@ pub fn plan(ev: &Evidence, links: &Links, lineage: &Lineage, plan: &mut Plan) ->
                         plan_entry(&cx, entry, true, false, Witness::new(&display, entry.record.clone()), plan, &mut findings);
                     }
                     for entry in &stage.deps {
-                        check_git_dependency(lineage, project, repo, &cl.commit, &prefix, entry, Witness::new(&display, entry.record.clone()), &mut findings);
+                        check_git_dependency(&at, entry, Witness::new(&display, entry.record.clone()), &mut findings);
                     }
                 }
             }
@@ -109,67 +110,92 @@ impl<'a> ProjectCx<'a> {
     }
 }
 
-fn plan_entry(cx: &ProjectCx<'_>, entry: &Entry, is_out: bool, in_workspace: bool, witness: Witness, plan: &mut Plan, findings: &mut Vec<Finding>) {
-    let (ev, lineage, project) = (cx.ev, cx.lineage, cx.project);
-    let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
-    let nid = id::data_version(&project.rel, path, digest);
-    let node = node_ref(lineage, &nid, NodeKind::DataVersion, path.as_str());
-    let algorithm = algorithm_of(digest.kind);
-    let root_path = project.to_root(path);
-    let cache_obj = project.cache_object(digest);
-    let uncollected = cx.uncollected.clone();
-    let dvc_managed = (is_out && entry.cached) || cx.managed.contains(path);
+/// One DVC entry being planned: the data version it names and what it claims of it.
+struct EntryPlan<'e> {
+    node: NodeRef,
+    digest: &'e DvcDigest,
+    witness: Witness,
+    /// The entry's path, root-relative.
+    root_path: RelPath,
+    /// Whether DVC, not git, keeps the entry's bytes.
+    dvc_managed: bool,
+}
 
+fn plan_entry(cx: &ProjectCx<'_>, entry: &Entry, is_out: bool, in_workspace: bool, witness: Witness, plan: &mut Plan, findings: &mut Vec<Finding>) {
+    let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
+    let nid = id::data_version(&cx.project.rel, path, digest);
+    let e = EntryPlan {
+        node: node_ref(cx.lineage, &nid, NodeKind::DataVersion, path.as_str()),
+        digest,
+        witness,
+        root_path: cx.project.to_root(path),
+        dvc_managed: (is_out && entry.cached) || cx.managed.contains(path),
+    };
     // The cache object: for outputs DVC caches.
-    let mut manifest = None;
-    if is_out && entry.cached {
-        if let Some(obj) = &cache_obj {
-            plan.claim(FileClaim {
-                node: node.clone(),
-                check: Check::DvcCache,
-                path: obj.clone(),
-                algorithm: Algorithm::Md5,
-                expected: digest.hex.clone(),
-                source: witness.clone(),
-                role: if digest.is_dir { "cache manifest object".into() } else { "cache object".into() },
-                not_collected: uncollected.clone(),
-            });
-            if digest.is_dir {
-                match std::fs::read(obj.to_local(&ev.root)) {
-                    Ok(bytes) => match dvc::parse_manifest(&bytes, obj.as_str()) {
-                        Ok(entries) => {
-                            for e in &entries {
-                                let Ok(d) = DvcDigest::parse_entry(&e.md5, digest.kind) else { continue };
-                                if let Some(member) = project.cache_object(&d) {
-                                    plan.claim(FileClaim {
-                                        node: node.clone(),
-                                        check: Check::DvcCache,
-                                        path: member,
-                                        algorithm: Algorithm::Md5,
-                                        expected: d.hex.clone(),
-                                        source: Witness::new(obj.as_str(), format!("relpath={}", e.relpath)),
-                                        role: format!("cache object of `{}`", e.relpath),
-                                        not_collected: None,
-                                    });
-                                }
-                            }
-                            manifest = Some(entries);
-                        }
-                        Err(e) => findings.push(
-                            Finding::new(Status::Mismatch, Check::DvcCache, node.clone(), e.to_string()).at(obj).by(witness.clone()),
-                        ),
-                    },
-                    // Absence is reported by the claim on the object itself.
-                    Err(_) => {}
-                }
-            }
+    let manifest = if is_out && entry.cached { plan_cache_object(cx, &e, plan, findings) } else { None };
+    if in_workspace {
+        plan_work_tree(cx, e, manifest, plan, findings);
+    }
+}
+
+/// The cache object of an output DVC caches and, for a directory, the objects its manifest
+/// names; returns the manifest, when it could be read.
+fn plan_cache_object(cx: &ProjectCx<'_>, e: &EntryPlan<'_>, plan: &mut Plan, findings: &mut Vec<Finding>) -> Option<Vec<ManifestEntry>> {
+    let digest = e.digest;
+    let obj = cx.project.cache_object(digest)?;
+    plan.claim(FileClaim {
+        node: e.node.clone(),
+        check: Check::DvcCache,
+        path: obj.clone(),
+        algorithm: Algorithm::Md5,
+        expected: digest.hex.clone(),
+        source: e.witness.clone(),
+        role: if digest.is_dir { "cache manifest object".into() } else { "cache object".into() },
+        not_collected: cx.uncollected.clone(),
+    });
+    if !digest.is_dir {
+        return None;
+    }
+    // Absence is reported by the claim on the object itself.
+    let bytes = std::fs::read(obj.to_local(&cx.ev.root)).ok()?;
+    match dvc::parse_manifest(&bytes, obj.as_str()) {
+        Ok(entries) => {
+            plan_manifest_members(cx, e, &obj, &entries, plan);
+            Some(entries)
+        }
+        Err(err) => {
+            findings.push(Finding::new(Status::Mismatch, Check::DvcCache, e.node.clone(), err.to_string()).at(&obj).by(e.witness.clone()));
+            None
         }
     }
+}
 
-    if !in_workspace {
-        return;
+/// The cache object of every member a directory's manifest (the cache object `obj`) names.
+fn plan_manifest_members(cx: &ProjectCx<'_>, e: &EntryPlan<'_>, obj: &RelPath, entries: &[ManifestEntry], plan: &mut Plan) {
+    for m in entries {
+        let Ok(d) = DvcDigest::parse_entry(&m.md5, e.digest.kind) else { continue };
+        if let Some(member) = cx.project.cache_object(&d) {
+            plan.claim(FileClaim {
+                node: e.node.clone(),
+                check: Check::DvcCache,
+                path: member,
+                algorithm: Algorithm::Md5,
+                expected: d.hex.clone(),
+                source: Witness::new(obj.as_str(), format!("relpath={}", m.relpath)),
+                role: format!("cache object of `{}`", m.relpath),
+                not_collected: None,
+            });
+        }
     }
-    // The work-tree copy.
+}
+
+/// The work-tree copy of an entry: its file, or the files now under its directory (checked
+/// against the cached `manifest` once hashed).
+fn plan_work_tree(cx: &ProjectCx<'_>, e: EntryPlan<'_>, manifest: Option<Vec<ManifestEntry>>, plan: &mut Plan, findings: &mut Vec<Finding>) {
+    let ev = cx.ev;
+    let EntryPlan { node, digest, witness, root_path, dvc_managed } = e;
+    let algorithm = algorithm_of(digest.kind);
+    let uncollected = cx.uncollected.clone();
     if digest.is_dir {
         let files: Vec<RelPath> = build::files_under(ev, &root_path).filter_map(|f| f.strip_prefix(&root_path)).collect();
         for f in &files {
@@ -252,19 +278,21 @@ fn not_collected_reason(project: &DvcProject) -> String {
     }
 }
 
+/// The lock files of a DVC project read from git at one commit: where their dependencies are
+/// looked up.
+struct LocksAt<'a> {
+    lineage: &'a Lineage,
+    project: &'a DvcProject,
+    repo: &'a custody_sources::git::GitRepo,
+    commit: &'a str,
+    /// The project's folder inside the repository ("" at the top).
+    prefix: &'a str,
+}
+
 /// A dependency that git tracks at the lock's commit (code, params) must have the claimed
 /// digest in that commit's tree.
-#[allow(clippy::too_many_arguments)]
-fn check_git_dependency(
-    lineage: &Lineage,
-    project: &DvcProject,
-    repo: &custody_sources::git::GitRepo,
-    commit: &str,
-    prefix: &str,
-    entry: &Entry,
-    witness: Witness,
-    findings: &mut Vec<Finding>,
-) {
+fn check_git_dependency(at: &LocksAt<'_>, entry: &Entry, witness: Witness, findings: &mut Vec<Finding>) {
+    let LocksAt { lineage, project, repo, commit, prefix } = *at;
     let (Location::Local(path), Some(digest)) = (&entry.location, &entry.digest) else { return };
     if digest.is_dir {
         return;
@@ -706,109 +734,145 @@ fn check_params(cx: ParamsCheck<'_>, out: &mut Vec<Finding>) {
 }
 
 fn check_registry(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, out: &mut Vec<Finding>) {
-    let db = store.rel.as_str();
     for v in &store.model_versions {
-        let vid = id::model_version(&v.name, v.version);
-        let node = node_ref(lineage, &vid, NodeKind::ModelVersion, &vid);
-        let witness = Witness::new(db, format!("model_versions[name={}, version={}]", v.name, v.version));
-        if v.is_deleted() {
-            out.push(
-                Finding::new(
-                    Status::Informational,
-                    Check::ModelVersionSource,
-                    node,
-                    "the version was deleted from the registry: MLflow keeps its row with the source and run redacted (`REDACTED-SOURCE-PATH`, `REDACTED-RUN-ID`), so there is nothing left to check",
-                )
-                .by(witness),
-            );
-            continue;
-        }
-        if let Some(run) = &v.run_id {
-            if store.run(run).is_none() {
-                out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
-            }
-        }
-        let Some(source) = v.parsed_source() else {
-            out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, node, "the version records no source").by(witness));
-            continue;
-        };
-        let src = v.source.clone().unwrap_or_default();
-        match source {
-            ModelSource::LoggedModel { model_id } => match store.logged_model(&model_id) {
-                None => out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node, format!("source names logged model {model_id}, which the store does not hold")).by(witness).expect(src, None)),
-                Some(lm) => {
-                    match (&lm.source_run_id, &v.run_id) {
-                        (Some(made_by), Some(claimed)) if !made_by.eq_ignore_ascii_case(claimed) => out.push(
-                            Finding::new(
-                                Status::Conflict,
-                                Check::ModelVersionSource,
-                                node.clone(),
-                                format!("the version says it comes from run {claimed}, but its source {src} is a model logged by run {made_by}"),
-                            )
-                            .by(witness.clone())
-                            .expect(claimed.clone(), Some(made_by.clone())),
-                        ),
-                        _ => out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source {src} is a model logged by the version's run")).by(witness.clone())),
-                    }
-                    let as_path = |s: &str| custody_evidence::file_uri_to_path(s).map(|p| p.trim_end_matches('/').to_string());
-                    if let (Some(stored), Some(logged)) = (v.storage_location.as_deref().and_then(as_path), lm.artifact_location.as_deref().and_then(as_path)) {
-                        if stored != logged {
-                            out.push(
-                                Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version's storage_location is not the artifact folder of its source {src}"))
-                                    .by(witness.clone())
-                                    .expect(logged, Some(stored)),
-                            );
-                        }
-                    }
-                    check_location(ev, lineage, &id::logged_model(&lm.id), NodeKind::LoggedModel, lm.artifact_location.as_deref(), Witness::new(db, format!("logged_models[model_id={}]", lm.id)), out);
-                    check_mlmodel(ev, lineage, &id::logged_model(&lm.id), lm.artifact_location.as_deref(), lm.source_run_id.as_deref(), Some(&lm.id), out);
-                }
-            },
-            ModelSource::Location { uri } => match build::run_artifact_of(store, &uri) {
-                Some((run, path)) => {
-                    let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run));
-                    if consistent {
-                        out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source is `{path}` in the artifacts of the version's run")).by(witness.clone()));
-                    } else {
-                        out.push(
-                            Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version says it comes from run {}, but its source lies in the artifacts of run {run}", v.run_id.clone().unwrap_or_default()))
-                                .by(witness.clone())
-                                .expect(v.run_id.clone().unwrap_or_default(), Some(run.clone())),
-                        );
-                    }
-                    let mid = id::run_model(&run, &path);
-                    check_location(ev, lineage, &mid, NodeKind::LoggedModel, Some(&uri), witness.clone(), out);
-                    check_mlmodel(ev, lineage, &mid, Some(&uri), Some(&run), None, out);
-                }
-                None => check_location(ev, lineage, &vid, NodeKind::ModelVersion, Some(&uri), witness, out),
-            },
-            ModelSource::RunArtifact { run_id, path } => {
-                let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run_id));
-                let status = if store.run(&run_id).is_none() { Status::Missing } else if consistent { Status::Verified } else { Status::Conflict };
-                out.push(Finding::new(status, Check::ModelVersionSource, node, format!("source is `{path}` of run {run_id}")).by(witness).expect(v.run_id.clone().unwrap_or_default(), Some(run_id)));
-            }
-            ModelSource::Registry { name, version } => {
-                let exists = version.parse().ok().and_then(|n| store.model_version(&name, n)).is_some();
-                let status = if exists { Status::Verified } else { Status::Missing };
-                out.push(Finding::new(status, Check::ModelVersionSource, node, format!("source is registry entry {name}/{version}")).by(witness));
-            }
-            ModelSource::Remote { uri } => out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, node, format!("source {uri} is outside the evidence")).by(witness)),
-        }
+        check_model_version(ev, lineage, store, v, out);
     }
     for a in &store.aliases {
-        let aid = id::alias(&a.model, &a.alias);
-        let node = node_ref(lineage, &aid, NodeKind::Alias, &aid);
-        let witness = Witness::new(db, format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias));
-        let (status, detail) = match store.model_version(&a.model, a.version) {
-            Some(v) if v.is_deleted() => (Status::Missing, format!("alias points at version {}, which was deleted from the registry", a.version)),
-            Some(_) => (Status::Verified, format!("alias points at version {}", a.version)),
-            None => (Status::Missing, format!("alias points at version {}, which the registry does not hold", a.version)),
-        };
-        out.push(Finding::new(status, Check::AliasTarget, node, detail).by(witness).expect(a.version.to_string(), None));
+        check_alias(lineage, store, a, out);
     }
     for run in &store.runs {
         check_run_artifacts(ev, lineage, store, run, out);
     }
+}
+
+/// One registered model version whose source is being checked, with the evidence and the
+/// store it is checked against.
+struct VersionCheck<'a> {
+    ev: &'a Evidence,
+    lineage: &'a Lineage,
+    store: &'a TrackingStore,
+    v: &'a ModelVersion,
+    vid: String,
+    node: NodeRef,
+    witness: Witness,
+}
+
+/// A model version's run must be in the store and its source must be what the store and the
+/// evidence hold; a deleted version has nothing left to check.
+fn check_model_version(ev: &Evidence, lineage: &Lineage, store: &TrackingStore, v: &ModelVersion, out: &mut Vec<Finding>) {
+    let vid = id::model_version(&v.name, v.version);
+    let node = node_ref(lineage, &vid, NodeKind::ModelVersion, &vid);
+    let witness = Witness::new(store.rel.as_str(), format!("model_versions[name={}, version={}]", v.name, v.version));
+    if v.is_deleted() {
+        out.push(
+            Finding::new(
+                Status::Informational,
+                Check::ModelVersionSource,
+                node,
+                "the version was deleted from the registry: MLflow keeps its row with the source and run redacted (`REDACTED-SOURCE-PATH`, `REDACTED-RUN-ID`), so there is nothing left to check",
+            )
+            .by(witness),
+        );
+        return;
+    }
+    if let Some(run) = &v.run_id {
+        if store.run(run).is_none() {
+            out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node.clone(), "the version's run is not in the tracking store").by(witness.clone()).expect(run.clone(), None));
+        }
+    }
+    let Some(source) = v.parsed_source() else {
+        out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, node, "the version records no source").by(witness));
+        return;
+    };
+    let cx = VersionCheck { ev, lineage, store, v, vid, node, witness };
+    match source {
+        ModelSource::LoggedModel { model_id } => check_logged_model_source(cx, &model_id, out),
+        ModelSource::Location { uri } => check_location_source(cx, &uri, out),
+        ModelSource::RunArtifact { run_id, path } => {
+            let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run_id));
+            let status = if store.run(&run_id).is_none() { Status::Missing } else if consistent { Status::Verified } else { Status::Conflict };
+            out.push(Finding::new(status, Check::ModelVersionSource, cx.node, format!("source is `{path}` of run {run_id}")).by(cx.witness).expect(v.run_id.clone().unwrap_or_default(), Some(run_id)));
+        }
+        ModelSource::Registry { name, version } => {
+            let exists = version.parse().ok().and_then(|n| store.model_version(&name, n)).is_some();
+            let status = if exists { Status::Verified } else { Status::Missing };
+            out.push(Finding::new(status, Check::ModelVersionSource, cx.node, format!("source is registry entry {name}/{version}")).by(cx.witness));
+        }
+        ModelSource::Remote { uri } => out.push(Finding::new(Status::Unverifiable, Check::ModelVersionSource, cx.node, format!("source {uri} is outside the evidence")).by(cx.witness)),
+    }
+}
+
+/// A version whose source is a logged model (3.x): the model must be in the store, made by the
+/// version's run and stored where the version says, and its folder and `MLmodel` must agree.
+fn check_logged_model_source(cx: VersionCheck<'_>, model_id: &str, out: &mut Vec<Finding>) {
+    let VersionCheck { ev, lineage, store, v, node, witness, .. } = cx;
+    let db = store.rel.as_str();
+    let src = v.source.clone().unwrap_or_default();
+    let Some(lm) = store.logged_model(model_id) else {
+        out.push(Finding::new(Status::Missing, Check::ModelVersionSource, node, format!("source names logged model {model_id}, which the store does not hold")).by(witness).expect(src, None));
+        return;
+    };
+    match (&lm.source_run_id, &v.run_id) {
+        (Some(made_by), Some(claimed)) if !made_by.eq_ignore_ascii_case(claimed) => out.push(
+            Finding::new(
+                Status::Conflict,
+                Check::ModelVersionSource,
+                node.clone(),
+                format!("the version says it comes from run {claimed}, but its source {src} is a model logged by run {made_by}"),
+            )
+            .by(witness.clone())
+            .expect(claimed.clone(), Some(made_by.clone())),
+        ),
+        _ => out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source {src} is a model logged by the version's run")).by(witness.clone())),
+    }
+    let as_path = |s: &str| custody_evidence::file_uri_to_path(s).map(|p| p.trim_end_matches('/').to_string());
+    if let (Some(stored), Some(logged)) = (v.storage_location.as_deref().and_then(as_path), lm.artifact_location.as_deref().and_then(as_path)) {
+        if stored != logged {
+            out.push(
+                Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version's storage_location is not the artifact folder of its source {src}"))
+                    .by(witness.clone())
+                    .expect(logged, Some(stored)),
+            );
+        }
+    }
+    check_location(ev, lineage, &id::logged_model(&lm.id), NodeKind::LoggedModel, lm.artifact_location.as_deref(), Witness::new(db, format!("logged_models[model_id={}]", lm.id)), out);
+    check_mlmodel(ev, lineage, &id::logged_model(&lm.id), lm.artifact_location.as_deref(), lm.source_run_id.as_deref(), Some(&lm.id), out);
+}
+
+/// A version whose source is a location (2.x): inside the artifacts of the version's run, with
+/// the model's folder and `MLmodel` there, or else a location the evidence must hold.
+fn check_location_source(cx: VersionCheck<'_>, uri: &str, out: &mut Vec<Finding>) {
+    let VersionCheck { ev, lineage, store, v, vid, node, witness } = cx;
+    let Some((run, path)) = build::run_artifact_of(store, uri) else {
+        check_location(ev, lineage, &vid, NodeKind::ModelVersion, Some(uri), witness, out);
+        return;
+    };
+    let consistent = v.run_id.as_deref().is_none_or(|c| c.eq_ignore_ascii_case(&run));
+    if consistent {
+        out.push(Finding::new(Status::Verified, Check::ModelVersionSource, node.clone(), format!("source is `{path}` in the artifacts of the version's run")).by(witness.clone()));
+    } else {
+        out.push(
+            Finding::new(Status::Conflict, Check::ModelVersionSource, node.clone(), format!("the version says it comes from run {}, but its source lies in the artifacts of run {run}", v.run_id.clone().unwrap_or_default()))
+                .by(witness.clone())
+                .expect(v.run_id.clone().unwrap_or_default(), Some(run.clone())),
+        );
+    }
+    let mid = id::run_model(&run, &path);
+    check_location(ev, lineage, &mid, NodeKind::LoggedModel, Some(uri), witness.clone(), out);
+    check_mlmodel(ev, lineage, &mid, Some(uri), Some(&run), None, out);
+}
+
+/// An alias must point at a version the registry holds and has not deleted.
+fn check_alias(lineage: &Lineage, store: &TrackingStore, a: &Alias, out: &mut Vec<Finding>) {
+    let aid = id::alias(&a.model, &a.alias);
+    let node = node_ref(lineage, &aid, NodeKind::Alias, &aid);
+    let witness = Witness::new(store.rel.as_str(), format!("registered_model_aliases[name={}, alias={}]", a.model, a.alias));
+    let (status, detail) = match store.model_version(&a.model, a.version) {
+        Some(v) if v.is_deleted() => (Status::Missing, format!("alias points at version {}, which was deleted from the registry", a.version)),
+        Some(_) => (Status::Verified, format!("alias points at version {}", a.version)),
+        None => (Status::Missing, format!("alias points at version {}, which the registry does not hold", a.version)),
+    };
+    out.push(Finding::new(status, Check::AliasTarget, node, detail).by(witness).expect(a.version.to_string(), None));
 }
 
 /// Whether any record names an artifact inside the run's own artifact folder: a model

@@ -150,10 +150,44 @@ pub fn account(ev: &Evidence, links: &Links, checked: &HashSet<RelPath>) -> Cove
 fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
     let mut read: HashSet<RelPath> = HashSet::new();
     let files: Vec<&RelPath> = ev.entries.iter().filter(|e| e.kind == EntryKind::File).map(|e| &e.rel).collect();
-    // by path, so the files under a folder are one range (a binary search, not a scan per folder)
-    let mut sorted: Vec<&RelPath> = files.clone();
-    sorted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    let under = |dir: &RelPath, read: &mut HashSet<RelPath>| {
+    let sorted = SortedFiles::new(&files);
+    read_by_mlflow(ev, &sorted, &mut read);
+    for repo in &ev.git {
+        let git_dir = match &repo.workdir {
+            Some(w) if w == &repo.rel => repo.rel.join(".git").unwrap_or_else(|_| repo.rel.clone()),
+            _ => repo.rel.clone(),
+        };
+        sorted.mark_under(&git_dir, &mut read);
+    }
+    tracked_by_git(ev, links, &files, &mut read);
+    read_by_dvc(ev, &sorted, &mut read);
+    read.extend(ev.datasets.iter().cloned());
+    read.extend(ev.inference_logs.iter().cloned());
+    read.extend(ev.signatures.records.iter().map(|r| r.file.clone()));
+    for k in &ev.signatures.keys {
+        if let custody_signing::keys::KeyOrigin::Evidence { file } = &k.origin {
+            if let Ok(p) = RelPath::new(file) {
+                read.insert(p);
+            }
+        }
+    }
+    read
+}
+
+/// The evidence's files by path, so the files under a folder are one range (a binary search,
+/// not a scan per folder).
+struct SortedFiles<'a>(Vec<&'a RelPath>);
+
+impl<'a> SortedFiles<'a> {
+    fn new(files: &[&'a RelPath]) -> SortedFiles<'a> {
+        let mut sorted: Vec<&RelPath> = files.to_vec();
+        sorted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        SortedFiles(sorted)
+    }
+
+    /// Counts as read every file under `dir`, and `dir` itself when it is a file.
+    fn mark_under(&self, dir: &RelPath, read: &mut HashSet<RelPath>) {
+        let sorted = &self.0;
         if dir.is_root() {
             read.extend(sorted.iter().map(|f| (*f).clone()));
             return;
@@ -167,7 +201,12 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         for f in sorted[start..].iter().take_while(|f| f.as_str() < hi.as_str()) {
             read.insert((*f).clone());
         }
-    };
+    }
+}
+
+/// Each MLflow store's database (with its SQLite side files) and the artifacts its records
+/// locate (run folders, logged models).
+fn read_by_mlflow(ev: &Evidence, sorted: &SortedFiles<'_>, read: &mut HashSet<RelPath>) {
     for store in &ev.mlflow {
         read.insert(store.rel.clone());
         for side in ["-wal", "-shm", "-journal"] {
@@ -179,18 +218,16 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         let locations = store.runs.iter().filter_map(|r| r.artifact_uri.as_deref()).chain(store.logged_models.iter().filter_map(|m| m.artifact_location.as_deref()));
         for loc in locations {
             if let Some(found) = ev.rerooter.locate(loc, &RelPath::root()) {
-                under(&found.rel, &mut read);
+                sorted.mark_under(&found.rel, read);
             }
         }
     }
-    for repo in &ev.git {
-        let git_dir = match &repo.workdir {
-            Some(w) if w == &repo.rel => repo.rel.join(".git").unwrap_or_else(|_| repo.rel.clone()),
-            _ => repo.rel.clone(),
-        };
-        under(&git_dir, &mut read);
-    }
-    // files git tracks at HEAD, in every work tree a repository versions
+}
+
+/// Files git tracks at HEAD, in every work tree a repository versions (as listed by identity
+/// resolution; a HEAD tree it could not read lists nothing here and is a finding of its own,
+/// from `links.problems`).
+fn tracked_by_git(ev: &Evidence, links: &Links, files: &[&RelPath], read: &mut HashSet<RelPath>) {
     let mut trees: Vec<(RelPath, usize)> = Vec::new();
     for (g, repo) in ev.git.iter().enumerate() {
         if let Some(w) = &repo.workdir {
@@ -207,8 +244,6 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         }
         trees.push((top, link.repo));
     }
-    // (listed by identity resolution; a HEAD tree it could not read lists nothing here and is
-    // a finding of its own, from `links.problems`)
     for (top, g) in &trees {
         let Some(tracked) = links.tracked_at_head.get(*g).and_then(Option::as_ref) else { continue };
         for f in files.iter().filter_map(|f| f.strip_prefix(top).map(|inner| (f, inner))) {
@@ -217,6 +252,10 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
             }
         }
     }
+}
+
+/// Each DVC project's lock, `.dvc` and pipeline files, its configuration, and its run-cache.
+fn read_by_dvc(ev: &Evidence, sorted: &SortedFiles<'_>, read: &mut HashSet<RelPath>) {
     for project in &ev.dvc {
         for f in project.locks.iter().chain(project.dvc_files.iter()) {
             read.insert(project.to_root(&f.file));
@@ -232,20 +271,9 @@ fn read_by_sources(ev: &Evidence, links: &Links) -> HashSet<RelPath> {
         // DVC's run-cache: part of the project's cache (its entries restate locked stages;
         // the cache objects they name are checked through the locks)
         if let Some(runs) = project.cache.as_ref().and_then(|c| c.join("runs").ok()) {
-            under(&runs, &mut read);
+            sorted.mark_under(&runs, read);
         }
     }
-    read.extend(ev.datasets.iter().cloned());
-    read.extend(ev.inference_logs.iter().cloned());
-    read.extend(ev.signatures.records.iter().map(|r| r.file.clone()));
-    for k in &ev.signatures.keys {
-        if let custody_signing::keys::KeyOrigin::Evidence { file } = &k.origin {
-            if let Ok(p) = RelPath::new(file) {
-                read.insert(p);
-            }
-        }
-    }
-    read
 }
 
 /// Roots of MLflow FileStores: a folder whose sub-folders are experiments (`N/meta.yaml`

@@ -237,7 +237,10 @@ function signedData(b: ReturnType<typeof setup>) {
         { from: SIG, relation: "wasAttributedTo", to: KEY },
       ],
       incoming: [],
-      neighbours: [],
+      neighbours: [
+        { id: ATT, kind: "attestation", label: "model-signing manifest" },
+        { id: KEY, kind: "key", label: "ECDSA P-256 key 5c384f9c9a0b" },
+      ],
     },
     [ATT]: {
       node: { id: ATT, kind: "attestation", label: "model-signing manifest", claims: [], attrs: { path: "serving/fraud-detector/model.sig", predicate_type: "https://model_signing/signature/v1.0", statement_type: "https://in-toto.io/Statement/v1", subjects: 2 } },

@@ -19,7 +19,9 @@ function NodeLink({ id, onNavigate }: { id: string; onNavigate: Navigate }) {
 
 export function SignatureSection({ details, onNavigate }: { details: NodeDetails; onNavigate: Navigate }) {
   const [signed, setSigned] = useState<NodeDetails[]>([]);
-  const statements = details.outgoing.filter((e) => e.role === "signs" && e.to.startsWith("attestation:")).map((e) => e.to);
+  // the statements it signs, by their kind (a signature may also sign a commit)
+  const attestations = new Set(details.neighbours.filter((n) => n.kind === "attestation").map((n) => n.id));
+  const statements = details.outgoing.filter((e) => e.role === "signs" && attestations.has(e.to)).map((e) => e.to);
   useEffect(() => {
     let live = true;
     setSigned([]);

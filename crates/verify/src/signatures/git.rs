@@ -6,7 +6,7 @@
 //!
 //! Guarantees:
 //! * every signed commit and tag whose commit is in the lineage gets a signature node that
-//!   signs the commit, and two findings: one on the commit (`commit-signature`), one on the
+//!   signs the commit (built by `custody_lineage::signed`), and two findings: one on the commit (`commit-signature`), one on the
 //!   signature (`signature`);
 //! * an SSH signature is valid only under a key the investigator supplied (allowed signers);
 //!   a principal that does not name the committer is noted, not hidden;
@@ -18,12 +18,12 @@
 //!   signature.
 
 
-use super::Cx;
 use super::verdict::Verdict;
+use super::{Cx, signing_key};
 use crate::{Check, Finding, Status};
+use custody_lineage::Witness;
 use custody_lineage::build::id;
-use custody_lineage::payload::SignatureFacts;
-use custody_lineage::{Node, Relation, Witness};
+use custody_lineage::signed::{self, Signature};
 use custody_signing::gitsig::{self, GitSignatureKind, PgpOutcome, SshOutcome};
 use custody_sources::git::{GitError, GitRepo};
 
@@ -71,13 +71,7 @@ impl Cx<'_, '_> {
         }
         let what = &object.what;
         let status = Status::SignatureInvalid;
-        if let Some(c) = self.lineage.node_mut(&cid).and_then(|n| n.payload.commit_mut()) {
-            if what.starts_with("tag") {
-                c.tag_signature = Some(status);
-            } else {
-                c.signature = Some(status);
-            }
-        }
+        signed::mark_commit_signature(self.lineage, &cid, status, what.starts_with("tag"));
         let detail = format!("the {what}'s signature cannot be read: {}", object.error.describe());
         let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(Witness::new(repo.rel.as_str(), format!("{what} signature")));
         self.out.push(f);
@@ -97,16 +91,17 @@ impl Cx<'_, '_> {
         let witness = Witness::new(repo.rel.as_str(), format!("{what} signature"));
         let verdict = self.git_verdict(repo, object, kind);
         let (status, detail) = (verdict.status, verdict.detail.clone());
-        let facts = SignatureFacts { format: format!("git {} signature", kind.name()), ..Default::default() };
-        self.add_signature(Node::new(&sid, format!("{} signature of {what}", kind.name()), facts), &verdict);
-        self.lineage.link(&sid, Relation::WasDerivedFrom, &cid, Some("signs"));
-        if let Some(c) = self.lineage.node_mut(&cid).and_then(|n| n.payload.commit_mut()) {
-            if what.starts_with("tag") {
-                c.tag_signature = Some(status);
-            } else {
-                c.signature = Some(status);
-            }
-        }
+        let signature = Signature {
+            id: &sid,
+            label: format!("{} signature of {what}", kind.name()),
+            format: format!("git {} signature", kind.name()),
+            path: None,
+            line: 0,
+            verdict: Some(status),
+            key: verdict.key.as_ref().map(signing_key),
+            stored_in: None,
+        };
+        signed::add_commit_signature(self.lineage, signature, &cid, what.starts_with("tag"));
         let f = Finding::new(status, Check::CommitSignature, self.node(&cid), detail).by(witness.clone()).signed_by(verdict.signer.as_ref());
         self.out.push(f.clone());
         let mut g = f;

@@ -18,7 +18,9 @@
 //!
 //! This module is the entry point ([`check`]) and the context every step shares ([`Cx`]): it
 //! walks the signature records of the evidence, hands each to the step for its kind, and
-//! builds the nodes every kind shares (the evidence file, the key, the signature itself).
+//! hands the lineage crate (`custody_lineage::signed`) what it found of the nodes every kind
+//! shares (the evidence file, the key, the signature itself): this module decides verdicts,
+//! bindings and findings, and builds no graph node itself.
 //! The steps are modules of one concern each:
 //! * `verdict`: the verdict on one signature, and the finding it gives a covered file;
 //! * `binding`: which evidence files a signature's subjects bind to;
@@ -37,8 +39,8 @@ use super::{Check, DigestTable, Finding, NodeRef, Status};
 use binding::DigestIndex;
 use custody_evidence::{RelPath, hashing};
 use custody_lineage::build::id;
-use custody_lineage::payload::{FileFacts, KeyFacts, SignatureFacts};
-use custody_lineage::{Lineage, Node, NodeKind, Relation, Witness};
+use custody_lineage::signed::{self, EvidenceFile, Signature, SigningKey};
+use custody_lineage::{Lineage, NodeKind, Witness};
 use custody_signing::dsse::Envelope;
 use custody_signing::gitsig::{self, PgpOutcome};
 use custody_signing::keys::{KeyRing, KnownKey};
@@ -56,7 +58,7 @@ pub fn check(ev: &Evidence, trusted: &KeyRing, table: &DigestTable, lineage: &mu
     let index = DigestIndex::new(table);
     let mut cx = Cx { ev, ring: &ring, index: &index, lineage, out: Vec::new() };
     for k in &ev.signatures.keys {
-        cx.key_node(k);
+        signed::add_key(cx.lineage, &signing_key(k));
     }
     for record in &ev.signatures.records {
         match &record.signed {
@@ -88,57 +90,33 @@ impl Cx<'_, '_> {
         super::node_ref(self.lineage, nid, NodeKind::File, nid)
     }
 
-    fn file_node(&mut self, rel: &RelPath) -> String {
-        let fid = id::file(rel);
+    /// A file of the evidence as hashed for this verification.
+    fn evidence_file<'r>(&self, rel: &'r RelPath) -> EvidenceFile<'r> {
         let size = self.index.table.digests.get(rel).map(|d| d.size);
-        let sha = self.index.sha256(rel).map(str::to_string);
-        self.lineage.add(Node::new(&fid, rel.as_str(), FileFacts { sha256: sha, size, ..Default::default() }));
-        fid
+        let sha256 = self.index.sha256(rel).map(str::to_string);
+        EvidenceFile { rel, sha256, size }
     }
 
-    /// The agent node of a key.
-    fn key_node(&mut self, k: &KnownKey) -> String {
-        let kid = id::key(&k.key.fingerprint());
-        // merged into the key's node when it is already there: a key the investigator trusts
-        // stays trusted, whatever else says otherwise (see `Payload::absorb`)
-        let facts = KeyFacts {
-            algorithm: k.key.algorithm().name().to_string(),
-            fingerprint: k.key.fingerprint(),
-            securesystemslib_keyid: k.key.securesystemslib_keyid(),
-            trusted: k.is_trusted(),
-            origins: vec![k.origin.describe()],
-            principals: k.principals.clone(),
-        };
-        self.lineage.add(Node::new(&kid, k.label(), facts));
-        kid
-    }
-
-    /// Adds a signature node with its verdict and signer, attributed to the signer's key.
-    fn add_signature(&mut self, mut node: Node, verdict: &Verdict) {
-        let sid = node.id.clone();
-        if let Some(s) = node.payload.signature_mut() {
-            s.verdict = Some(verdict.status);
-            if let Some(k) = &verdict.key {
-                s.signer = Some(k.label());
-                s.key_fingerprint = Some(k.key.fingerprint());
-                s.key_trusted = Some(k.is_trusted());
-                s.key_origin = Some(k.origin.describe());
-            }
-        }
-        self.lineage.add(node);
-        if let Some(k) = &verdict.key {
-            let kid = self.key_node(k);
-            self.lineage.link(&sid, Relation::WasAttributedTo, &kid, None);
-        }
+    /// The node of an evidence file (built by the lineage crate); returns its id.
+    fn file_node(&mut self, rel: &RelPath) -> String {
+        let file = self.evidence_file(rel);
+        signed::add_file(self.lineage, &file)
     }
 
     /// The node of a signature read from a signature file, stored in that file, and the
     /// finding of its own verdict.
     fn signature_node(&mut self, sid: &str, label: &str, record: &SignatureRecord, format: &str, verdict: &Verdict) {
-        let facts = SignatureFacts { path: Some(record.file.as_str().to_string()), format: format.to_string(), line: (record.line > 0).then_some(record.line), ..Default::default() };
-        self.add_signature(Node::new(sid, label, facts), verdict);
-        let evidence_file = self.file_node(&record.file);
-        self.lineage.link(sid, Relation::WasDerivedFrom, &evidence_file, Some("stored-in"));
+        let signature = Signature {
+            id: sid,
+            label: label.to_string(),
+            format: format.to_string(),
+            path: Some(&record.file),
+            line: record.line,
+            verdict: Some(verdict.status),
+            key: verdict.key.as_ref().map(signing_key),
+            stored_in: Some(self.evidence_file(&record.file)),
+        };
+        signed::add_signature(self.lineage, signature);
         let f = Finding::new(verdict.status, Check::Signature, self.node(sid), verdict.detail.clone())
             .at(&record.file)
             .by(Witness::new(record.file.as_str(), record_label(record)))
@@ -149,7 +127,8 @@ impl Cx<'_, '_> {
     /// A signature file that could not be read: a signature node, and an invalid signature.
     fn unreadable(&mut self, rel: &RelPath, problem: &str) {
         let sid = id::signature(rel.as_str());
-        self.lineage.add(Node::new(&sid, rel.file_name(), SignatureFacts { path: Some(rel.as_str().to_string()), format: "unreadable".into(), ..Default::default() }));
+        let signature = Signature { id: &sid, label: rel.file_name().to_string(), format: "unreadable".into(), path: Some(rel), line: 0, verdict: None, key: None, stored_in: None };
+        signed::add_signature(self.lineage, signature);
         let f = Finding::new(Status::SignatureInvalid, Check::Signature, self.node(&sid), format!("a signature file that cannot be read: {problem}")).at(rel).by(Witness::at(rel, ""));
         self.out.push(f);
     }
@@ -194,6 +173,19 @@ impl Cx<'_, '_> {
     }
 }
 
+/// A key as the graph gets it.
+fn signing_key(k: &KnownKey) -> SigningKey {
+    SigningKey {
+        label: k.label(),
+        algorithm: k.key.algorithm().name().to_string(),
+        fingerprint: k.key.fingerprint(),
+        securesystemslib_keyid: k.key.securesystemslib_keyid(),
+        trusted: k.is_trusted(),
+        origin: k.origin.describe(),
+        principals: k.principals.clone(),
+    }
+}
+
 /// Where in its file a record was read, for a witness: its line, when the file holds several.
 fn record_label(record: &SignatureRecord) -> String {
     if record.line > 0 { format!("line {}", record.line) } else { String::new() }
@@ -205,6 +197,7 @@ mod tests {
     use crate::{Signer, Trust};
     use custody_evidence::hashing::Digests;
     use custody_evidence::progress::Silent;
+    use custody_lineage::Node;
     use custody_lineage::payload::CommitFacts;
     use custody_signing::keys::{KeyOrigin, read_key_file};
     use custody_signing::signer::InvestigatorKey;

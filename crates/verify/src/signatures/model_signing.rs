@@ -28,9 +28,9 @@ use super::{Cx, record_label};
 use crate::{Check, Finding, Signer, Status};
 use custody_evidence::hashing::{self, ReadError};
 use custody_evidence::{EntryKind, RelPath};
+use custody_lineage::Witness;
 use custody_lineage::build::id;
-use custody_lineage::payload::AgentFacts;
-use custody_lineage::{Node, Relation, Witness};
+use custody_lineage::signed::{self, SignedModel};
 use custody_signing::bundle::{Bundle, Content, Material, ModelManifest, ModelResource};
 use custody_signing::keyless::{self, Signed as KeylessSigned};
 use custody_signing::keys::KeyRing;
@@ -161,14 +161,7 @@ impl Cx<'_, '_> {
 
     /// The certificate identity of a keyless signature, as the agent that signed.
     fn keyless_signer(&mut self, sid: &str, signer: &KeylessSigner) {
-        let (identity, trusted) = (signer.identity.as_str(), signer.trusted);
-        let agent = id::agent(identity);
-        self.lineage.add(Node::new(&agent, identity, AgentFacts { keyless_identity: true, trusted: Some(trusted), ..Default::default() }));
-        self.lineage.link(sid, Relation::WasAttributedTo, &agent, None);
-        if let Some(s) = self.lineage.node_mut(sid).and_then(|n| n.payload.signature_mut()) {
-            s.signer = Some(identity.to_string());
-            s.key_trusted = Some(trusted);
-        }
+        signed::add_keyless_signer(self.lineage, sid, &signer.identity, signer.trusted);
     }
 
     /// A model-signing manifest: where the signed model is in the evidence, whether its file
@@ -191,15 +184,8 @@ impl Cx<'_, '_> {
             self.out.push(f);
             return;
         }
-        if let Some(a) = self.lineage.node_mut(aid).and_then(|n| n.payload.attestation_mut()) {
-            a.model_dir = Some(roots[0].as_str().to_string());
-            if roots.len() > 1 {
-                a.model_copies = roots.iter().map(|r| r.as_str().to_string()).collect();
-            }
-            a.model_name = Some(m.model_name.clone());
-            a.hash_type = Some(m.hash_type.clone());
-            a.method = Some(m.method.clone());
-        }
+        let model = SignedModel { folders: &roots, name: m.model_name.clone(), hash_type: m.hash_type.clone(), method: m.method.clone() };
+        signed::describe_model(self.lineage, aid, model);
         match (m.computed_root(), &m.root_digest) {
             (Ok(computed), Some(signed)) if &computed != signed => {
                 let f = Finding::new(Status::Mismatch, Check::SignedDigest, self.node(aid), "the listed file digests do not add up to the signed root digest: the manifest was edited")
@@ -321,7 +307,7 @@ impl Cx<'_, '_> {
     fn shard(&mut self, claim: &Claim, rel: &RelPath, r: &ModelResource) {
         let (aid, verdict, record) = (claim.from, claim.verdict, claim.record);
         let fid = self.file_node(rel);
-        self.lineage.link(aid, Relation::WasDerivedFrom, &fid, Some("subject"));
+        signed::link_subject(self.lineage, aid, &fid);
         let witness = Witness::new(record.file.as_str(), format!("{} {}", record_label(record), r.name).trim().to_string());
         let range: Vec<u64> = r.name.rsplitn(3, ':').take(2).filter_map(|x| x.parse().ok()).collect();
         let f = if !r.algorithm.starts_with("sha256-") || range.len() != 2 || range[0] < range[1] {

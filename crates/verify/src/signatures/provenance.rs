@@ -14,18 +14,19 @@
 //! * provenance becomes lineage only under a signature the investigator trusts
 //!   (`signature-valid`); otherwise it is reported `unverifiable` and its claims are not
 //!   evidence;
-//! * provenance becomes lineage: the build used its resolved dependencies, generated its
-//!   subjects and was run by its builder; a build that is a known run is that run, and a
-//!   source commit other than the run's is a `conflict`.
+//! * provenance becomes lineage (its nodes and edges built by `custody_lineage::signed`): the
+//!   build used its resolved dependencies, generated its subjects and was run by its builder;
+//!   a build that is a known run is that run, and a source commit other than the run's is a
+//!   `conflict`.
 
 
 use super::verdict::{Claim, Verdict};
 use super::{Cx, record_label};
 use crate::{Check, Finding, Status};
+use custody_lineage::Witness;
 use custody_lineage::build::id;
-use custody_lineage::payload::{AgentFacts, AttestationFacts, BuildFacts};
+use custody_lineage::signed::{self, Attestation};
 use custody_sources::mlflow::GIT_COMMIT_TAG;
-use custody_lineage::{Node, Relation, Witness};
 use custody_signing::bundle::ModelManifest;
 use custody_signing::dsse::Envelope;
 use custody_signing::intoto::{self, Descriptor, Statement};
@@ -88,17 +89,16 @@ impl Cx<'_, '_> {
 
     /// The attestation node of a signed statement, signed by the signature `sid`.
     fn attestation_node(&mut self, record: &SignatureRecord, sid: &str, statement: &Statement) -> String {
-        let aid = id::attestation(&record.place());
-        let facts = AttestationFacts {
+        let place = record.place();
+        let attestation = Attestation {
+            place: &place,
+            label: predicate_label(&statement.predicate_type),
             statement_type: statement.statement_type.clone(),
             predicate_type: statement.predicate_type.clone(),
             subjects: statement.subjects.len(),
-            path: record.file.as_str().to_string(),
-            ..Default::default()
+            path: &record.file,
         };
-        self.lineage.add(Node::new(&aid, predicate_label(&statement.predicate_type), facts));
-        self.lineage.link(sid, Relation::WasDerivedFrom, &aid, Some("signs"));
-        aid
+        signed::add_attestation(self.lineage, sid, attestation)
     }
 
     /// Generic statement subjects, bound by digest.
@@ -109,7 +109,7 @@ impl Cx<'_, '_> {
             if let Some(sha) = s.digest.get("gitCommit").or_else(|| s.digest.get("sha1").filter(|_| s.uri.as_deref().is_some_and(|u| u.starts_with("git+")))) {
                 let cid = id::commit(sha);
                 if self.lineage.contains(&cid) {
-                    self.lineage.link(aid, Relation::WasDerivedFrom, &cid, Some("subject"));
+                    signed::link_subject(self.lineage, aid, &cid);
                     let f = Finding::new(verdict.status, Check::SignedDigest, self.node(&cid), format!("the commit is a subject of a signed attestation; {}", verdict.detail)).by(claim.witness()).signed_by(verdict.signer.as_ref());
                     self.out.push(f);
                 }
@@ -150,7 +150,7 @@ impl Cx<'_, '_> {
         for files in self.bind_subjects(record, st).into_values() {
             for rel in files {
                 let fid = self.file_node(&rel);
-                self.lineage.link(&fid, Relation::WasGeneratedBy, &bid, None);
+                signed::link_generated(self.lineage, &fid, &bid);
             }
         }
         let run_commit = run_id.as_deref().and_then(|r| self.lineage.node(r)).and_then(|n| n.payload.run()).and_then(|r| r.tags.get(GIT_COMMIT_TAG)).cloned();
@@ -166,35 +166,24 @@ impl Cx<'_, '_> {
     /// The build a provenance describes (the run it names when that run is in the evidence,
     /// else a build node of its own), described by the attestation and run by its builder.
     fn build_node(&mut self, record: &SignatureRecord, aid: &str, prov: &intoto::Provenance, run_id: Option<&str>) -> String {
-        let bid = match run_id {
-            Some(r) => r.to_string(),
-            None => {
-                let bid = id::build(&record.place());
-                let label = prov.invocation_id.clone().unwrap_or_else(|| "build".into());
-                let facts = BuildFacts { build_type: prov.build_type.clone(), started: prov.started_on.clone(), finished: prov.finished_on.clone() };
-                self.lineage.add(Node::new(&bid, label, facts));
-                bid
-            }
+        let place = record.place();
+        let build = signed::Build {
+            place: &place,
+            run: run_id,
+            invocation_id: prov.invocation_id.clone(),
+            build_type: prov.build_type.clone(),
+            started: prov.started_on.clone(),
+            finished: prov.finished_on.clone(),
+            builder: prov.builder_id.clone(),
         };
-        if let Some(a) = self.lineage.node_mut(aid).and_then(|n| n.payload.attestation_mut()) {
-            a.builder = prov.builder_id.clone();
-            a.build_type = prov.build_type.clone();
-            a.invocation_id = prov.invocation_id.clone();
-        }
-        self.lineage.link(aid, Relation::WasDerivedFrom, &bid, Some("describes"));
-        if let Some(builder) = &prov.builder_id {
-            let agent = id::agent(builder);
-            self.lineage.add(Node::new(&agent, builder.as_str(), AgentFacts { builder: true, ..Default::default() }));
-            self.lineage.link(&bid, Relation::WasAssociatedWith, &agent, Some("builder"));
-        }
-        bid
+        signed::add_build(self.lineage, aid, build)
     }
 
     /// The source commit a provenance names: in the evidence, and the commit its run records.
     fn source_commit(&mut self, b: &Build, sha: &str) {
         let cid = id::commit(sha);
         if self.lineage.contains(&cid) {
-            self.lineage.link(b.bid, Relation::Used, &cid, Some("code"));
+            signed::link_source_commit(self.lineage, b.bid, &cid);
             let mut detail = format!("the provenance's source commit {sha} is in the evidence");
             let mut status = Status::Verified;
             if let Some(rc) = &b.run_commit {
@@ -220,7 +209,7 @@ impl Cx<'_, '_> {
         if !files.is_empty() {
             for rel in files {
                 let fid = self.file_node(rel);
-                self.lineage.link(b.bid, Relation::Used, &fid, Some("dependency"));
+                signed::link_dependency(self.lineage, b.bid, &fid);
             }
             let f = Finding::new(Status::Verified, Check::Provenance, self.node(b.aid), format!("dependency {} ({}) is in the evidence with those bytes", dep.display(), digest_text(dep))).by(b.witness.clone());
             self.out.push(f);
@@ -233,7 +222,7 @@ impl Cx<'_, '_> {
         }
         for rel in named {
             let fid = self.file_node(&rel);
-            self.lineage.link(b.bid, Relation::Used, &fid, Some("dependency"));
+            signed::link_dependency(self.lineage, b.bid, &fid);
             let have = self.index.sha256(&rel).map(str::to_string);
             let f = Finding::new(
                 Status::Conflict,

@@ -20,7 +20,8 @@
 use super::{Cx, record_label};
 use crate::{Algorithm, Check, Finding, Signer, Status};
 use custody_evidence::RelPath;
-use custody_lineage::{Relation, Witness};
+use custody_lineage::Witness;
+use custody_lineage::signed;
 use custody_signing::dsse::Envelope;
 use custody_signing::keys::{KnownKey, SignatureCheck};
 use custody_sources::signatures::SignatureRecord;
@@ -123,7 +124,7 @@ impl Cx<'_, '_> {
     pub(super) fn cover(&mut self, claim: &Claim, rel: &RelPath, expected: Option<(&str, &str)>) {
         let (from, verdict) = (claim.from, claim.verdict);
         let fid = self.file_node(rel);
-        self.lineage.link(from, Relation::WasDerivedFrom, &fid, Some("subject"));
+        signed::link_subject(self.lineage, from, &fid);
         let witness = claim.witness();
         let algorithm = match expected {
             Some(("md5", _)) => Algorithm::Md5,
