@@ -414,25 +414,74 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
     };
     let leaf_der = certs.first().cloned().unwrap_or_default();
     let identity = certificate_identity(&leaf_der).unwrap_or_else(|e| format!("unreadable certificate: {e}"));
-    let mut unsupported = false;
-    let result = (|| -> Result<String, KeylessError> {
-        let leaf = parse_cert(&leaf_der)?;
+    let result = Keyless { bundle, roots, signature, leaf_der: &leaf_der }.verify(&signed);
+    // These two failures, and only they, are Custody's limits rather than evidence against the bundle.
+    let unsupported = matches!(result, Err(KeylessError::UnsupportedLogEntry { .. } | KeylessError::Rfc3161Unsupported));
+    KeylessOutcome { identity, result, unsupported }
+}
+
+/// What the checks of one keyless bundle share: the bundle, its signature, its leaf
+/// certificate (DER) and the trusted roots.
+struct Keyless<'a> {
+    bundle: &'a super::bundle::Bundle,
+    roots: &'a [TrustedRoot],
+    signature: &'a [u8],
+    leaf_der: &'a [u8],
+}
+
+/// The bundle's first transparency-log entry, its canonicalized body (as base64 and decoded),
+/// and the log of the trusted roots its log id names.
+struct Logged<'a> {
+    entry: &'a super::bundle::TlogEntry,
+    body_b64: &'a str,
+    body: Vec<u8>,
+    log_id: Vec<u8>,
+    log: &'a LogKey,
+}
+
+impl<'a> Keyless<'a> {
+    /// Runs every check in order: the summary, or the first check that failed.
+    fn verify(&self, signed: &Signed<'_>) -> Result<String, KeylessError> {
+        let leaf = parse_cert(self.leaf_der)?;
         // 1. the certificate chain (the time comes last)
-        let authorities: Vec<&Authority> = roots
+        let authorities = self.chained_authorities(&leaf)?;
+        // 2. the signature under the certificate's key
+        let digest = self.check_signature(&leaf, signed)?;
+        // 3. the log entry records this signature, certificate and digest
+        let logged = self.log_entry()?;
+        self.check_logged_record(&logged.body, &digest)?;
+        // 4. inclusion in the log, and the checkpoint
+        let checkpoint = check_inclusion(&logged)?;
+        // 5. a signed time inside the certificate's and the authority's validity
+        let (integrated, log_index) = self.check_signed_entry_timestamp(&logged)?;
+        let authority = authority_valid_at(&leaf, authorities, integrated)?;
+        let when = jiff::Timestamp::from_second(integrated).map(|t| t.to_string()).unwrap_or_else(|_| integrated.to_string());
+        Ok(format!("certificate chains to {} in the trusted root; logged in {} at index {log_index} (signed time {when}; {checkpoint})", authority.name, logged.log.base_url))
+    }
+
+    /// The certificate authorities of the trusted roots whose chain issued `leaf` (none is an error).
+    fn chained_authorities(&self, leaf: &Cert) -> Result<Vec<&'a Authority>, KeylessError> {
+        let authorities: Vec<&Authority> = self
+            .roots
             .iter()
             .flat_map(|r| r.authorities.iter())
             .filter(|a| {
                 let Ok(chain) = a.chain.iter().map(|c| parse_cert(c)).collect::<Result<Vec<_>, _>>() else { return false };
                 let Some(first) = chain.first() else { return false };
-                signed_by(&leaf, first) && chain.windows(2).all(|w| signed_by(&w[0], &w[1]))
+                signed_by(leaf, first) && chain.windows(2).all(|w| signed_by(&w[0], &w[1]))
             })
             .collect();
         if authorities.is_empty() {
             return Err(KeylessError::UntrustedChain);
         }
-        // 2. the signature under the certificate's key
+        Ok(authorities)
+    }
+
+    /// Checks the signature under `leaf`'s key and returns the SHA-256 digest of what it signs.
+    fn check_signature(&self, leaf: &Cert, signed: &Signed<'_>) -> Result<Vec<u8>, KeylessError> {
         let key = PublicKey::from_spki_der(&leaf.spki).map_err(KeylessError::CertificateKey)?;
-        let digest: Vec<u8> = match &signed {
+        let signature = self.signature;
+        let digest: Vec<u8> = match signed {
             Signed::Pae(pae) => {
                 if !key.verify(pae, signature) {
                     return Err(KeylessError::BadSignature);
@@ -450,92 +499,128 @@ pub fn verify_keyless(bundle: &super::bundle::Bundle, signed: Signed<'_>, signat
                 digest.to_vec()
             }
         };
-        // 3. the log entry records this signature, certificate and digest
-        let entry = bundle.tlog_entries.first().ok_or(KeylessError::NoTlogEntry)?;
+        Ok(digest)
+    }
+
+    /// Reads the bundle's first log entry and finds the trusted log its log id names.
+    fn log_entry(&self) -> Result<Logged<'a>, KeylessError> {
+        let entry = self.bundle.tlog_entries.first().ok_or(KeylessError::NoTlogEntry)?;
         let body_b64 = entry.canonicalized_body.as_deref().ok_or(KeylessError::NoCanonicalizedBody)?;
         let body = b64(body_b64)?;
         let log_id = b64(&entry.log_id.as_ref().ok_or(KeylessError::NoLogId)?.key_id)?;
-        let log = roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or(KeylessError::UnknownLog)?;
-        let rec: serde_json::Value = serde_json::from_slice(&body).map_err(KeylessError::LogEntryBody)?;
+        let log = self.roots.iter().flat_map(|r| r.logs.iter()).find(|l| l.log_id == log_id).ok_or(KeylessError::UnknownLog)?;
+        Ok(Logged { entry, body_b64, body, log_id, log })
+    }
+
+    /// Checks that the log entry's body records this bundle's digest, signature and certificate.
+    fn check_logged_record(&self, body: &[u8], digest: &[u8]) -> Result<(), KeylessError> {
+        let rec: serde_json::Value = serde_json::from_slice(body).map_err(KeylessError::LogEntryBody)?;
         if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.1" {
-            if rec.pointer("/spec/data/hash/value").and_then(|v| v.as_str()) != Some(hex::encode(&digest).as_str()) {
-                return Err(KeylessError::LoggedDigestDiffers);
-            }
-            let logged_sig = rec.pointer("/spec/signature/content").and_then(|v| v.as_str()).map(b64).transpose()?;
-            if logged_sig.as_deref() != Some(signature) {
-                return Err(KeylessError::LoggedSignatureDiffers);
-            }
-            let logged_cert = rec.pointer("/spec/signature/publicKey/content").and_then(|v| v.as_str()).map(b64).transpose()?.unwrap_or_default();
-            let pem = String::from_utf8_lossy(&logged_cert).into_owned();
-            if super::keys::pem_block(&pem, "CERTIFICATE").as_deref() != Some(leaf_der.as_slice()) {
-                return Err(KeylessError::LoggedCertificateDiffers);
-            }
+            self.check_hashedrekord_v001(&rec, digest)
         } else if rec["kind"] == "hashedrekord" && rec["apiVersion"] == "0.0.2" {
-            let spec = &rec["spec"]["hashedRekordV002"];
-            let field = |ptr: &str| spec.pointer(ptr).and_then(|v| v.as_str()).map(b64).transpose();
-            if field("/data/digest")?.as_deref() != Some(digest.as_slice()) {
-                return Err(KeylessError::LoggedDigestDiffers);
-            }
-            if field("/signature/content")?.as_deref() != Some(signature) {
-                return Err(KeylessError::LoggedSignatureDiffers);
-            }
-            if field("/signature/verifier/x509Certificate/rawBytes")?.as_deref() != Some(leaf_der.as_slice()) {
-                return Err(KeylessError::LoggedCertificateDiffers);
-            }
+            self.check_hashedrekord_v002(&rec, digest)
         } else {
-            unsupported = true;
-            return Err(KeylessError::UnsupportedLogEntry { kind: rec["kind"].to_string(), api_version: rec["apiVersion"].to_string() });
+            Err(KeylessError::UnsupportedLogEntry { kind: rec["kind"].to_string(), api_version: rec["apiVersion"].to_string() })
         }
-        // 4. inclusion in the log, and the checkpoint
-        let proof = entry.inclusion_proof.as_ref().ok_or(KeylessError::NoInclusionProof)?;
-        let path: Vec<Vec<u8>> = proof.hashes.iter().map(|h| b64(h)).collect::<Result<_, _>>()?;
-        let root = b64(&proof.root_hash)?;
-        let index: u64 = number("proof index", &proof.log_index)?;
-        let size: u64 = number("tree size", &proof.tree_size)?;
-        if !verify_inclusion(index, size, &leaf_hash(&body), &path, &root) {
-            return Err(KeylessError::InclusionProofFails);
+    }
+
+    /// [`Self::check_logged_record`] for a hashedrekord 0.0.1 entry (hex digest, PEM certificate).
+    fn check_hashedrekord_v001(&self, rec: &serde_json::Value, digest: &[u8]) -> Result<(), KeylessError> {
+        if rec.pointer("/spec/data/hash/value").and_then(|v| v.as_str()) != Some(hex::encode(digest).as_str()) {
+            return Err(KeylessError::LoggedDigestDiffers);
         }
-        let checkpoint = match &proof.checkpoint {
-            Some(cp) => {
-                let cp = parse_checkpoint(&cp.envelope)?;
-                if cp.root != root || cp.size != size {
-                    return Err(KeylessError::CheckpointTreeDiffers);
-                }
-                let Some(hint) = log.log_id.get(..4) else {
-                    return Err(KeylessError::ShortLogId);
-                };
-                if !cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig)) {
-                    return Err(KeylessError::CheckpointNotSigned);
-                }
-                "inclusion proof and signed checkpoint verified"
-            }
-            None => "inclusion proof verified; no checkpoint",
-        };
-        // 5. a signed time inside the certificate's and the authority's validity
+        let logged_sig = rec.pointer("/spec/signature/content").and_then(|v| v.as_str()).map(b64).transpose()?;
+        if logged_sig.as_deref() != Some(self.signature) {
+            return Err(KeylessError::LoggedSignatureDiffers);
+        }
+        let logged_cert = rec.pointer("/spec/signature/publicKey/content").and_then(|v| v.as_str()).map(b64).transpose()?.unwrap_or_default();
+        let pem = String::from_utf8_lossy(&logged_cert).into_owned();
+        if super::keys::pem_block(&pem, "CERTIFICATE").as_deref() != Some(self.leaf_der) {
+            return Err(KeylessError::LoggedCertificateDiffers);
+        }
+        Ok(())
+    }
+
+    /// [`Self::check_logged_record`] for a hashedrekord 0.0.2 entry (base64 digest, DER certificate).
+    fn check_hashedrekord_v002(&self, rec: &serde_json::Value, digest: &[u8]) -> Result<(), KeylessError> {
+        let spec = &rec["spec"]["hashedRekordV002"];
+        let field = |ptr: &str| spec.pointer(ptr).and_then(|v| v.as_str()).map(b64).transpose();
+        if field("/data/digest")?.as_deref() != Some(digest) {
+            return Err(KeylessError::LoggedDigestDiffers);
+        }
+        if field("/signature/content")?.as_deref() != Some(self.signature) {
+            return Err(KeylessError::LoggedSignatureDiffers);
+        }
+        if field("/signature/verifier/x509Certificate/rawBytes")?.as_deref() != Some(self.leaf_der) {
+            return Err(KeylessError::LoggedCertificateDiffers);
+        }
+        Ok(())
+    }
+
+    /// Checks the log's signed entry timestamp over the entry and returns its integrated time
+    /// and log index; without one, says why there is no signed time Custody can check.
+    fn check_signed_entry_timestamp(&self, logged: &Logged<'_>) -> Result<(i64, i64), KeylessError> {
+        let entry = logged.entry;
         let Some(promise) = entry.inclusion_promise.as_ref() else {
-            if bundle.has_rfc3161 {
-                unsupported = true;
+            if self.bundle.has_rfc3161 {
                 return Err(KeylessError::Rfc3161Unsupported);
             }
             return Err(KeylessError::NoSignedTime);
         };
         let integrated: i64 = number("integrated time", entry.integrated_time.as_deref().ok_or(KeylessError::NoIntegratedTime)?)?;
         let log_index: i64 = number("log index", entry.log_index.as_deref().ok_or(KeylessError::NoLogIndex)?)?;
-        let set_message = format!("{{\"body\":\"{body_b64}\",\"integratedTime\":{integrated},\"logID\":\"{}\",\"logIndex\":{log_index}}}", hex::encode(&log_id));
-        if !log.key.verify(set_message.as_bytes(), &b64(&promise.signed_entry_timestamp)?) {
+        let set_message = format!("{{\"body\":\"{}\",\"integratedTime\":{integrated},\"logID\":\"{}\",\"logIndex\":{log_index}}}", logged.body_b64, hex::encode(&logged.log_id));
+        if !logged.log.key.verify(set_message.as_bytes(), &b64(&promise.signed_entry_timestamp)?) {
             return Err(KeylessError::BadSignedEntryTimestamp);
         }
-        if integrated < leaf.not_before || integrated > leaf.not_after {
-            return Err(KeylessError::CertificateNotValidAt { time: integrated });
+        Ok((integrated, log_index))
+    }
+}
+
+/// Checks the entry's inclusion proof and, when present, its checkpoint; returns which were verified.
+fn check_inclusion(logged: &Logged<'_>) -> Result<&'static str, KeylessError> {
+    let proof = logged.entry.inclusion_proof.as_ref().ok_or(KeylessError::NoInclusionProof)?;
+    let path: Vec<Vec<u8>> = proof.hashes.iter().map(|h| b64(h)).collect::<Result<_, _>>()?;
+    let root = b64(&proof.root_hash)?;
+    let index: u64 = number("proof index", &proof.log_index)?;
+    let size: u64 = number("tree size", &proof.tree_size)?;
+    if !verify_inclusion(index, size, &leaf_hash(&logged.body), &path, &root) {
+        return Err(KeylessError::InclusionProofFails);
+    }
+    Ok(match &proof.checkpoint {
+        Some(cp) => {
+            check_checkpoint(&cp.envelope, &root, size, logged.log)?;
+            "inclusion proof and signed checkpoint verified"
         }
-        let authority = authorities
-            .into_iter()
-            .find(|a| a.valid_from.is_none_or(|f| integrated >= f) && a.valid_to.is_none_or(|t| integrated <= t))
-            .ok_or(KeylessError::AuthorityNotValidAt)?;
-        let when = jiff::Timestamp::from_second(integrated).map(|t| t.to_string()).unwrap_or_else(|_| integrated.to_string());
-        Ok(format!("certificate chains to {} in the trusted root; logged in {} at index {log_index} (signed time {when}; {checkpoint})", authority.name, log.base_url))
-    })();
-    KeylessOutcome { identity, result, unsupported }
+        None => "inclusion proof verified; no checkpoint",
+    })
+}
+
+/// Checks that the checkpoint `envelope` names the tree (`root`, `size`) and is signed by `log`'s key.
+fn check_checkpoint(envelope: &str, root: &[u8], size: u64, log: &LogKey) -> Result<(), KeylessError> {
+    let cp = parse_checkpoint(envelope)?;
+    if cp.root != root || cp.size != size {
+        return Err(KeylessError::CheckpointTreeDiffers);
+    }
+    let Some(hint) = log.log_id.get(..4) else {
+        return Err(KeylessError::ShortLogId);
+    };
+    if !cp.signatures.iter().any(|(_, h, sig)| h == hint && log.key.verify(cp.signed.as_bytes(), sig)) {
+        return Err(KeylessError::CheckpointNotSigned);
+    }
+    Ok(())
+}
+
+/// Checks that the signed time lies inside `leaf`'s validity and returns the first of
+/// `authorities` valid at that time.
+fn authority_valid_at<'a>(leaf: &Cert, authorities: Vec<&'a Authority>, integrated: i64) -> Result<&'a Authority, KeylessError> {
+    if integrated < leaf.not_before || integrated > leaf.not_after {
+        return Err(KeylessError::CertificateNotValidAt { time: integrated });
+    }
+    authorities
+        .into_iter()
+        .find(|a| a.valid_from.is_none_or(|f| integrated >= f) && a.valid_to.is_none_or(|t| integrated <= t))
+        .ok_or(KeylessError::AuthorityNotValidAt)
 }
 
 #[cfg(test)]
